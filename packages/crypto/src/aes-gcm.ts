@@ -1,0 +1,60 @@
+/**
+ * AES-GCM (FIPS 197 in NIST SP 800-38D) from `node:crypto` (OpenSSL, AES-NI where the CPU has it).
+ * Key 16 B (AES-128) or 32 B (AES-256), nonce 12 B, tag 16 B; shorter tags are rejected.
+ */
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { AuthenticationError, type Aead } from "./aead.js";
+import { abytes } from "./_validate.js";
+
+function make(keyLength: 16 | 32): Aead {
+  const lengths = { key: keyLength, nonce: 12, tag: 16 } as const;
+  const algo = keyLength === 16 ? "aes-128-gcm" : "aes-256-gcm";
+  const check = (key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad: Uint8Array, name: string) => {
+    abytes(key, lengths.key, "key");
+    abytes(nonce, lengths.nonce, "nonce");
+    abytes(data, undefined, name);
+    abytes(aad, undefined, "aad");
+  };
+  return {
+    name: keyLength === 16 ? "AES-128-GCM" : "AES-256-GCM",
+    lengths,
+    seal(key, nonce, plaintext, aad = new Uint8Array(0)) {
+      check(key, nonce, plaintext, aad, "plaintext");
+      const c = createCipheriv(algo, key, nonce, { authTagLength: 16 });
+      c.setAAD(aad);
+      const a = c.update(plaintext);
+      const b = c.final();
+      const tag = c.getAuthTag();
+      const out = new Uint8Array(a.length + b.length + 16);
+      out.set(a, 0);
+      out.set(b, a.length);
+      out.set(tag, a.length + b.length);
+      return out;
+    },
+    open(key, nonce, sealed, aad = new Uint8Array(0)) {
+      check(key, nonce, sealed, aad, "sealed");
+      if (sealed.length < 16) throw new RangeError(`"sealed" expected at least 16 bytes, got ${sealed.length}`);
+      const d = createDecipheriv(algo, key, nonce, { authTagLength: 16 });
+      d.setAAD(aad);
+      d.setAuthTag(sealed.subarray(sealed.length - 16));
+      const a = d.update(sealed.subarray(0, sealed.length - 16));
+      let b: Buffer;
+      try {
+        b = d.final();
+      } catch {
+        a.fill(0);
+        throw new AuthenticationError();
+      }
+      const out = new Uint8Array(a.length + b.length);
+      out.set(a, 0);
+      out.set(b, a.length);
+      a.fill(0);
+      return out;
+    },
+  };
+}
+
+/** AES-256-GCM: key 32 B, nonce 12 B, tag 16 B. */
+export const aes256Gcm: Aead = make(32);
+/** AES-128-GCM: key 16 B, nonce 12 B, tag 16 B. */
+export const aes128Gcm: Aead = make(16);

@@ -1,0 +1,44 @@
+/**
+ * Loads the project's official test vectors from `../shared/vectors` (beside the repository root), or from
+ * `$OPENKMS_VECTORS`. Fails loudly when a file is missing or yields no cases: a suite never passes on nothing.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export function vectorsDir(): string {
+  const fromEnv = process.env.OPENKMS_VECTORS;
+  const dir = fromEnv ? resolve(fromEnv) : resolve(here, "../../../../shared/vectors");
+  if (!existsSync(dir)) throw new Error(`test vectors not found at ${dir} (set OPENKMS_VECTORS)`);
+  return dir;
+}
+
+export function loadJson<T = unknown>(relPath: string): T {
+  return JSON.parse(readFileSync(join(vectorsDir(), relPath), "utf8")) as T;
+}
+
+export interface WycheproofTest {
+  tcId: number;
+  comment: string;
+  flags: string[];
+  result: "valid" | "invalid" | "acceptable";
+  [k: string]: unknown;
+}
+export interface WycheproofGroup {
+  tests: WycheproofTest[];
+  [k: string]: unknown;
+}
+
+/** Every (group, test) pair of a Wycheproof file, filtered; throws when the filter leaves none. */
+export function wycheproofCases(file: string, keep: (g: WycheproofGroup, t: WycheproofTest) => boolean = () => true) {
+  const data = loadJson<{ testGroups: WycheproofGroup[] }>(`wycheproof/${file}`);
+  const out: { group: WycheproofGroup; test: WycheproofTest }[] = [];
+  for (const group of data.testGroups) for (const test of group.tests) if (keep(group, test)) out.push({ group, test });
+  if (out.length === 0) throw new Error(`wycheproof/${file}: no test cases`);
+  return out;
+}
+
+export const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "hex"));
+export const toHex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
