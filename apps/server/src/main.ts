@@ -1,0 +1,81 @@
+/**
+ * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
+ *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
+ *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info);
+ * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
+ * listening; logs JSON (pino) to stderr, never a secret. SIGTERM/SIGINT: stop taking requests, finish those in
+ * flight, close the store, exit 0.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command, Option } from "commander";
+import pino from "pino";
+import { createKmsServer, StartupError } from "@openkms/server";
+import { ENV, parseEdition, parsePort, parseRegion, type ServeConfig } from "./config.js";
+
+async function serve(cfg: ServeConfig): Promise<void> {
+  const logger = pino({ level: cfg.logLevel, base: { service: "openkms" } }, pino.destination({ dest: 2, sync: true }));
+  const rootSecretId = process.env[ENV.rootSecretId];
+  const rootSecretKey = process.env[ENV.rootSecretKey];
+  if (Boolean(rootSecretId) !== Boolean(rootSecretKey)) {
+    throw new StartupError(`${ENV.rootSecretId} and ${ENV.rootSecretKey} must be set together`);
+  }
+  if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) throw new StartupError("--tls-cert and --tls-key must be given together");
+  const server = await createKmsServer({
+    dataDir: resolve(cfg.dataDir),
+    edition: cfg.edition,
+    region: cfg.region,
+    host: cfg.host,
+    port: cfg.port,
+    rootKey: process.env[ENV.rootKey],
+    rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
+    logger,
+    ...(cfg.tlsCert && cfg.tlsKey ? { https: { cert: readFileSync(cfg.tlsCert), key: readFileSync(cfg.tlsKey) } } : {}),
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    server.close().then(
+      () => {
+        logger.info("stopped");
+        process.exit(0);
+      },
+      (err: Error) => {
+        logger.error({ err: { message: err.message } }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  const { url } = await server.listen();
+  logger.info({ url, edition: server.edition, region: server.region, credentials: server.credentialsPath, secretId: server.credential.secretId }, "listening");
+  process.stdout.write(`openkms listening on ${url}\n`);
+}
+
+const program = new Command("openkms").description("OpenKMS: a self-hosted KMS wire-compatible with Tencent Cloud KMS");
+
+program
+  .command("serve")
+  .description("run the KMS server")
+  .addOption(new Option("--host <host>", "address to listen on").env(ENV.host).default("127.0.0.1"))
+  .addOption(new Option("--port <port>", "port to listen on (0 = any free port)").env(ENV.port).argParser(parsePort).default(8080))
+  .addOption(new Option("--data-dir <dir>", "data directory (root key, key store, credentials.json)").env(ENV.dataDir).default("./.openkms"))
+  .addOption(new Option("--edition <edition>", "sm (SM4-GCM CMKs) or fips (AES-256-GCM CMKs)").env(ENV.edition).argParser(parseEdition).default("sm"))
+  .addOption(new Option("--region <region>", "region served").env(ENV.region).argParser(parseRegion).default("ap-guangzhou"))
+  .addOption(new Option("--tls-cert <file>", "PEM certificate: serve HTTPS").env(ENV.tlsCert))
+  .addOption(new Option("--tls-key <file>", "PEM private key for --tls-cert").env(ENV.tlsKey))
+  .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
+  .action(async (opts: ServeConfig) => {
+    try {
+      await serve(opts);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`openkms: ${msg}\n`);
+      process.exit(e instanceof StartupError ? 2 : 1);
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,94 @@
+/**
+ * CreateKey (reference §3.1): create a CMK. KeyUsage ENCRYPT_DECRYPT (default) gets fresh material for the server's
+ * edition (SM4-GCM 16 B or AES-256-GCM 32 B), stored only wrapped under the root key.
+ * Errors: MissingParameter, InvalidParameter, InvalidParameterValue.{InvalidAlias, AliasAlreadyExists, InvalidKeyUsage,
+ * InvalidType, InvalidHsmClusterId, TagKeysDuplicated}, LimitExceeded.CmkLimitExceeded, UnsupportedOperation.
+ */
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { randomBytes } from "@openkms/crypto/random";
+import { wipe } from "@openkms/crypto/constant-time";
+import { unixSeconds } from "../clock.js";
+import { ErrorCode, KmsError } from "../errors.js";
+import { checkAlias, checkDescription, checkHsmClusterId, SYMMETRIC_KEY_USAGE } from "../keys/key-access.js";
+import { materialLabel } from "../keys/symmetric.js";
+import { str, tag, uint } from "../protocol/params.js";
+import type { KeyRecord, Tag } from "../store/types.js";
+import { defineAction } from "./define.js";
+
+/** Key usages Tencent documents for CreateKey; the ones this build can create are handled below. */
+const KNOWN_KEY_USAGES = [
+  "ENCRYPT_DECRYPT", "ASYMMETRIC_DECRYPT_RSA_2048", "ASYMMETRIC_DECRYPT_SM2", "ASYMMETRIC_SIGN_VERIFY_SM2",
+  "ASYMMETRIC_SIGN_VERIFY_ECC", "ASYMMETRIC_SIGN_VERIFY_RSA_2048", "ASYMMETRIC_SIGN_VERIFY_ECDSA384",
+  "ASYMMETRIC_SIGN_VERIFY_RSA_3072", "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES", "ASYMMETRIC_SIGN_VERIFY_DILITHIUM",
+];
+
+export const DEFAULT_ROTATE_DAYS = 365;
+const DAY = 86400;
+
+export function checkTags(tags: Tag[] | undefined): Tag[] {
+  const list = tags ?? [];
+  const seen = new Set<string>();
+  for (const t of list) {
+    if (t.TagKey.length === 0 || t.TagKey.length > 255) throw new KmsError(ErrorCode.InvalidParameter, "TagKey must be 1-255 characters");
+    if (t.TagValue.length > 255) throw new KmsError(ErrorCode.InvalidParameter, "TagValue must be at most 255 characters");
+    if (seen.has(t.TagKey)) throw new KmsError(ErrorCode.InvalidParameterValueTagKeysDuplicated, `TagKey ${t.TagKey} is given more than once`);
+    seen.add(t.TagKey);
+  }
+  return list;
+}
+
+export const createKey = defineAction({
+  name: "CreateKey",
+  schema: z.strictObject({
+    Alias: str,
+    Description: str.optional(),
+    KeyUsage: str.optional(),
+    Type: uint.optional(),
+    Tags: z.array(tag).optional(),
+    HsmClusterId: str.optional(),
+  }),
+  async handler(p, ctx) {
+    const alias = checkAlias(p.Alias);
+    const description = checkDescription(p.Description ?? "");
+    const keyUsage = p.KeyUsage === undefined || p.KeyUsage === "" ? SYMMETRIC_KEY_USAGE : p.KeyUsage;
+    if (!KNOWN_KEY_USAGES.includes(keyUsage)) {
+      throw new KmsError(ErrorCode.InvalidParameterValueInvalidKeyUsage, `KeyUsage ${keyUsage} is not valid`);
+    }
+    const type = p.Type ?? 1;
+    if (type !== 1 && type !== 2) throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, `Type must be 1 or 2, got ${type}`);
+    checkHsmClusterId(p.HsmClusterId);
+    const tags = checkTags(p.Tags);
+    if (keyUsage !== SYMMETRIC_KEY_USAGE) {
+      throw new KmsError(ErrorCode.UnsupportedOperationUnsupportedKeyUsageInCurrentRegion, `KeyUsage ${keyUsage} is not supported by this server yet`);
+    }
+    if (type === 2) {
+      throw new KmsError(ErrorCode.UnsupportedOperation, "EXTERNAL keys (Type=2, key material import) are not supported by this server yet");
+    }
+    if ((await ctx.store.countKeys(ctx.uin)) >= ctx.limits.maxKeysPerAccount) {
+      throw new KmsError(ErrorCode.LimitExceededCmkLimitExceeded, `This account already has ${ctx.limits.maxKeysPerAccount} CMKs`);
+    }
+
+    const now = unixSeconds(ctx.clock);
+    const keyId = randomUUID();
+    const record: KeyRecord = {
+      keyId, uin: ctx.uin, alias, description, keyState: "Enabled", keyUsage, origin: "TENCENT_KMS",
+      keyType: ctx.profile.keyMetadataType, createTime: now, deletionDate: 0, validTo: 0, rotationEnabled: false,
+      rotateDays: DEFAULT_ROTATE_DAYS, nextRotateTime: now + DEFAULT_ROTATE_DAYS * DAY, lastRotateTime: 0,
+      currentVersion: 1, owner: "user", tags,
+    };
+    const material = randomBytes(ctx.profile.materialLength);
+    try {
+      const wrappedMaterial = ctx.root.wrap(material, materialLabel(keyId, 1));
+      await ctx.store.createKey(record, {
+        keyId, version: 1, algorithm: ctx.profile.symmetricAlgorithm, wrappedMaterial, publicKey: new Uint8Array(0), createTime: now,
+      });
+    } finally {
+      wipe(material);
+    }
+    return {
+      KeyId: keyId, Alias: alias, CreateTime: now, Description: description, KeyState: record.keyState, KeyUsage: keyUsage,
+      TagCode: 0, TagMsg: tags.length ? "ok" : "no tags to save",
+    };
+  },
+});

@@ -1,0 +1,40 @@
+/**
+ * What an action is: its name, its request schema (strict: unknown members are `UnknownParameter`) and a handler
+ * that returns the response fields (the envelope adds `RequestId`). One file per action holds its schema, limits
+ * and the error codes it can return (STYLE practice 2).
+ */
+import type { z } from "zod";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import type { EditionProfile } from "../edition.js";
+import type { RootOfTrust } from "../root-key.js";
+import type { KeyStore } from "../store/types.js";
+
+export interface ServerLimits {
+  /** Most CMKs one account may hold (`LimitExceeded.CmkLimitExceeded`). */
+  maxKeysPerAccount: number;
+}
+
+/** Everything an action may use. */
+export interface ActionContext {
+  store: KeyStore;
+  root: RootOfTrust;
+  profile: EditionProfile;
+  region: string;
+  clock: Clock;
+  limits: ServerLimits;
+  logger: Logger;
+  /** The calling account's uin (from the credential). */
+  uin: string;
+  requestId: string;
+}
+
+export interface Action<S extends z.ZodType = z.ZodType> {
+  name: string;
+  schema: S;
+  handler(params: z.output<S>, ctx: ActionContext): Promise<Record<string, unknown>>;
+}
+
+export function defineAction<S extends z.ZodType>(action: Action<S>): Action<S> {
+  return action;
+}

@@ -1,0 +1,18 @@
+/**
+ * ListAlgorithms (reference §3.10): what this server can create. The symmetric entry follows the edition
+ * (SM4 in `sm`, AES_256 in `fips`).
+ */
+import { z } from "zod";
+import { defineAction } from "./define.js";
+
+export const listAlgorithms = defineAction({
+  name: "ListAlgorithms",
+  schema: z.strictObject({}),
+  async handler(_p, ctx) {
+    return {
+      SymmetricAlgorithms: [{ Algorithm: ctx.profile.symmetricAlgorithmName, KeyUsage: "ENCRYPT_DECRYPT" }],
+      AsymmetricAlgorithms: [],
+      AsymmetricSignVerifyAlgorithms: [],
+    };
+  },
+});

@@ -1,0 +1,22 @@
+/**
+ * ListKeys (reference §3.1): KeyIds of the account's CMKs in Enabled, Disabled and PendingImport states, newest first.
+ * Errors: InvalidParameter (Limit > 200, Role ∉ {0,1}), InvalidParameterValue.InvalidHsmClusterId.
+ */
+import { z } from "zod";
+import { checkHsmClusterId } from "../keys/key-access.js";
+import { str, uint } from "../protocol/params.js";
+import { defineAction } from "./define.js";
+import { checkRole, paging } from "./list-paging.js";
+
+export const listKeys = defineAction({
+  name: "ListKeys",
+  schema: z.strictObject({ Offset: uint.optional(), Limit: uint.optional(), Role: uint.optional(), HsmClusterId: str.optional() }),
+  async handler(p, ctx) {
+    const page = paging(p.Offset, p.Limit);
+    const role = checkRole(p.Role);
+    checkHsmClusterId(p.HsmClusterId);
+    if (role === 1) return { Keys: [], TotalCount: 0 };
+    const { total, keys } = await ctx.store.listKeys(ctx.uin, { states: ["Enabled", "Disabled", "PendingImport"], order: "desc", ...page });
+    return { Keys: keys.map((k) => ({ KeyId: k.keyId })), TotalCount: total };
+  },
+});

@@ -1,0 +1,18 @@
+/** Offset/Limit/Role paging shared by ListKeys and ListKeyDetail (reference §6.1: Limit default 10, max 200). */
+import { ErrorCode, KmsError } from "../errors.js";
+
+export const DEFAULT_LIMIT = 10;
+export const MAX_LIMIT = 200;
+
+export function paging(offset: number | undefined, limit: number | undefined): { offset: number; limit: number } {
+  const l = limit ?? DEFAULT_LIMIT;
+  if (l > MAX_LIMIT) throw new KmsError(ErrorCode.InvalidParameter, `Limit may be at most ${MAX_LIMIT}, got ${l}`);
+  return { offset: offset ?? 0, limit: l };
+}
+
+/** Role 0 = keys the user created (all keys here); 1 = keys created by cloud services (none here). */
+export function checkRole(role: number | undefined): 0 | 1 {
+  const r = role ?? 0;
+  if (r !== 0 && r !== 1) throw new KmsError(ErrorCode.InvalidParameter, `Role must be 0 or 1, got ${r}`);
+  return r;
+}

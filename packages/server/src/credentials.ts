@@ -1,0 +1,61 @@
+/**
+ * Accounts and API credentials. The root account (a uin) is created with the data dir; a credential is a SecretId /
+ * SecretKey pair whose SecretKey is stored only wrapped under the root key (TC3 needs the key itself to verify).
+ */
+import { randomBytes } from "@openkms/crypto/random";
+import type { RootOfTrust } from "./root-key.js";
+import type { KeyStore } from "./store/types.js";
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `length` characters drawn uniformly from [A-Za-z0-9] (rejection sampling over CSPRNG bytes). */
+export function randomAlphanumeric(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < 248 && out.length < length) out += ALPHANUMERIC[b % 62];
+    }
+  }
+  return out;
+}
+
+const credentialLabel = (secretId: string) => `openkms/credential/v1/${secretId}`;
+
+/** The root account's uin, created (a random 12-digit number) on first use. */
+export async function rootUin(store: KeyStore): Promise<string> {
+  const existing = await store.getMeta("root-uin");
+  if (existing) return existing;
+  const digits = Array.from(randomBytes(11), (b) => String(b % 10)).join("");
+  const uin = `1${digits}`;
+  await store.setMeta("root-uin", uin);
+  return uin;
+}
+
+export interface Credential {
+  secretId: string;
+  secretKey: string;
+}
+
+/** Store (or replace) a credential for `uin`. SecretId 4–128 chars of [A-Za-z0-9], SecretKey 16–128 printable chars. */
+export async function putCredential(store: KeyStore, root: RootOfTrust, uin: string, cred: Credential, nowSeconds: number): Promise<void> {
+  if (!/^[A-Za-z0-9]{4,128}$/.test(cred.secretId)) throw new Error("SecretId must be 4-128 letters or digits");
+  if (!/^[\x21-\x7e]{16,128}$/.test(cred.secretKey)) throw new Error("SecretKey must be 16-128 printable ASCII characters");
+  const wrapped = root.wrap(new TextEncoder().encode(cred.secretKey), credentialLabel(cred.secretId));
+  await store.putCredential({ secretId: cred.secretId, uin, wrappedSecretKey: wrapped, status: "Enabled", createTime: nowSeconds });
+}
+
+/** A fresh credential: SecretId `AKID` + 32 alphanumerics, SecretKey 32 alphanumerics. */
+export function newCredential(): Credential {
+  return { secretId: `AKID${randomAlphanumeric(32)}`, secretKey: randomAlphanumeric(32) };
+}
+
+/** The SecretKey and account of an enabled credential, or undefined. */
+export async function lookupCredential(store: KeyStore, root: RootOfTrust, secretId: string): Promise<{ secretKey: string; uin: string } | undefined> {
+  if (!/^[A-Za-z0-9]{4,128}$/.test(secretId)) return undefined;
+  const c = await store.getCredential(secretId);
+  if (!c || c.status !== "Enabled") return undefined;
+  const bytes = root.unwrap(c.wrappedSecretKey, credentialLabel(secretId));
+  const secretKey = new TextDecoder().decode(bytes);
+  bytes.fill(0);
+  return { secretKey, uin: c.uin };
+}

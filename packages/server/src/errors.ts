@@ -1,0 +1,59 @@
+/**
+ * The API's error codes (reference §5) and the one error type the server throws for user-visible failures.
+ * A `KmsError` becomes `{"Response":{"Error":{"Code","Message"},"RequestId"}}` with HTTP 200; anything else that
+ * escapes an action is an internal fault and becomes `InternalError` without its message (no secrets leak).
+ */
+export const ErrorCode = {
+  AuthFailure: "AuthFailure",
+  AuthFailureInvalidAuthorization: "AuthFailure.InvalidAuthorization",
+  AuthFailureSecretIdNotFound: "AuthFailure.SecretIdNotFound",
+  AuthFailureSignatureExpire: "AuthFailure.SignatureExpire",
+  AuthFailureSignatureFailure: "AuthFailure.SignatureFailure",
+  AuthFailureTokenFailure: "AuthFailure.TokenFailure",
+  FailedOperationEncryptionError: "FailedOperation.EncryptionError",
+  InternalError: "InternalError",
+  InvalidAction: "InvalidAction",
+  InvalidParameter: "InvalidParameter",
+  InvalidParameterValue: "InvalidParameterValue",
+  InvalidParameterValueAliasAlreadyExists: "InvalidParameterValue.AliasAlreadyExists",
+  InvalidParameterValueDuplicatedKeyId: "InvalidParameterValue.DuplicatedKeyId",
+  InvalidParameterValueInvalidAlias: "InvalidParameterValue.InvalidAlias",
+  InvalidParameterValueInvalidCiphertext: "InvalidParameterValue.InvalidCiphertext",
+  InvalidParameterValueInvalidHsmClusterId: "InvalidParameterValue.InvalidHsmClusterId",
+  InvalidParameterValueInvalidKeyId: "InvalidParameterValue.InvalidKeyId",
+  InvalidParameterValueInvalidKeyUsage: "InvalidParameterValue.InvalidKeyUsage",
+  InvalidParameterValueInvalidPlaintext: "InvalidParameterValue.InvalidPlaintext",
+  InvalidParameterValueInvalidType: "InvalidParameterValue.InvalidType",
+  InvalidParameterValueTagKeysDuplicated: "InvalidParameterValue.TagKeysDuplicated",
+  LimitExceededCmkLimitExceeded: "LimitExceeded.CmkLimitExceeded",
+  MissingParameter: "MissingParameter",
+  NoSuchVersion: "NoSuchVersion",
+  RequestSizeLimitExceeded: "RequestSizeLimitExceeded",
+  ResourceUnavailableCmkArchived: "ResourceUnavailable.CmkArchived",
+  ResourceUnavailableCmkDisabled: "ResourceUnavailable.CmkDisabled",
+  ResourceUnavailableCmkNotFound: "ResourceUnavailable.CmkNotFound",
+  ResourceUnavailableCmkStateNotSupport: "ResourceUnavailable.CmkStateNotSupport",
+  ResourceUnavailableKeyPendingDelete: "ResourceUnavailable.KeyPendingDelete",
+  UnknownParameter: "UnknownParameter",
+  UnsupportedOperation: "UnsupportedOperation",
+  UnsupportedOperationUnsupportedKeyUsageInCurrentRegion: "UnsupportedOperation.UnsupportedKeyUsageInCurrentRegion",
+  UnsupportedProtocol: "UnsupportedProtocol",
+  UnsupportedRegion: "UnsupportedRegion",
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A failure the caller caused or may see: carries the API error code. Recognise it with {@link isKmsError}. */
+export class KmsError extends Error {
+  readonly kmsErrorCode: ErrorCodeValue;
+  constructor(code: ErrorCodeValue, message: string) {
+    super(message);
+    this.name = "KmsError";
+    this.kmsErrorCode = code;
+  }
+}
+
+/** True for a {@link KmsError} from any copy of this package (marker check, not `instanceof`). */
+export function isKmsError(err: unknown): err is KmsError {
+  return typeof err === "object" && err !== null && typeof (err as { kmsErrorCode?: unknown }).kmsErrorCode === "string";
+}

@@ -1,0 +1,67 @@
+/**
+ * The HTTP face of the server (fastify): `POST /` and `GET /` carry API requests, `GET /healthz` answers 200.
+ * Every API response is HTTP 200 with `Content-Type: application/json` exactly (reference §1 gotcha 1) — including
+ * oversize bodies (`RequestSizeLimitExceeded`) and wrong methods (`UnsupportedProtocol`).
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import { dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
+import { randomUUID } from "node:crypto";
+import { ErrorCode } from "./errors.js";
+
+export interface HttpOptions {
+  https?: { key: string | Buffer; cert: string | Buffer } | undefined;
+}
+
+function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
+  // A Buffer payload keeps fastify from appending "; charset=utf-8" (the Python SDK needs the exact type).
+  return reply.code(200).header("content-type", "application/json").send(Buffer.from(JSON.stringify(body), "utf8"));
+}
+
+function errorEnvelope(code: string, message: string) {
+  return { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } };
+}
+
+export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_POST_BYTES,
+    forceCloseConnections: "idle",
+    // GET requests may carry up to 32 KB of parameters in the URL (reference §2.1).
+    http: { maxHeaderSize: 64 * 1024 },
+    ...(opts.https ? { https: opts.https } : {}),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_POST_BYTES }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: { code?: string; statusCode?: number; message?: string }, _req, reply) => {
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return sendJson(reply, errorEnvelope(ErrorCode.RequestSizeLimitExceeded, `The request body may be at most ${MAX_POST_BYTES} bytes`));
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return sendJson(reply, errorEnvelope(ErrorCode.InvalidParameter, `Malformed request: ${err.message ?? "bad request"}`));
+    }
+    deps.logger.error({ err: { message: err.message, code: err.code } }, "http error");
+    return sendJson(reply, errorEnvelope(ErrorCode.InternalError, "An internal error occurred"));
+  });
+
+  app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
+
+  app.route({
+    method: ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+    url: "/",
+    handler: async (req, reply) => {
+      const url = req.raw.url ?? "/";
+      const q = url.indexOf("?");
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
+      const body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array(0);
+      const result = await dispatch(
+        { method: req.method, rawQuery: q >= 0 ? url.slice(q + 1) : "", headers, body, remoteAddress: req.ip },
+        deps,
+      );
+      return sendJson(reply, result.body);
+    },
+  });
+  return app;
+}

@@ -1,0 +1,73 @@
+/**
+ * EncryptionContext (SPEC §2): a JSON object of string values, ≤ 1024 characters, bound to a ciphertext as AAD in a
+ * canonical form so that key order and whitespace do not matter but `{"ab":"c"}` ≠ `{"a":"bc"}`.
+ *
+ * Canonical form: nothing for an absent or empty context; otherwise
+ *   u32be(count) ‖ for each pair sorted by key in Unicode code point order: u32be(len k) ‖ UTF-8 k ‖ u32be(len v) ‖ UTF-8 v
+ */
+import { ErrorCode, KmsError } from "../errors.js";
+
+export const MAX_ENCRYPTION_CONTEXT_CHARS = 1024;
+
+function compareCodePoints(a: string, b: string): number {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done || y.done) return x.done === y.done ? 0 : x.done ? -1 : 1;
+    const cx = x.value.codePointAt(0)!;
+    const cy = y.value.codePointAt(0)!;
+    if (cx !== cy) return cx - cy;
+  }
+}
+
+/**
+ * Parse and canonicalise an EncryptionContext parameter.
+ * @param value the parameter as sent (string) or undefined when absent
+ * @param field parameter name for error messages
+ * @returns canonical bytes (empty when absent or `{}`)
+ * @throws KmsError `InvalidParameter` when it is not a JSON object of string values or is over 1024 characters
+ */
+export function canonicalEncryptionContext(value: string | undefined, field = "EncryptionContext"): Uint8Array {
+  if (value === undefined || value === "") return new Uint8Array(0);
+  if (value.length > MAX_ENCRYPTION_CONTEXT_CHARS) {
+    throw new KmsError(ErrorCode.InvalidParameter, `${field} must be at most ${MAX_ENCRYPTION_CONTEXT_CHARS} characters, got ${value.length}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new KmsError(ErrorCode.InvalidParameter, `${field} must be a JSON object of string values`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new KmsError(ErrorCode.InvalidParameter, `${field} must be a JSON object of string values`);
+  }
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  for (const [k, v] of entries) {
+    if (typeof v !== "string") throw new KmsError(ErrorCode.InvalidParameter, `${field} value of "${k}" must be a string`);
+  }
+  if (entries.length === 0) return new Uint8Array(0);
+  entries.sort(([a], [b]) => compareCodePoints(a, b));
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const u32 = (n: number) => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, n);
+    return b;
+  };
+  parts.push(u32(entries.length));
+  for (const [k, v] of entries) {
+    const kb = enc.encode(k);
+    const vb = enc.encode(v as string);
+    parts.push(u32(kb.length), kb, u32(vb.length), vb);
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

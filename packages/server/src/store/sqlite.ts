@@ -1,0 +1,243 @@
+/**
+ * Embedded key store on SQLite (better-sqlite3): one file in the data dir, WAL journal, `synchronous=FULL` so a
+ * committed write survives `kill -9` and power loss.
+ */
+import Database from "better-sqlite3";
+import { ErrorCode, KmsError } from "../errors.js";
+import type { CredentialRecord, KeyListFilter, KeyRecord, KeyStore, KeyVersionRecord } from "./types.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS keys (
+  key_id TEXT PRIMARY KEY,
+  uin TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  description TEXT NOT NULL,
+  key_state TEXT NOT NULL,
+  key_usage TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  key_type INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  create_seq INTEGER NOT NULL,
+  deletion_date INTEGER NOT NULL,
+  valid_to INTEGER NOT NULL,
+  rotation_enabled INTEGER NOT NULL,
+  rotate_days INTEGER NOT NULL,
+  next_rotate_time INTEGER NOT NULL,
+  last_rotate_time INTEGER NOT NULL,
+  current_version INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  UNIQUE (uin, alias)
+);
+CREATE INDEX IF NOT EXISTS keys_by_uin_time ON keys (uin, create_time, create_seq);
+CREATE TABLE IF NOT EXISTS key_versions (
+  key_id TEXT NOT NULL REFERENCES keys(key_id),
+  version INTEGER NOT NULL,
+  algorithm INTEGER NOT NULL,
+  wrapped_material BLOB NOT NULL,
+  public_key BLOB NOT NULL,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (key_id, version)
+);
+CREATE TABLE IF NOT EXISTS credentials (
+  secret_id TEXT PRIMARY KEY,
+  uin TEXT NOT NULL,
+  wrapped_secret_key BLOB NOT NULL,
+  status TEXT NOT NULL,
+  create_time INTEGER NOT NULL
+);
+`;
+
+interface KeyRow {
+  key_id: string; uin: string; alias: string; description: string; key_state: string; key_usage: string; origin: string;
+  key_type: number; create_time: number; deletion_date: number; valid_to: number; rotation_enabled: number;
+  rotate_days: number; next_rotate_time: number; last_rotate_time: number; current_version: number; owner: string; tags: string;
+}
+
+function toRecord(r: KeyRow): KeyRecord {
+  return {
+    keyId: r.key_id, uin: r.uin, alias: r.alias, description: r.description,
+    keyState: r.key_state as KeyRecord["keyState"], keyUsage: r.key_usage, origin: r.origin as KeyRecord["origin"],
+    keyType: r.key_type, createTime: r.create_time, deletionDate: r.deletion_date, validTo: r.valid_to,
+    rotationEnabled: r.rotation_enabled === 1, rotateDays: r.rotate_days, nextRotateTime: r.next_rotate_time,
+    lastRotateTime: r.last_rotate_time, currentVersion: r.current_version, owner: r.owner, tags: JSON.parse(r.tags),
+  };
+}
+
+function toParams(k: KeyRecord) {
+  return {
+    key_id: k.keyId, uin: k.uin, alias: k.alias, description: k.description, key_state: k.keyState,
+    key_usage: k.keyUsage, origin: k.origin, key_type: k.keyType, create_time: k.createTime,
+    deletion_date: k.deletionDate, valid_to: k.validTo, rotation_enabled: k.rotationEnabled ? 1 : 0,
+    rotate_days: k.rotateDays, next_rotate_time: k.nextRotateTime, last_rotate_time: k.lastRotateTime,
+    current_version: k.currentVersion, owner: k.owner, tags: JSON.stringify(k.tags),
+  };
+}
+
+function aliasClash(e: unknown, alias: string): never {
+  if (e instanceof Error && (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+    throw new KmsError(ErrorCode.InvalidParameterValueAliasAlreadyExists, `Alias ${alias} already exists`);
+  }
+  throw e;
+}
+
+/**
+ * Open (creating when missing) the SQLite key store at `path`; `:memory:` for a throwaway store.
+ * @throws the driver's error when the file cannot be opened or is not a database
+ */
+export function openSqliteStore(path: string): KeyStore {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  db.exec(SCHEMA);
+
+  const st = {
+    getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE name = ?"),
+    setMeta: db.prepare("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value"),
+    insertKey: db.prepare(`INSERT INTO keys (key_id, uin, alias, description, key_state, key_usage, origin, key_type,
+      create_time, create_seq, deletion_date, valid_to, rotation_enabled, rotate_days, next_rotate_time, last_rotate_time,
+      current_version, owner, tags) VALUES (@key_id, @uin, @alias, @description, @key_state, @key_usage, @origin, @key_type,
+      @create_time, (SELECT COALESCE(MAX(create_seq), 0) + 1 FROM keys), @deletion_date, @valid_to, @rotation_enabled,
+      @rotate_days, @next_rotate_time, @last_rotate_time, @current_version, @owner, @tags)`),
+    updateKey: db.prepare(`UPDATE keys SET alias = @alias, description = @description, key_state = @key_state,
+      key_usage = @key_usage, origin = @origin, key_type = @key_type, deletion_date = @deletion_date, valid_to = @valid_to,
+      rotation_enabled = @rotation_enabled, rotate_days = @rotate_days, next_rotate_time = @next_rotate_time,
+      last_rotate_time = @last_rotate_time, current_version = @current_version, owner = @owner, tags = @tags
+      WHERE key_id = @key_id AND uin = @uin`),
+    getKey: db.prepare<[string, string], KeyRow>("SELECT * FROM keys WHERE uin = ? AND key_id = ?"),
+    countKeys: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM keys WHERE uin = ?"),
+    insertVersion: db.prepare(`INSERT INTO key_versions (key_id, version, algorithm, wrapped_material, public_key, create_time)
+      VALUES (?, ?, ?, ?, ?, ?)`),
+    getVersion: db.prepare<[string, number], { key_id: string; version: number; algorithm: number; wrapped_material: Buffer; public_key: Buffer; create_time: number }>(
+      "SELECT * FROM key_versions WHERE key_id = ? AND version = ?"),
+    putCredential: db.prepare(`INSERT INTO credentials (secret_id, uin, wrapped_secret_key, status, create_time)
+      VALUES (?, ?, ?, ?, ?) ON CONFLICT(secret_id) DO UPDATE SET uin = excluded.uin,
+      wrapped_secret_key = excluded.wrapped_secret_key, status = excluded.status`),
+    getCredential: db.prepare<[string], { secret_id: string; uin: string; wrapped_secret_key: Buffer; status: string; create_time: number }>(
+      "SELECT * FROM credentials WHERE secret_id = ?"),
+  };
+
+  const createKeyTx = db.transaction((key: KeyRecord, v: KeyVersionRecord) => {
+    st.insertKey.run(toParams(key));
+    st.insertVersion.run(v.keyId, v.version, v.algorithm, v.wrappedMaterial, v.publicKey, v.createTime);
+  });
+  const updateKeysTx = db.transaction((keys: KeyRecord[]) => {
+    for (const k of keys) st.updateKey.run(toParams(k));
+  });
+
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error("key store is closed");
+  };
+
+  return {
+    async getMeta(name) {
+      open();
+      return st.getMeta.get(name)?.value;
+    },
+    async setMeta(name, value) {
+      open();
+      st.setMeta.run(name, value);
+    },
+    async createKey(key, version) {
+      open();
+      try {
+        createKeyTx(key, version);
+      } catch (e) {
+        aliasClash(e, key.alias);
+      }
+    },
+    async getKey(uin, keyId) {
+      open();
+      const row = st.getKey.get(uin, keyId);
+      return row ? toRecord(row) : undefined;
+    },
+    async updateKey(key) {
+      open();
+      try {
+        st.updateKey.run(toParams(key));
+      } catch (e) {
+        aliasClash(e, key.alias);
+      }
+    },
+    async updateKeys(keys) {
+      open();
+      updateKeysTx(keys);
+    },
+    async listKeys(uin, f: KeyListFilter) {
+      open();
+      const where: string[] = ["uin = @uin"];
+      const params: Record<string, unknown> = { uin, limit: f.limit, offset: f.offset };
+      const inList = (name: string, column: string, values: string[]) => {
+        const names = values.map((v, i) => {
+          params[`${name}${i}`] = v;
+          return `@${name}${i}`;
+        });
+        where.push(names.length ? `${column} IN (${names.join(", ")})` : "0");
+      };
+      if (f.states) inList("state", "key_state", f.states);
+      if (f.usages) inList("usage", "key_usage", f.usages);
+      if (f.origin) {
+        where.push("origin = @origin");
+        params.origin = f.origin;
+      }
+      if (f.search) {
+        where.push("(instr(lower(key_id), lower(@search)) > 0 OR instr(lower(alias), lower(@search)) > 0)");
+        params.search = f.search;
+      }
+      (f.tagFilters ?? []).forEach((tf, i) => {
+        params[`tk${i}`] = tf.TagKey;
+        let valueCond = "";
+        if (tf.TagValue.length) {
+          const vs = tf.TagValue.map((v, j) => {
+            params[`tv${i}_${j}`] = v;
+            return `@tv${i}_${j}`;
+          });
+          valueCond = ` AND json_extract(t.value, '$.TagValue') IN (${vs.join(", ")})`;
+        }
+        where.push(`EXISTS (SELECT 1 FROM json_each(keys.tags) t WHERE json_extract(t.value, '$.TagKey') = @tk${i}${valueCond})`);
+      });
+      const dir = f.order === "asc" ? "ASC" : "DESC";
+      const cond = where.join(" AND ");
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM keys WHERE ${cond}`).get(params) as { n: number }).n;
+      const rows = db
+        .prepare(`SELECT * FROM keys WHERE ${cond} ORDER BY create_time ${dir}, create_seq ${dir} LIMIT @limit OFFSET @offset`)
+        .all(params) as KeyRow[];
+      return { total, keys: rows.map(toRecord) };
+    },
+    async countKeys(uin) {
+      open();
+      return st.countKeys.get(uin)!.n;
+    },
+    async getKeyVersion(keyId, version) {
+      open();
+      const r = st.getVersion.get(keyId, version);
+      if (!r) return undefined;
+      return {
+        keyId: r.key_id, version: r.version, algorithm: r.algorithm,
+        wrappedMaterial: new Uint8Array(r.wrapped_material), publicKey: new Uint8Array(r.public_key), createTime: r.create_time,
+      };
+    },
+    async putCredential(c: CredentialRecord) {
+      open();
+      st.putCredential.run(c.secretId, c.uin, c.wrappedSecretKey, c.status, c.createTime);
+    },
+    async getCredential(secretId) {
+      open();
+      const r = st.getCredential.get(secretId);
+      if (!r) return undefined;
+      return {
+        secretId: r.secret_id, uin: r.uin, wrappedSecretKey: new Uint8Array(r.wrapped_secret_key),
+        status: r.status as CredentialRecord["status"], createTime: r.create_time,
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Test harness: a real server on 127.0.0.1:<free port> in a temp data dir, and the official Tencent Cloud SDK's
+ * CommonClient pointed at it (`protocol: "http://"`), as SPEC §1 prescribes.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { createKmsServer, type KmsServer, type KmsServerOptions } from "../src/index.js";
+import type { Edition } from "../src/edition.js";
+
+export interface Running {
+  server: KmsServer;
+  url: string;
+  port: number;
+  dataDir: string;
+  client: CommonClient;
+  call(action: string, params?: Record<string, unknown>): Promise<Record<string, any>>;
+  /** Resolves with the error code of a call that must fail (throws if it succeeds). */
+  fail(action: string, params?: Record<string, unknown>): Promise<string>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function sdkClient(port: number, secretId: string, secretKey: string, region = "ap-guangzhou", reqMethod: "POST" | "GET" = "POST"): CommonClient {
+  return new CommonClient("kms.tencentcloudapi.com", "2019-01-18", {
+    credential: { secretId, secretKey },
+    region,
+    profile: { httpProfile: { endpoint: `127.0.0.1:${port}`, protocol: "http://", reqMethod } },
+  });
+}
+
+export async function startServer(opts: Partial<KmsServerOptions> & { edition?: Edition } = {}): Promise<Running> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "openkms-test-"));
+  let server = await createKmsServer({ port: 0, ...opts, dataDir });
+  let { url, port } = await server.listen();
+  let client = sdkClient(port, server.credential.secretId, server.credential.secretKey, server.region);
+  const running: Running = {
+    get server() { return server; },
+    get url() { return url; },
+    get port() { return port; },
+    dataDir,
+    get client() { return client; },
+    async call(action, params = {}) {
+      return (await client.request(action, params)) as Record<string, any>;
+    },
+    async fail(action, params = {}) {
+      try {
+        const r = await client.request(action, params);
+        throw new Error(`${action} succeeded but was expected to fail: ${JSON.stringify(r)}`);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (!code) throw e;
+        return code;
+      }
+    },
+    async restart() {
+      await server.close();
+      server = await createKmsServer({ port: 0, ...opts, dataDir });
+      ({ url, port } = await server.listen());
+      client = sdkClient(port, server.credential.secretId, server.credential.secretKey, server.region);
+    },
+    async stop() {
+      await server.close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  } as Running;
+  return running;
+}
+
+export const b64 = (s: string | Uint8Array) => Buffer.from(s).toString("base64");
+export const unb64 = (s: string) => Buffer.from(s, "base64");
