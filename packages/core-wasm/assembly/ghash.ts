@@ -1,0 +1,119 @@
+// GHASH (NIST SP 800-38D §6.4) with the multiplication of §6.3 in GF(2^128) mod x^128 + x^7 + x^2 + x + 1.
+//
+// Constant time: no table lookups. Blocks are mapped to polynomials (bit i of a u64 = coefficient of x^i), the
+// 128×128 carry-less product is computed by Karatsuba from 64×64 products, and each 64×64 product uses integer
+// multiplications on operands whose set bits are spread 4 apart ("holes"), so carries never reach a bit that is kept.
+import { C_H, C_PART, C_PARTLEN, C_Y, CTX } from "./_layout";
+
+const M0: u64 = 0x1111111111111111;
+const M1: u64 = 0x2222222222222222;
+const M2: u64 = 0x4444444444444444;
+const M3: u64 = 0x8888888888888888;
+
+/** Low 64 bits of the carry-less product x·y. */
+// @ts-ignore: decorator
+@inline function clmulLo(x: u64, y: u64): u64 {
+  const x0 = x & M0, x1 = x & M1, x2 = x & M2, x3 = x & M3;
+  const y0 = y & M0, y1 = y & M1, y2 = y & M2, y3 = y & M3;
+  // Within one class of bit positions (mod 4) at most 16 terms meet, and only at the top digit: no kept bit is
+  // disturbed by a carry, so the lowest bit of each 4-bit digit is the XOR of its terms.
+  const z0 = (x0 * y0) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1);
+  const z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y3) ^ (x3 * y2);
+  const z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y3);
+  const z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0);
+  return (z0 & M0) | (z1 & M1) | (z2 & M2) | (z3 & M3);
+}
+
+/** Reverses the bits within each byte. */
+// @ts-ignore: decorator
+@inline function revBitsInBytes(x: u64): u64 {
+  x = ((x >>> 1) & 0x5555555555555555) | ((x & 0x5555555555555555) << 1);
+  x = ((x >>> 2) & 0x3333333333333333) | ((x & 0x3333333333333333) << 2);
+  return ((x >>> 4) & 0x0f0f0f0f0f0f0f0f) | ((x & 0x0f0f0f0f0f0f0f0f) << 4);
+}
+
+/** Reverses all 64 bits. */
+// @ts-ignore: decorator
+@inline function rev64(x: u64): u64 {
+  return bswap<u64>(revBitsInBytes(x));
+}
+
+/**
+ * Block ↔ polynomial (§6.3: the leftmost bit of a block is the coefficient of x^0): a little-endian load puts byte 0
+ * in bits 0..7 with its leftmost bit at bit 7; reversing the bits in each byte puts it at bit 0.
+ */
+// @ts-ignore: decorator
+@inline export function loadPoly(p: usize, off: usize): u64 {
+  return revBitsInBytes(load<u64>(p + off));
+}
+// @ts-ignore: decorator
+@inline export function storePoly(p: usize, v: u64, off: usize): void {
+  store<u64>(p + off, revBitsInBytes(v));
+}
+
+/** Sets the hash subkey H (16 bytes at `h`) and precomputes the Karatsuba operands; Y ← 0, empty buffer. */
+export function ghashInit(h: usize): void {
+  const hl = loadPoly(h, 0), hh = loadPoly(h, 8);
+  store<u64>(CTX + C_H, hl); store<u64>(CTX + C_H, hh, 8); store<u64>(CTX + C_H, hl ^ hh, 16);
+  store<u64>(CTX + C_H, rev64(hl), 24); store<u64>(CTX + C_H, rev64(hh), 32); store<u64>(CTX + C_H, rev64(hl ^ hh), 40);
+  store<u64>(CTX + C_Y, 0); store<u64>(CTX + C_Y, 0, 8);
+  store<u64>(CTX + C_PART, 0); store<u64>(CTX + C_PART, 0, 8);
+  store<u32>(CTX + C_PARTLEN, 0);
+}
+
+/** Y_i = (Y_{i-1} ⊕ X_i) · H for `n` whole blocks at `p` (§6.4 steps 2–3); Y and H held in locals. */
+export function ghashBlocks(p: usize, n: i32): void {
+  const hl = load<u64>(CTX + C_H), hh = load<u64>(CTX + C_H, 8), hm = load<u64>(CTX + C_H, 16);
+  const rhl = load<u64>(CTX + C_H, 24), rhh = load<u64>(CTX + C_H, 32), rhm = load<u64>(CTX + C_H, 40);
+  let yl = load<u64>(CTX + C_Y), yh = load<u64>(CTX + C_Y, 8);
+  for (let i = 0; i < n; i++, p += 16) {
+    const xl = yl ^ loadPoly(p, 0), xh = yh ^ loadPoly(p, 8);
+    const rxl = rev64(xl), rxh = rev64(xh);
+    // Karatsuba: (xh·x^64 + xl)(hh·x^64 + hl); the high half of a 64×64 product is rev(clmulLo(rev a, rev b)) >> 1.
+    const a0 = clmulLo(xl, hl), b0 = clmulLo(xh, hh), c0 = clmulLo(xl ^ xh, hm) ^ a0 ^ b0;
+    const ra = clmulLo(rxl, rhl), rb = clmulLo(rxh, rhh), rc = clmulLo(rxl ^ rxh, rhm);
+    const a1 = rev64(ra) >>> 1, b1 = rev64(rb) >>> 1, c1 = rev64(rc ^ ra ^ rb) >>> 1;
+    const p0 = a0, p1 = a1 ^ c0, p2 = b0 ^ c1, p3 = b1;
+    // Reduction: x^128 ≡ x^7 + x^2 + x + 1. Fold (p3, p2) once, then the ≤ 7 bits that overflow past x^127 again.
+    const ov = (p3 >>> 63) ^ (p3 >>> 62) ^ (p3 >>> 57);
+    yh = p1 ^ p3 ^ (p3 << 1 | p2 >>> 63) ^ (p3 << 2 | p2 >>> 62) ^ (p3 << 7 | p2 >>> 57);
+    yl = p0 ^ p2 ^ (p2 << 1) ^ (p2 << 2) ^ (p2 << 7) ^ ov ^ (ov << 1) ^ (ov << 2) ^ (ov << 7);
+  }
+  store<u64>(CTX + C_Y, yl); store<u64>(CTX + C_Y, yh, 8);
+}
+
+/** Absorbs `len` bytes at `p`, buffering a partial block in the context. */
+export function ghashUpdate(p: usize, len: i32): void {
+  let part = <i32>load<u32>(CTX + C_PARTLEN);
+  if (part > 0) {
+    const take = min(16 - part, len);
+    memory.copy(CTX + C_PART + part, p, take);
+    part += take; p += take; len -= take;
+    if (part < 16) { store<u32>(CTX + C_PARTLEN, part); return; }
+    ghashBlocks(CTX + C_PART, 1);
+    part = 0;
+  }
+  const n = len >> 4;
+  if (n > 0) { ghashBlocks(p, n); p += n << 4; len -= n << 4; }
+  if (len > 0) {
+    memory.fill(CTX + C_PART, 0, 16);
+    memory.copy(CTX + C_PART, p, len);
+  }
+  store<u32>(CTX + C_PARTLEN, len);
+}
+
+/** Pads a buffered partial block with zeros and absorbs it (the 0^v / 0^u padding of §7.1 step 5). */
+export function ghashPad(): void {
+  const part = <i32>load<u32>(CTX + C_PARTLEN);
+  if (part > 0) {
+    memory.fill(CTX + C_PART + part, 0, 16 - part);
+    ghashBlocks(CTX + C_PART, 1);
+    store<u32>(CTX + C_PARTLEN, 0);
+  }
+}
+
+/** Writes Y (16 bytes) to `out`. */
+export function ghashOutput(out: usize): void {
+  storePoly(out, load<u64>(CTX + C_Y), 0);
+  storePoly(out, load<u64>(CTX + C_Y, 8), 8);
+}

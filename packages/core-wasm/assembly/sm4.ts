@@ -1,0 +1,158 @@
+// SM4 block cipher (GB/T 32907-2016): key expansion and 32-round encryption/decryption of 16-byte blocks.
+// Names follow the standard: S-box, τ (tau), L, L', T, T', FK, CK, rk_i, reverse transform R.
+//
+// Scalar path: T = L ∘ τ folded into four 256-entry u32 tables (byte lookups indexed by secret state: NOT constant
+// time, see SECURITY.md). SIMD path (when built with SIMD128): four blocks at a time, τ evaluated with 16 i8x16.swizzle
+// lookups over the whole S-box (no secret-dependent addresses: constant time).
+
+// S-box (standard, "S盒" table).
+const SBOX: usize = memory.data<u8>([
+  0xd6, 0x90, 0xe9, 0xfe, 0xcc, 0xe1, 0x3d, 0xb7, 0x16, 0xb6, 0x14, 0xc2, 0x28, 0xfb, 0x2c, 0x05,
+  0x2b, 0x67, 0x9a, 0x76, 0x2a, 0xbe, 0x04, 0xc3, 0xaa, 0x44, 0x13, 0x26, 0x49, 0x86, 0x06, 0x99,
+  0x9c, 0x42, 0x50, 0xf4, 0x91, 0xef, 0x98, 0x7a, 0x33, 0x54, 0x0b, 0x43, 0xed, 0xcf, 0xac, 0x62,
+  0xe4, 0xb3, 0x1c, 0xa9, 0xc9, 0x08, 0xe8, 0x95, 0x80, 0xdf, 0x94, 0xfa, 0x75, 0x8f, 0x3f, 0xa6,
+  0x47, 0x07, 0xa7, 0xfc, 0xf3, 0x73, 0x17, 0xba, 0x83, 0x59, 0x3c, 0x19, 0xe6, 0x85, 0x4f, 0xa8,
+  0x68, 0x6b, 0x81, 0xb2, 0x71, 0x64, 0xda, 0x8b, 0xf8, 0xeb, 0x0f, 0x4b, 0x70, 0x56, 0x9d, 0x35,
+  0x1e, 0x24, 0x0e, 0x5e, 0x63, 0x58, 0xd1, 0xa2, 0x25, 0x22, 0x7c, 0x3b, 0x01, 0x21, 0x78, 0x87,
+  0xd4, 0x00, 0x46, 0x57, 0x9f, 0xd3, 0x27, 0x52, 0x4c, 0x36, 0x02, 0xe7, 0xa0, 0xc4, 0xc8, 0x9e,
+  0xea, 0xbf, 0x8a, 0xd2, 0x40, 0xc7, 0x38, 0xb5, 0xa3, 0xf7, 0xf2, 0xce, 0xf9, 0x61, 0x15, 0xa1,
+  0xe0, 0xae, 0x5d, 0xa4, 0x9b, 0x34, 0x1a, 0x55, 0xad, 0x93, 0x32, 0x30, 0xf5, 0x8c, 0xb1, 0xe3,
+  0x1d, 0xf6, 0xe2, 0x2e, 0x82, 0x66, 0xca, 0x60, 0xc0, 0x29, 0x23, 0xab, 0x0d, 0x53, 0x4e, 0x6f,
+  0xd5, 0xdb, 0x37, 0x45, 0xde, 0xfd, 0x8e, 0x2f, 0x03, 0xff, 0x6a, 0x72, 0x6d, 0x6c, 0x5b, 0x51,
+  0x8d, 0x1b, 0xaf, 0x92, 0xbb, 0xdd, 0xbc, 0x7f, 0x11, 0xd9, 0x5c, 0x41, 0x1f, 0x10, 0x5a, 0xd8,
+  0x0a, 0xc1, 0x31, 0x88, 0xa5, 0xcd, 0x7b, 0xbd, 0x2d, 0x74, 0xd0, 0x12, 0xb8, 0xe5, 0xb4, 0xb0,
+  0x89, 0x69, 0x97, 0x4a, 0x0c, 0x96, 0x77, 0x7e, 0x65, 0xb9, 0xf1, 0x09, 0xc5, 0x6e, 0xc6, 0x84,
+  0x18, 0xf0, 0x7d, 0xec, 0x3a, 0xdc, 0x4d, 0x20, 0x79, 0xee, 0x5f, 0x3e, 0xd7, 0xcb, 0x39, 0x48,
+], 64);
+
+// System parameter FK (standard, key expansion).
+const FK: usize = memory.data<u32>([0xa3b1bac6, 0x56aa3350, 0x677d9197, 0xb27022dc]);
+
+// Linear transform L(B) = B ⊕ (B <<< 2) ⊕ (B <<< 10) ⊕ (B <<< 18) ⊕ (B <<< 24) (standard, round function).
+// @ts-ignore: decorator
+@inline function L(b: u32): u32 {
+  return b ^ rotl<u32>(b, 2) ^ rotl<u32>(b, 10) ^ rotl<u32>(b, 18) ^ rotl<u32>(b, 24);
+}
+
+// T tables: T_k[x] = L(S(x) << (24 - 8k)), so T(A) = L(τ(A)) = T_0[a0] ⊕ T_1[a1] ⊕ T_2[a2] ⊕ T_3[a3].
+const TT: usize = memory.data(4 * 1024, 64);
+for (let x: u32 = 0; x < 256; x++) {
+  const s = <u32>load<u8>(SBOX + x);
+  store<u32>(TT + (x << 2), L(s << 24));
+  store<u32>(TT + 1024 + (x << 2), L(s << 16));
+  store<u32>(TT + 2048 + (x << 2), L(s << 8));
+  store<u32>(TT + 3072 + (x << 2), L(s));
+}
+
+// @ts-ignore: decorator
+@inline function T(a: u32): u32 {
+  return load<u32>(TT + ((a >>> 24) << 2)) ^ load<u32>(TT + (((a >>> 16) & 255) << 2), 1024) ^
+    load<u32>(TT + (((a >>> 8) & 255) << 2), 2048) ^ load<u32>(TT + ((a & 255) << 2), 3072);
+}
+
+// τ: the S-box applied to each byte of a word.
+// @ts-ignore: decorator
+@inline function tau(a: u32): u32 {
+  return (<u32>load<u8>(SBOX + (a >>> 24)) << 24) | (<u32>load<u8>(SBOX + ((a >>> 16) & 255)) << 16) |
+    (<u32>load<u8>(SBOX + ((a >>> 8) & 255)) << 8) | <u32>load<u8>(SBOX + (a & 255));
+}
+
+/**
+ * Key expansion: (K0..K3) = MK ⊕ FK; rk_i = K_{i+4} = K_i ⊕ T'(K_{i+1} ⊕ K_{i+2} ⊕ K_{i+3} ⊕ CK_i), i = 0..31,
+ * with T' = L' ∘ τ, L'(B) = B ⊕ (B <<< 13) ⊕ (B <<< 23) and CK_i bytes ck_{i,j} = (4i + j) × 7 mod 256.
+ * Writes rk_0..rk_31 to `enc` and the reversed order (decryption) to `dec`.
+ */
+export function sm4ExpandKey(key: usize, enc: usize, dec: usize): void {
+  let k0 = bswap<u32>(load<u32>(key)) ^ load<u32>(FK), k1 = bswap<u32>(load<u32>(key, 4)) ^ load<u32>(FK, 4);
+  let k2 = bswap<u32>(load<u32>(key, 8)) ^ load<u32>(FK, 8), k3 = bswap<u32>(load<u32>(key, 12)) ^ load<u32>(FK, 12);
+  for (let i: u32 = 0; i < 32; i++) {
+    const c = i << 2;
+    const ck = ((c * 7 & 255) << 24) | (((c + 1) * 7 & 255) << 16) | (((c + 2) * 7 & 255) << 8) | ((c + 3) * 7 & 255);
+    const b = tau(k1 ^ k2 ^ k3 ^ ck);
+    const rk = k0 ^ b ^ rotl<u32>(b, 13) ^ rotl<u32>(b, 23);
+    store<u32>(enc + (i << 2), rk);
+    store<u32>(dec + ((31 - i) << 2), rk);
+    k0 = k1; k1 = k2; k2 = k3; k3 = rk;
+  }
+}
+
+/** One block: X_{i+4} = X_i ⊕ T(X_{i+1} ⊕ X_{i+2} ⊕ X_{i+3} ⊕ rk_i), 32 rounds, then R(X32..X35) = (X35, X34, X33, X32). */
+// @ts-ignore: decorator
+@inline function block(rk: usize, src: usize, dst: usize): void {
+  let x0 = bswap<u32>(load<u32>(src)), x1 = bswap<u32>(load<u32>(src, 4));
+  let x2 = bswap<u32>(load<u32>(src, 8)), x3 = bswap<u32>(load<u32>(src, 12));
+  for (let i: usize = 0; i < 128; i += 16) {
+    x0 ^= T(x1 ^ x2 ^ x3 ^ load<u32>(rk + i));
+    x1 ^= T(x2 ^ x3 ^ x0 ^ load<u32>(rk + i, 4));
+    x2 ^= T(x3 ^ x0 ^ x1 ^ load<u32>(rk + i, 8));
+    x3 ^= T(x0 ^ x1 ^ x2 ^ load<u32>(rk + i, 12));
+  }
+  store<u32>(dst, bswap<u32>(x3)); store<u32>(dst, bswap<u32>(x2), 4);
+  store<u32>(dst, bswap<u32>(x1), 8); store<u32>(dst, bswap<u32>(x0), 12);
+}
+
+// ---- SIMD128 path: 4 blocks per step, word j of the 4 blocks in the 4 lanes of one v128 ----
+
+// S-box as 16 rows of 16 bytes for the swizzle lookups.
+// @ts-ignore: decorator
+@inline function tauV(a: v128): v128 {
+  // S(x) = ⊕_{h=0..15} swizzle(row_h, x ⊕ 16h): the index is < 16 only for the row holding x, other rows give 0.
+  let r = i8x16.swizzle(v128.load(SBOX), a);
+  for (let h: usize = 1; h < 16; h++) {
+    r = v128.xor(r, i8x16.swizzle(v128.load(SBOX + (h << 4)), v128.xor(a, i8x16.splat(<i8>(h << 4)))));
+  }
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline function rotlV(a: v128, n: i32): v128 {
+  return v128.or(i32x4.shl(a, n), i32x4.shr_u(a, 32 - n));
+}
+
+// @ts-ignore: decorator
+@inline function TV(a: v128): v128 {
+  const b = tauV(a);
+  // L(B) = B ⊕ (B <<< 2) ⊕ (B <<< 10) ⊕ (B <<< 18) ⊕ (B <<< 24)
+  //      = B ⊕ ((B ⊕ (B <<< 8) ⊕ (B <<< 16)) <<< 2) ⊕ (B <<< 24)
+  const b8 = i8x16.shuffle(b, b, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14); // lanes are little-endian words
+  const b16 = i8x16.shuffle(b, b, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+  const b24 = i8x16.shuffle(b, b, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
+  return v128.xor(v128.xor(b, b24), rotlV(v128.xor(v128.xor(b, b8), b16), 2));
+}
+
+function blocks4(rk: usize, src: usize, dst: usize): void {
+  // Load 4 blocks and transpose to word-sliced form; words are big-endian, lanes little-endian: byte-swap each word.
+  const m0 = v128.load(src), m1 = v128.load(src, 16), m2 = v128.load(src, 32), m3 = v128.load(src, 48);
+  const t0 = i8x16.shuffle(m0, m1, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // a0 b0 a1 b1
+  const t1 = i8x16.shuffle(m0, m1, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // a2 b2 a3 b3
+  const t2 = i8x16.shuffle(m2, m3, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // c0 d0 c1 d1
+  const t3 = i8x16.shuffle(m2, m3, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // c2 d2 c3 d3
+  let x0 = i64x2.shuffle(t0, t2, 0, 2), x1 = i64x2.shuffle(t0, t2, 1, 3);
+  let x2 = i64x2.shuffle(t1, t3, 0, 2), x3 = i64x2.shuffle(t1, t3, 1, 3);
+  for (let i: usize = 0; i < 128; i += 16) {
+    x0 = v128.xor(x0, TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, i32x4.splat(load<u32>(rk + i))))));
+    x1 = v128.xor(x1, TV(v128.xor(v128.xor(x2, x3), v128.xor(x0, i32x4.splat(load<u32>(rk + i, 4))))));
+    x2 = v128.xor(x2, TV(v128.xor(v128.xor(x3, x0), v128.xor(x1, i32x4.splat(load<u32>(rk + i, 8))))));
+    x3 = v128.xor(x3, TV(v128.xor(v128.xor(x0, x1), v128.xor(x2, i32x4.splat(load<u32>(rk + i, 12))))));
+  }
+  // R: output words (X35, X34, X33, X32) of each block, transposed back and byte-swapped.
+  const u0 = i8x16.shuffle(x3, x2, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // a35 a34 b35 b34
+  const u1 = i8x16.shuffle(x3, x2, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // c35 c34 d35 d34
+  const u2 = i8x16.shuffle(x1, x0, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // a33 a32 b33 b32
+  const u3 = i8x16.shuffle(x1, x0, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // c33 c32 d33 d32
+  v128.store(dst, i64x2.shuffle(u0, u2, 0, 2));
+  v128.store(dst, i64x2.shuffle(u0, u2, 1, 3), 16);
+  v128.store(dst, i64x2.shuffle(u1, u3, 0, 2), 32);
+  v128.store(dst, i64x2.shuffle(u1, u3, 1, 3), 48);
+}
+
+/** Encrypts (with `rk` = encryption schedule) or decrypts (with the reversed schedule) `n` blocks from src to dst. */
+export function sm4Blocks(rk: usize, src: usize, dst: usize, n: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    while (n >= 4) {
+      blocks4(rk, src, dst);
+      src += 64; dst += 64; n -= 4;
+    }
+  }
+  for (let i = 0; i < n; i++) block(rk, src + (<usize>i << 4), dst + (<usize>i << 4));
+}

@@ -1,0 +1,512 @@
+/**
+ * The one module that owns a core instance's WebAssembly memory (STYLE practice 7). Every public function copies its
+ * inputs into the fixed I/O window in chunks, calls the core, and copies results out into fresh `Uint8Array`s:
+ * callers never see a pointer or a view of WASM memory, and inputs are never written to.
+ *
+ * The core has one context region. Streaming objects (hashers, CTR/GCM streams) take it in turn: when another object
+ * needs it, the current owner's context is saved into that owner's private copy and restored on its next call.
+ * Contexts and scratch are zeroed when an operation or stream finishes.
+ */
+
+/** The ABI exported by assembly/index.ts. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  ioPtr(): number;
+  ioSize(): number;
+  ctxPtr(): number;
+  sm3CtxSize(): number;
+  cipherCtxSize(): number;
+  simd(): number;
+  wipe(ioLen: number): void;
+  sm3Init(): void;
+  sm3Update(len: number): void;
+  sm3Final(): void;
+  cipherSetKey(alg: number, keyLen: number): number;
+  ecbEncrypt(len: number): void;
+  ecbDecrypt(len: number): void;
+  cbcSetIv(): void;
+  cbcEncrypt(len: number): void;
+  cbcDecrypt(len: number): void;
+  ctrSetIv(): void;
+  ctrProcess(len: number): void;
+  gcmInit(): void;
+  gcmAad(len: number): number;
+  gcmEncrypt(len: number): number;
+  gcmDecrypt(len: number): number;
+  gcmFinal(): void;
+  ghashStart(): void;
+  ghashAbsorb(len: number): void;
+  ghashFinish(): void;
+}
+
+/** Block ciphers of the core. */
+export type BlockCipher = "SM4" | "AES";
+const ALG: Record<BlockCipher, number> = { SM4: 1, AES: 2 };
+const KEY_LENGTHS: Record<BlockCipher, readonly number[]> = { SM4: [16], AES: [16, 24, 32] };
+
+/** Thrown when a GCM tag does not verify. Recognise it by `code === "AUTHENTICATION_FAILED"`. */
+export class AuthenticationError extends Error {
+  readonly code = "AUTHENTICATION_FAILED" as const;
+  constructor(message = "authentication tag does not match") {
+    super(message);
+    this.name = "AuthenticationError";
+  }
+}
+
+/** Thrown when PKCS#7 padding is malformed after decryption. Recognise it by `code === "BAD_PADDING"`. */
+export class PaddingError extends Error {
+  readonly code = "BAD_PADDING" as const;
+  constructor(message = "invalid PKCS#7 padding") {
+    super(message);
+    this.name = "PaddingError";
+  }
+}
+
+/** Wrong type → TypeError; wrong length → RangeError; messages name field, expected and actual. */
+export function abytes(value: unknown, length: number | readonly number[] | undefined, name: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`"${name}" expected Uint8Array, got ${value === null ? "null" : typeof value}`);
+  }
+  if (length === undefined) return;
+  const allowed = typeof length === "number" ? [length] : length;
+  if (!allowed.includes(value.length)) {
+    throw new RangeError(`"${name}" expected ${allowed.join(" or ")} bytes, got ${value.length}`);
+  }
+}
+
+/** Compares two byte strings in time that depends only on their length. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** A context holder that can be evicted from the core and restored later. */
+class Slot {
+  readonly state: Uint8Array;
+  constructor(size: number) {
+    this.state = new Uint8Array(size);
+  }
+}
+
+/** SM3 streaming hasher (GB/T 32905-2016). `update` any number of times, then `digest` once (32 bytes). */
+export interface Sm3Hasher {
+  update(data: Uint8Array): Sm3Hasher;
+  /** @returns the 32-byte digest; the hasher is wiped and refuses further use */
+  digest(): Uint8Array;
+}
+
+/** CTR keystream stream: `update` returns as many bytes as it is given; `dispose` wipes the key schedule. */
+export interface CtrStream {
+  update(data: Uint8Array): Uint8Array;
+  dispose(): void;
+}
+
+/** GCM encryption stream: all `aad` calls first, then `update` (ciphertext out), then `final` → 16-byte tag. */
+export interface GcmEncryptStream {
+  aad(data: Uint8Array): GcmEncryptStream;
+  update(plaintext: Uint8Array): Uint8Array;
+  final(): Uint8Array;
+}
+
+/**
+ * GCM decryption stream: `aad`, then `update` (plaintext out, NOT yet authenticated: discard it unless `final`
+ * succeeds), then `final(tag)` which throws {@link AuthenticationError} on a wrong tag.
+ */
+export interface GcmDecryptStream {
+  aad(data: Uint8Array): GcmDecryptStream;
+  update(ciphertext: Uint8Array): Uint8Array;
+  final(tag: Uint8Array): void;
+}
+
+const EMPTY = new Uint8Array(0);
+const SM3_BLOCK = 64;
+
+/** One instantiated core (scalar or SIMD128) and the JS side of its ABI. */
+export class Core {
+  /** True when this instance is the SIMD128 build. */
+  readonly simd: boolean;
+  readonly #e: CoreExports;
+  readonly #mem: Uint8Array; // the memory never grows: one view for the instance's lifetime
+  readonly #io: number;
+  readonly #ioSize: number;
+  readonly #ctx: number;
+  readonly #sm3Size: number;
+  readonly #cipherSize: number;
+  #owner: Slot | null = null;
+  #ownerSize = 0;
+
+  constructor(exports: CoreExports) {
+    this.#e = exports;
+    this.#mem = new Uint8Array(exports.memory.buffer);
+    this.#io = exports.ioPtr();
+    this.#ioSize = exports.ioSize();
+    this.#ctx = exports.ctxPtr();
+    this.#sm3Size = exports.sm3CtxSize();
+    this.#cipherSize = exports.cipherCtxSize();
+    this.simd = exports.simd() !== 0;
+  }
+
+  // ---- context ownership ----
+
+  /** Makes `slot` (or a one-shot operation, `null`) the owner of the context, saving the previous owner. */
+  #claim(slot: Slot | null, size: number): void {
+    if (this.#owner === slot && slot !== null) return;
+    const prev = this.#owner;
+    if (prev) prev.state.set(this.#mem.subarray(this.#ctx, this.#ctx + this.#ownerSize));
+    if (slot) this.#mem.set(slot.state, this.#ctx);
+    this.#owner = slot;
+    this.#ownerSize = size;
+  }
+
+  /** Zeroes the context, scratch and `ioLen` bytes of I/O; releases ownership. */
+  #release(ioLen: number): void {
+    this.#e.wipe(Math.min(ioLen, this.#ioSize));
+    this.#owner = null;
+  }
+
+  /** Copies `data` through the I/O window in chunks; `fn(n)` processes IO[0..n); output copied to `out` at `outOff`. */
+  #pump(data: Uint8Array, fn: (n: number) => void, out?: Uint8Array, outOff = 0): void {
+    for (let off = 0; off < data.length; off += this.#ioSize) {
+      const n = Math.min(this.#ioSize, data.length - off);
+      this.#mem.set(data.subarray(off, off + n), this.#io);
+      fn(n);
+      if (out) out.set(this.#mem.subarray(this.#io, this.#io + n), outOff + off);
+    }
+  }
+
+  #setKey(cipher: BlockCipher, key: Uint8Array): void {
+    abytes(key, KEY_LENGTHS[cipher], "key");
+    this.#mem.set(key, this.#io);
+    if (this.#e.cipherSetKey(ALG[cipher], key.length) !== 0) throw new RangeError(`"key" rejected by ${cipher}`);
+  }
+
+  #ioBytes(n: number): Uint8Array {
+    return this.#mem.slice(this.#io, this.#io + n);
+  }
+
+  // ---- SM3 / HMAC-SM3 ----
+
+  /** SM3 (GB/T 32905-2016) of `message` (any length) → 32-byte digest. */
+  sm3(message: Uint8Array): Uint8Array {
+    abytes(message, undefined, "message");
+    this.#claim(null, 0);
+    try {
+      this.#e.sm3Init();
+      this.#pump(message, (n) => this.#e.sm3Update(n));
+      this.#e.sm3Final();
+      return this.#ioBytes(32);
+    } finally {
+      this.#release(Math.min(message.length, this.#ioSize) + 32);
+    }
+  }
+
+  /** Streaming SM3: same digest as {@link sm3} over the concatenation of all `update` inputs. */
+  createSm3(): Sm3Hasher {
+    return this.#sm3From(null);
+  }
+
+  #sm3From(start: Uint8Array | null): Sm3Hasher {
+    const slot = new Slot(this.#sm3Size);
+    if (start) slot.state.set(start);
+    else {
+      this.#claim(slot, this.#sm3Size);
+      this.#e.sm3Init();
+    }
+    let done = false;
+    const hasher: Sm3Hasher = {
+      update: (data) => {
+        if (done) throw new Error("SM3 hasher already finalised");
+        abytes(data, undefined, "data");
+        this.#claim(slot, this.#sm3Size);
+        this.#pump(data, (n) => this.#e.sm3Update(n));
+        return hasher;
+      },
+      digest: () => {
+        if (done) throw new Error("SM3 hasher already finalised");
+        done = true;
+        this.#claim(slot, this.#sm3Size);
+        this.#e.sm3Final();
+        const out = this.#ioBytes(32);
+        slot.state.fill(0);
+        this.#release(this.#ioSize);
+        return out;
+      },
+    };
+    return hasher;
+  }
+
+  /** Context after absorbing one 64-byte block `key ⊕ pad` (HMAC inner/outer start). */
+  #sm3Prefix(block: Uint8Array): Uint8Array {
+    this.#claim(null, 0);
+    this.#e.sm3Init();
+    this.#mem.set(block, this.#io);
+    this.#e.sm3Update(SM3_BLOCK);
+    return this.#mem.slice(this.#ctx, this.#ctx + this.#sm3Size);
+  }
+
+  /**
+   * HMAC-SM3 (RFC 2104 / GM/T 0042-2015 with SM3, block 64 B): keys longer than 64 B are hashed first.
+   * @returns a keyed hasher producing a 32-byte MAC
+   */
+  createHmacSm3(key: Uint8Array): Sm3Hasher {
+    abytes(key, undefined, "key");
+    const k0 = new Uint8Array(SM3_BLOCK);
+    let inner: Uint8Array, outer: Uint8Array;
+    try {
+      k0.set(key.length > SM3_BLOCK ? this.sm3(key) : key);
+      for (let i = 0; i < SM3_BLOCK; i++) k0[i]! ^= 0x36;
+      inner = this.#sm3Prefix(k0);
+      for (let i = 0; i < SM3_BLOCK; i++) k0[i]! ^= 0x36 ^ 0x5c;
+      outer = this.#sm3Prefix(k0);
+    } finally {
+      k0.fill(0);
+      this.#release(SM3_BLOCK);
+    }
+    const ih = this.#sm3From(inner);
+    inner.fill(0);
+    let done = false;
+    const mac: Sm3Hasher = {
+      update: (data) => {
+        if (done) throw new Error("HMAC-SM3 already finalised");
+        ih.update(data);
+        return mac;
+      },
+      digest: () => {
+        if (done) throw new Error("HMAC-SM3 already finalised");
+        done = true;
+        const h = ih.digest();
+        const oh = this.#sm3From(outer);
+        outer.fill(0);
+        oh.update(h);
+        h.fill(0);
+        return oh.digest();
+      },
+    };
+    return mac;
+  }
+
+  /** HMAC-SM3 of `message` under `key` (any lengths) → 32-byte MAC. */
+  hmacSm3(key: Uint8Array, message: Uint8Array): Uint8Array {
+    abytes(message, undefined, "message");
+    return this.createHmacSm3(key).update(message).digest();
+  }
+
+  // ---- ECB / CBC (SP 800-38A §6.1, §6.2), PKCS#7 padding (RFC 5652 §6.3) ----
+
+  /** ECB without padding: `data` a multiple of 16 bytes. */
+  ecb(cipher: BlockCipher, direction: "encrypt" | "decrypt", key: Uint8Array, data: Uint8Array): Uint8Array {
+    abytes(data, undefined, "data");
+    if (data.length % 16 !== 0) throw new RangeError(`"data" expected a multiple of 16 bytes, got ${data.length}`);
+    this.#claim(null, 0);
+    try {
+      this.#setKey(cipher, key);
+      const out = new Uint8Array(data.length);
+      const f = direction === "encrypt" ? this.#e.ecbEncrypt : this.#e.ecbDecrypt;
+      this.#pump(data, (n) => f(n), out);
+      return out;
+    } finally {
+      this.#release(data.length + 32);
+    }
+  }
+
+  /** CBC without padding: `data` a multiple of 16 bytes, `iv` 16 bytes. */
+  cbc(cipher: BlockCipher, direction: "encrypt" | "decrypt", key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    abytes(iv, 16, "iv");
+    abytes(data, undefined, "data");
+    if (data.length % 16 !== 0) throw new RangeError(`"data" expected a multiple of 16 bytes, got ${data.length}`);
+    this.#claim(null, 0);
+    try {
+      this.#setKey(cipher, key);
+      this.#mem.set(iv, this.#io);
+      this.#e.cbcSetIv();
+      const out = new Uint8Array(data.length);
+      const f = direction === "encrypt" ? this.#e.cbcEncrypt : this.#e.cbcDecrypt;
+      this.#pump(data, (n) => f(n), out);
+      return out;
+    } finally {
+      this.#release(data.length + 32);
+    }
+  }
+
+  // ---- CTR (SP 800-38A §6.5, 128-bit big-endian counter) ----
+
+  /** CTR over `data` (any length) from the 16-byte initial counter block `iv`; encryption = decryption. */
+  ctr(cipher: BlockCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    abytes(data, undefined, "data");
+    const s = this.createCtr(cipher, key, iv);
+    try {
+      return s.update(data);
+    } finally {
+      s.dispose();
+    }
+  }
+
+  /** Streaming CTR: split points do not change the output. */
+  createCtr(cipher: BlockCipher, key: Uint8Array, iv: Uint8Array): CtrStream {
+    abytes(iv, 16, "iv");
+    const slot = new Slot(this.#cipherSize);
+    this.#claim(slot, this.#cipherSize);
+    try {
+      this.#setKey(cipher, key);
+      this.#mem.set(iv, this.#io);
+      this.#e.ctrSetIv();
+    } catch (e) {
+      this.#release(32);
+      throw e;
+    }
+    let done = false;
+    return {
+      update: (data) => {
+        if (done) throw new Error("CTR stream disposed");
+        abytes(data, undefined, "data");
+        this.#claim(slot, this.#cipherSize);
+        const out = new Uint8Array(data.length);
+        this.#pump(data, (n) => this.#e.ctrProcess(n), out);
+        return out;
+      },
+      dispose: () => {
+        if (done) return;
+        done = true;
+        slot.state.fill(0);
+        if (this.#owner === slot) this.#release(this.#ioSize);
+      },
+    };
+  }
+
+  // ---- GCM (SP 800-38D), 12-byte IV, 16-byte tag ----
+
+  #gcmStart(slot: Slot | null, cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array): void {
+    abytes(nonce, 12, "nonce");
+    this.#claim(slot, slot ? this.#cipherSize : 0);
+    this.#setKey(cipher, key);
+    this.#mem.set(nonce, this.#io);
+    this.#e.gcmInit();
+  }
+
+  /** GCM-AE (§7.1): → ciphertext ‖ 16-byte tag. */
+  gcmSeal(cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+    abytes(plaintext, undefined, "plaintext");
+    abytes(aad, undefined, "aad");
+    try {
+      this.#gcmStart(null, cipher, key, nonce);
+      this.#pump(aad, (n) => this.#e.gcmAad(n));
+      const out = new Uint8Array(plaintext.length + 16);
+      this.#pump(plaintext, (n) => this.#e.gcmEncrypt(n), out);
+      this.#e.gcmFinal();
+      out.set(this.#mem.subarray(this.#io, this.#io + 16), plaintext.length);
+      return out;
+    } finally {
+      this.#release(Math.max(plaintext.length, aad.length) + 32);
+    }
+  }
+
+  /** GCM-AD (§7.2) of ciphertext ‖ tag; the tag (exactly 16 bytes) is checked in constant time before any plaintext is returned. */
+  gcmOpen(cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+    abytes(sealed, undefined, "sealed");
+    abytes(aad, undefined, "aad");
+    if (sealed.length < 16) throw new RangeError(`"sealed" expected at least 16 bytes, got ${sealed.length}`);
+    const ctLen = sealed.length - 16;
+    const out = new Uint8Array(ctLen);
+    try {
+      this.#gcmStart(null, cipher, key, nonce);
+      this.#pump(aad, (n) => this.#e.gcmAad(n));
+      this.#pump(sealed.subarray(0, ctLen), (n) => this.#e.gcmDecrypt(n), out);
+      this.#e.gcmFinal();
+      if (!constantTimeEqual(this.#mem.subarray(this.#io, this.#io + 16), sealed.subarray(ctLen))) {
+        out.fill(0);
+        throw new AuthenticationError();
+      }
+      return out;
+    } finally {
+      this.#release(Math.max(ctLen, aad.length) + 32);
+    }
+  }
+
+  /** Streaming GCM-AE. */
+  createGcmEncrypt(cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array): GcmEncryptStream {
+    const g = this.#gcmStream(cipher, key, nonce, false);
+    const s: GcmEncryptStream = {
+      aad: (d) => (g.aad(d), s),
+      update: (d) => g.update(d),
+      final: () => g.final(),
+    };
+    return s;
+  }
+
+  /** Streaming GCM-AD (see {@link GcmDecryptStream} for the release-before-verify caveat). */
+  createGcmDecrypt(cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array): GcmDecryptStream {
+    const g = this.#gcmStream(cipher, key, nonce, true);
+    const s: GcmDecryptStream = {
+      aad: (d) => (g.aad(d), s),
+      update: (d) => g.update(d),
+      final: (tag) => {
+        abytes(tag, 16, "tag");
+        const t = g.final();
+        const ok = constantTimeEqual(t, tag);
+        t.fill(0);
+        if (!ok) throw new AuthenticationError();
+      },
+    };
+    return s;
+  }
+
+  #gcmStream(cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array, decrypt: boolean) {
+    const slot = new Slot(this.#cipherSize);
+    try {
+      this.#gcmStart(slot, cipher, key, nonce);
+    } catch (e) {
+      this.#release(32);
+      throw e;
+    }
+    let done = false;
+    const live = () => {
+      if (done) throw new Error("GCM stream already finalised");
+      this.#claim(slot, this.#cipherSize);
+    };
+    return {
+      aad: (data: Uint8Array) => {
+        abytes(data, undefined, "aad");
+        live();
+        this.#pump(data, (n) => {
+          if (this.#e.gcmAad(n) !== 0) throw new Error("GCM: AAD must be supplied before any text");
+        });
+      },
+      update: (data: Uint8Array) => {
+        abytes(data, undefined, decrypt ? "ciphertext" : "plaintext");
+        live();
+        const out = new Uint8Array(data.length);
+        this.#pump(data, (n) => (decrypt ? this.#e.gcmDecrypt(n) : this.#e.gcmEncrypt(n)), out);
+        return out;
+      },
+      final: () => {
+        live();
+        done = true;
+        this.#e.gcmFinal();
+        const tag = this.#ioBytes(16);
+        slot.state.fill(0);
+        this.#release(this.#ioSize);
+        return tag;
+      },
+    };
+  }
+
+  // ---- GHASH (SP 800-38D §6.4) ----
+
+  /** GHASH_H over `data` zero-padded to whole blocks (no length block). @param h 16-byte hash subkey → 16 bytes */
+  ghash(h: Uint8Array, data: Uint8Array): Uint8Array {
+    abytes(h, 16, "h");
+    abytes(data, undefined, "data");
+    this.#claim(null, 0);
+    try {
+      this.#mem.set(h, this.#io);
+      this.#e.ghashStart();
+      this.#pump(data, (n) => this.#e.ghashAbsorb(n));
+      this.#e.ghashFinish();
+      return this.#ioBytes(16);
+    } finally {
+      this.#release(Math.min(data.length, this.#ioSize) + 16);
+    }
+  }
+}
