@@ -121,6 +121,33 @@ export interface GcmDecryptStream {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** PKCS#7 (RFC 5652 §6.3) padding to a multiple of 16: 1..16 bytes, each equal to the pad length. */
+function pkcs7Pad(data: Uint8Array): Uint8Array {
+  const pad = 16 - (data.length % 16);
+  const out = new Uint8Array(data.length + pad);
+  out.set(data);
+  out.fill(pad, data.length);
+  return out;
+}
+
+/** Checks and removes PKCS#7 padding without data-dependent branches over the pad bytes; wipes `padded` on error. */
+function pkcs7Unpad(padded: Uint8Array): Uint8Array {
+  const n = padded.length;
+  const pad = padded[n - 1]!;
+  let bad = ((pad - 1) >>> 8) | ((16 - pad) >>> 31); // pad == 0 or pad > 16
+  for (let i = 1; i <= 16; i++) {
+    const inPad = ((i - pad - 1) >>> 31) & 1; // i <= pad
+    bad |= inPad & ((padded[n - i]! ^ pad) !== 0 ? 1 : 0);
+  }
+  if (bad !== 0) {
+    padded.fill(0);
+    throw new PaddingError();
+  }
+  const out = padded.slice(0, n - pad);
+  padded.fill(0);
+  return out;
+}
 const SM3_BLOCK = 64;
 
 /** One instantiated core (scalar or SIMD128) and the JS side of its ABI. */
@@ -328,6 +355,28 @@ export class Core {
     } finally {
       this.#release(data.length + 32);
     }
+  }
+
+  /** ECB with PKCS#7 padding: encrypt any length (→ next multiple of 16, ≥ 1 pad byte); decrypt throws PaddingError. */
+  ecbPkcs7(cipher: BlockCipher, direction: "encrypt" | "decrypt", key: Uint8Array, data: Uint8Array): Uint8Array {
+    abytes(data, undefined, "data");
+    if (direction === "encrypt") {
+      const padded = pkcs7Pad(data);
+      try { return this.ecb(cipher, "encrypt", key, padded); } finally { padded.fill(0); }
+    }
+    if (data.length === 0) throw new RangeError(`"data" expected a non-zero multiple of 16 bytes, got 0`);
+    return pkcs7Unpad(this.ecb(cipher, "decrypt", key, data));
+  }
+
+  /** CBC with PKCS#7 padding: encrypt any length (→ next multiple of 16, ≥ 1 pad byte); decrypt throws PaddingError. */
+  cbcPkcs7(cipher: BlockCipher, direction: "encrypt" | "decrypt", key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    abytes(data, undefined, "data");
+    if (direction === "encrypt") {
+      const padded = pkcs7Pad(data);
+      try { return this.cbc(cipher, "encrypt", key, iv, padded); } finally { padded.fill(0); }
+    }
+    if (data.length === 0) throw new RangeError(`"data" expected a non-zero multiple of 16 bytes, got 0`);
+    return pkcs7Unpad(this.cbc(cipher, "decrypt", key, iv, data));
   }
 
   // ---- CTR (SP 800-38A §6.5, 128-bit big-endian counter) ----

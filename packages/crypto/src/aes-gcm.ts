@@ -1,10 +1,14 @@
 /**
- * AES-GCM (FIPS 197 in NIST SP 800-38D) from `node:crypto` (OpenSSL, AES-NI where the CPU has it).
- * Key 16 B (AES-128) or 32 B (AES-256), nonce 12 B, tag 16 B; shorter tags are rejected.
+ * AES-GCM (FIPS 197 in NIST SP 800-38D). Key 16 B (AES-128) or 32 B (AES-256), nonce 12 B, tag 16 B; shorter tags
+ * are rejected.
+ *
+ * Backend (see `./backend`): `node:crypto` (OpenSSL, AES-NI where the CPU has it) by default; the WASM core with
+ * `"wasm"`, `"wasm-simd"` or `"wasm-scalar"`.
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { AuthenticationError, type Aead } from "./aead.js";
 import { abytes } from "./_validate.js";
+import { engine } from "./backend.js";
 
 function make(keyLength: 16 | 32): Aead {
   const lengths = { key: keyLength, nonce: 12, tag: 16 } as const;
@@ -20,6 +24,8 @@ function make(keyLength: 16 | 32): Aead {
     lengths,
     seal(key, nonce, plaintext, aad = new Uint8Array(0)) {
       check(key, nonce, plaintext, aad, "plaintext");
+      const e = engine(true);
+      if (e !== "node") return e.gcmSeal("AES", key, nonce, plaintext, aad);
       const c = createCipheriv(algo, key, nonce, { authTagLength: 16 });
       c.setAAD(aad);
       const a = c.update(plaintext);
@@ -34,6 +40,15 @@ function make(keyLength: 16 | 32): Aead {
     open(key, nonce, sealed, aad = new Uint8Array(0)) {
       check(key, nonce, sealed, aad, "sealed");
       if (sealed.length < 16) throw new RangeError(`"sealed" expected at least 16 bytes, got ${sealed.length}`);
+      const e = engine(true);
+      if (e !== "node") {
+        try {
+          return e.gcmOpen("AES", key, nonce, sealed, aad);
+        } catch (err) {
+          if ((err as { code?: unknown }).code === "AUTHENTICATION_FAILED") throw new AuthenticationError();
+          throw err;
+        }
+      }
       const d = createDecipheriv(algo, key, nonce, { authTagLength: 16 });
       d.setAAD(aad);
       d.setAuthTag(sealed.subarray(sealed.length - 16));

@@ -1,11 +1,14 @@
 /**
  * SM4-GCM: the SM4 block cipher (GB/T 32907-2016) in Galois/Counter Mode (NIST SP 800-38D), as specified for TLS by
- * RFC 8998 §3.1. Key 16 B, nonce 12 B, tag 16 B.
+ * RFC 8998 §3.1. Key 16 B, nonce 12 B, tag 16 B (shorter tags are never accepted).
  *
- * Backend: SM4 block encryption from `node:crypto` (OpenSSL `sm4-ecb`), GCM from the portable `_gcm.ts`.
+ * Backend: the WASM core's SM4-GCM (`@openkms/core-wasm`, SIMD128 build when supported). With the `"node"` backend
+ * (see `./backend`), SM4 block encryption from `node:crypto` (OpenSSL `sm4-ecb`) under the portable `_gcm.ts`.
+ * Calls are synchronous: the core is compiled synchronously on first use.
  */
 import { createCipheriv } from "node:crypto";
-import type { Aead } from "./aead.js";
+import { AuthenticationError, type Aead } from "./aead.js";
+import { engine } from "./backend.js";
 import { gcmOpen, gcmSeal, type EcbEncrypt } from "./_gcm.js";
 import { abytes } from "./_validate.js";
 
@@ -21,6 +24,7 @@ function sm4Ecb(key: Uint8Array): EcbEncrypt {
     const out = new Uint8Array(a.length + b.length);
     out.set(a, 0);
     out.set(b, a.length);
+    a.fill(0);
     return out;
   };
 }
@@ -38,11 +42,21 @@ export const sm4Gcm: Aead = {
   lengths,
   seal(key, nonce, plaintext, aad = new Uint8Array(0)) {
     check(key, nonce, plaintext, aad, "plaintext");
-    return gcmSeal(sm4Ecb(key), nonce, plaintext, aad);
+    const e = engine(false);
+    if (e === "node") return gcmSeal(sm4Ecb(key), nonce, plaintext, aad);
+    return e.gcmSeal("SM4", key, nonce, plaintext, aad);
   },
   open(key, nonce, sealed, aad = new Uint8Array(0)) {
     check(key, nonce, sealed, aad, "sealed");
     if (sealed.length < lengths.tag) throw new RangeError(`"sealed" expected at least ${lengths.tag} bytes, got ${sealed.length}`);
-    return gcmOpen(sm4Ecb(key), nonce, sealed, aad);
+    const e = engine(false);
+    if (e === "node") return gcmOpen(sm4Ecb(key), nonce, sealed, aad);
+    try {
+      return e.gcmOpen("SM4", key, nonce, sealed, aad);
+    } catch (err) {
+      // Re-throw as this package's error class (same code) so callers see one AuthenticationError type.
+      if ((err as { code?: unknown }).code === "AUTHENTICATION_FAILED") throw new AuthenticationError();
+      throw err;
+    }
   },
 };

@@ -1,0 +1,63 @@
+/**
+ * Backend selection for the symmetric primitives of this package.
+ *
+ * - `"auto"` (default): the WASM core (SIMD128 build when the platform validates it) for SM3, HMAC-SM3 and SM4 in
+ *   every mode; `node:crypto` (OpenSSL, AES-NI) for AES-CBC / AES-CTR / AES-GCM.
+ * - `"wasm"`: the WASM core for everything (SIMD when supported); `"wasm-simd"` / `"wasm-scalar"`: one build forced.
+ * - `"node"`: `node:crypto` for everything it has; SM4-GCM then uses OpenSSL `sm4-ecb` under the portable GCM.
+ *
+ * Set it with {@link setBackend} or the `OPENKMS_CRYPTO_BACKEND` environment variable (read once at import). Tests use
+ * it to run every suite on every backend.
+ */
+import { loadCoreSync, simdSupported, type Core } from "@openkms/core-wasm";
+
+export type BackendChoice = "auto" | "wasm" | "wasm-simd" | "wasm-scalar" | "node";
+const CHOICES: readonly BackendChoice[] = ["auto", "wasm", "wasm-simd", "wasm-scalar", "node"];
+
+function fromEnv(): BackendChoice {
+  const v = typeof process !== "undefined" ? process.env?.OPENKMS_CRYPTO_BACKEND : undefined;
+  if (v === undefined || v === "") return "auto";
+  if (!(CHOICES as readonly string[]).includes(v)) {
+    throw new RangeError(`"OPENKMS_CRYPTO_BACKEND" expected one of ${CHOICES.join(", ")}, got ${v}`);
+  }
+  return v as BackendChoice;
+}
+
+let choice: BackendChoice = fromEnv();
+
+/** Selects the backend for all later calls. @throws RangeError on an unknown name */
+export function setBackend(backend: BackendChoice): void {
+  if (!CHOICES.includes(backend)) throw new RangeError(`"backend" expected one of ${CHOICES.join(", ")}, got ${String(backend)}`);
+  choice = backend;
+}
+
+/** The current backend choice. */
+export function getBackend(): BackendChoice {
+  return choice;
+}
+
+const cores: { simd?: Core; scalar?: Core } = {};
+
+/** The WASM core of a flavour, compiled synchronously once (Node: `new WebAssembly.Module`, ~15 KB). */
+function core(flavor: "simd" | "scalar"): Core {
+  return (cores[flavor] ??= loadCoreSync(flavor));
+}
+
+/**
+ * The engine for one primitive: a WASM {@link Core}, or `"node"`.
+ * @param preferNode whether `"auto"` should pick `node:crypto` for this primitive
+ */
+export function engine(preferNode: boolean): Core | "node" {
+  switch (choice) {
+    case "node":
+      return "node";
+    case "wasm-simd":
+      return core("simd");
+    case "wasm-scalar":
+      return core("scalar");
+    case "wasm":
+      return core(simdSupported() ? "simd" : "scalar");
+    default:
+      return preferNode ? "node" : core(simdSupported() ? "simd" : "scalar");
+  }
+}
