@@ -160,6 +160,15 @@ describe("RSA-2048 keys and round trips", () => {
     expect(pkcs1sig.verifyDigest(publicKey, sha256(utf8("other")), s1)).toBe(false);
     expect(() => pkcs1sig.signDigest(secretKey, new Uint8Array(31))).toThrow(RangeError);
   });
+  it("leaves its inputs unchanged", () => {
+    const sk = secretKey.slice();
+    const ct = pkcs1enc.encrypt(publicKey, msg);
+    const ctCopy = ct.slice();
+    expect(pkcs1enc.decrypt(secretKey, ct)).toEqual(msg);
+    const d = sha256(msg);
+    pss.signDigest(secretKey, d);
+    expect([secretKey, ct, d]).toEqual([sk, ctCopy, sha256(msg)]);
+  });
   it("refuses non-RSA and malformed keys", () => {
     let err: unknown;
     try {

@@ -157,6 +157,18 @@ describe("SM2 round trips and rejection", () => {
     expectDecryptionError(() => decrypt(generateKeyPair().secretKey, der, "C1C3C2_ASN1")); // wrong key
     expectDecryptionError(() => decrypt(secretKey, new Uint8Array(0), "C1C3C2_ASN1"));
   });
+  it("leaves its inputs unchanged", () => {
+    const sk = secretKey.slice();
+    const pk = publicKey.slice();
+    const m = utf8("unchanged");
+    const ct = encrypt(publicKey, m, "C1C3C2_ASN1");
+    const ctCopy = ct.slice();
+    const sig = sign(secretKey, m);
+    const sigCopy = sig.slice();
+    expect(decrypt(secretKey, ct, "C1C3C2_ASN1")).toEqual(m);
+    expect(verify(publicKey, m, sig)).toBe(true);
+    expect([secretKey, publicKey, m, ct, sig]).toEqual([sk, pk, utf8("unchanged"), ctCopy, sigCopy]);
+  });
   it("validates inputs first", () => {
     expect(() => sign(secretKey.subarray(1), utf8("x"))).toThrow(RangeError);
     expect(() => signDigest(secretKey, new Uint8Array(31))).toThrow(RangeError);
