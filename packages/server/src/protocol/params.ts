@@ -67,7 +67,7 @@ function pathOf(path: PropertyKey[]): string {
 
 /** Validate `input` against an action's schema; throws the matching API error for the first problem. */
 export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
+  const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const where = pathOf(issue.path);

@@ -221,6 +221,10 @@ export function openSqliteStore(path: string): KeyStore {
         wrappedMaterial: new Uint8Array(r.wrapped_material), publicKey: new Uint8Array(r.public_key), createTime: r.create_time,
       };
     },
+    async addKeyVersion(v) {
+      open();
+      st.insertVersion.run(v.keyId, v.version, v.algorithm, v.wrappedMaterial, v.publicKey, v.createTime);
+    },
     async putCredential(c: CredentialRecord) {
       open();
       st.putCredential.run(c.secretId, c.uin, c.wrappedSecretKey, c.status, c.createTime);

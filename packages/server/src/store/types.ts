@@ -90,6 +90,8 @@ export interface KeyStore {
   listKeys(uin: string, filter: KeyListFilter): Promise<{ total: number; keys: KeyRecord[] }>;
   countKeys(uin: string): Promise<number>;
   getKeyVersion(keyId: string, version: number): Promise<KeyVersionRecord | undefined>;
+  /** Add a version to an existing key (rotation, golden-vector fixtures); the key's currentVersion is not changed. */
+  addKeyVersion(version: KeyVersionRecord): Promise<void>;
   putCredential(cred: CredentialRecord): Promise<void>;
   getCredential(secretId: string): Promise<CredentialRecord | undefined>;
   /** Flush and close; further calls fail. */
