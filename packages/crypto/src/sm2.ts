@@ -4,7 +4,8 @@
  * 32-byte digest e, and public-key encryption (GB/T 32918.4) in C1C3C2 order, as GM/T 0009-2012 ASN.1 or raw.
  *
  * Curve arithmetic comes from `@noble/curves` (short Weierstrass, projective, constant-time `multiply` for secret
- * scalars); hashing is SM3 (GB/T 32905-2016). Signatures are random-k, as the standard requires.
+ * scalars); hashing is this package's SM3 (GB/T 32905-2016, `./sm3`: the WASM core or OpenSSL per `./backend`).
+ * Signatures are random-k, as the standard requires.
  *
  * Shapes (bytes): secret key 32 (scalar d, 1 ≤ d ≤ n−2), public key 65 (0x04 ‖ x ‖ y), digest e 32,
  * signature DER ≤ 72 (SEQUENCE{INTEGER r, INTEGER s}) or 64 as r ‖ s, ciphertext overhead 96 raw
@@ -17,13 +18,14 @@
  * Not Node's built-in SM2 signing: that one uses an empty user ID, which is not what GB/T 32918.2 / GM/T 0009
  * users (and `openssl dgst -sm3 -sigopt distid:1234567812345678`) expect.
  */
-import { createHash, randomFillSync } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { weierstrass, type WeierstrassPoint } from "@noble/curves/abstract/weierstrass.js";
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { abytes } from "./_validate.js";
 import { DerError, DerReader, TAG, integer, octetString, readSequence, sequence } from "./_der.js";
 import { DecryptionError, InvalidKeyError } from "./_errors.js";
 import { constantTimeEqual, wipe } from "./constant-time.js";
+import { createSm3 } from "./sm3.js";
 
 export { DecryptionError, InvalidKeyError, isDecryptionError, isInvalidKeyError } from "./_errors.js";
 
@@ -66,11 +68,11 @@ export type Sm2CiphertextFormat = "C1C3C2_ASN1" | "C1C3C2";
 
 const FIELD_BYTES = 32;
 
-/** SM3 (GB/T 32905-2016) of the concatenation of `parts`. */
+/** SM3 (GB/T 32905-2016) of the concatenation of `parts`, on this package's SM3 (WASM core or OpenSSL). */
 function sm3(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash("sm3");
+  const h = createSm3();
   for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
+  return h.digest();
 }
 
 const be = (x: bigint): Uint8Array => numberToBytesBE(x, FIELD_BYTES);
