@@ -1,0 +1,172 @@
+/**
+ * The `openkms serve` command as a user runs it: the bundled binary in a child process.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { afterEach, describe, expect, it } from "vitest";
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), "../dist/openkms.js");
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, [bin, "serve", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const m = /openkms listening on (\S+)\n/.exec(out);
+      if (m) {
+        child.stdout!.off("data", onData);
+        resolve({ child, url: m[1]!, stdout: () => out, stderr: () => err, exited });
+      }
+    };
+    child.stdout!.on("data", onData);
+    exited.then((code) => reject(new Error(`exited ${code} before listening: ${err}`)));
+  });
+}
+
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), "openkms-serve-"));
+  dirs.push(d);
+  return d;
+}
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function client(creds: { SecretId: string; SecretKey: string; Region: string; Endpoint: string }) {
+  return new CommonClient("kms.tencentcloudapi.com", "2019-01-18", {
+    credential: { secretId: creds.SecretId, secretKey: creds.SecretKey },
+    region: creds.Region,
+    profile: { httpProfile: { endpoint: creds.Endpoint, protocol: "http://" } },
+  });
+}
+
+describe("openkms serve", () => {
+  it("first start: root key, credentials.json (0600), the listening line, healthz, a working API, clean SIGTERM", async () => {
+    const dataDir = join(tmp(), "data");
+    const s = await start(["--port", "0", "--data-dir", dataDir]);
+    expect(s.stdout()).toMatch(/^openkms listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(statSync(join(dataDir, "root.key")).mode & 0o777).toBe(0o600);
+    const credPath = join(dataDir, "credentials.json");
+    expect(statSync(credPath).mode & 0o777).toBe(0o600);
+    const creds = JSON.parse(readFileSync(credPath, "utf8"));
+    expect(Object.keys(creds).sort()).toEqual(["Endpoint", "Region", "SecretId", "SecretKey"]);
+    expect(`http://${creds.Endpoint}`).toBe(s.url);
+    expect(creds.Region).toBe("ap-guangzhou");
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+
+    const kms = client(creds);
+    const { KeyId } = (await kms.request("CreateKey", { Alias: "from-cli" })) as { KeyId: string };
+    const { CiphertextBlob } = (await kms.request("Encrypt", { KeyId, Plaintext: "dGVzdAo=" })) as { CiphertextBlob: string };
+    expect(((await kms.request("Decrypt", { CiphertextBlob })) as { Plaintext: string }).Plaintext).toBe("dGVzdAo=");
+
+    // logs are JSON on stderr and never carry the secret key
+    const lines = s.stderr().trim().split("\n").filter((l) => l.startsWith("{"));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) JSON.parse(l);
+    expect(s.stderr()).toContain(credPath);
+    expect(s.stderr()).not.toContain(creds.SecretKey);
+    expect(s.stderr()).not.toContain(readFileSync(join(dataDir, "root.key"), "utf8").trim());
+
+    s.child.kill("SIGTERM");
+    expect(await s.exited).toBe(0);
+
+    // restart: same credential, the key and its ciphertext are still there
+    const again = await start(["--port", "0", "--data-dir", dataDir]);
+    const creds2 = JSON.parse(readFileSync(credPath, "utf8"));
+    expect(creds2.SecretId).toBe(creds.SecretId);
+    const kms2 = client(creds2);
+    expect(((await kms2.request("Decrypt", { CiphertextBlob })) as { Plaintext: string }).Plaintext).toBe("dGVzdAo=");
+    again.child.kill("SIGTERM");
+    expect(await again.exited).toBe(0);
+  });
+
+  it("reads OPENKMS_* variables: pinned credential, edition, region, port", async () => {
+    const dataDir = join(tmp(), "env");
+    const s = await start([], {
+      OPENKMS_PORT: "0", OPENKMS_DATA_DIR: dataDir, OPENKMS_EDITION: "fips", OPENKMS_REGION: "ap-shanghai",
+      OPENKMS_ROOT_SECRET_ID: "AKIDpinnedpinnedpinned", OPENKMS_ROOT_SECRET_KEY: "pinned-secret-key-0123456789",
+    });
+    const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+    expect(creds).toMatchObject({ SecretId: "AKIDpinnedpinnedpinned", SecretKey: "pinned-secret-key-0123456789", Region: "ap-shanghai" });
+    const kms = client(creds);
+    expect(((await kms.request("GetRegions", {})) as { Regions: string[] }).Regions).toEqual(["ap-shanghai"]);
+    expect(((await kms.request("ListAlgorithms", {})) as { SymmetricAlgorithms: { Algorithm: string }[] }).SymmetricAlgorithms[0]!.Algorithm).toBe("AES_256");
+    s.child.kill("SIGTERM");
+    expect(await s.exited).toBe(0);
+  });
+
+  it("finishes a request in flight on SIGTERM", async () => {
+    const dataDir = join(tmp(), "inflight");
+    const s = await start(["--port", "0", "--data-dir", dataDir]);
+    const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+    const kms = client(creds);
+    const pending = Promise.all(Array.from({ length: 20 }, (_, i) => kms.request("CreateKey", { Alias: `inflight-${i}` })));
+    await new Promise((r) => setTimeout(r, 5));
+    s.child.kill("SIGTERM");
+    const results = await pending.then((r) => r, (e: Error) => e);
+    expect(await s.exited).toBe(0);
+    // requests that reached the server were answered; the store closed cleanly and reopens
+    const again = await start(["--port", "0", "--data-dir", dataDir]);
+    const kms2 = client(JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")));
+    const listed = (await kms2.request("ListKeys", { Limit: 200 })) as { TotalCount: number };
+    if (Array.isArray(results)) expect(listed.TotalCount).toBe(20);
+    else expect(listed.TotalCount).toBeLessThanOrEqual(20);
+    again.child.kill("SIGTERM");
+    expect(await again.exited).toBe(0);
+  });
+
+  it.each([
+    [["--port", "99999"], /port/],
+    [["--edition", "gost"], /sm or fips/],
+    [["--region", "Not A Region"], /region/],
+  ])("refuses bad flags %j with a clear message and exit code", async (args, message) => {
+    const child = spawn(process.execPath, [bin, "serve", "--data-dir", join(tmp(), "x"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const code = await new Promise<number | null>((res) => child.on("exit", res));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(message);
+  });
+
+  it("refuses to serve a data dir with another edition or another root key", async () => {
+    const dataDir = join(tmp(), "fixed");
+    const s = await start(["--port", "0", "--data-dir", dataDir, "--edition", "sm"]);
+    s.child.kill("SIGTERM");
+    await s.exited;
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      new Promise<{ code: number | null; err: string }>((res) => {
+        const c = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+        let err = "";
+        c.stderr.on("data", (d) => (err += d));
+        c.on("exit", (code) => res({ code, err }));
+      });
+    const edition = await run(["--edition", "fips"]);
+    expect(edition.code).toBe(2);
+    expect(edition.err).toMatch(/created in edition sm/);
+    const root = await run([], { OPENKMS_ROOT_KEY: Buffer.alloc(32, 1).toString("base64") });
+    expect(root.code).toBe(2);
+    expect(root.err).toMatch(/root key/);
+    expect(existsSync(join(dataDir, "openkms.db"))).toBe(true);
+  });
+});
