@@ -109,7 +109,7 @@ describe.each(["scalar", "simd"] as const)("core-wasm %s", (flavor) => {
       for (const n of LENGTHS) {
         for (const kl of [16, 32]) {
           const key = rnd(kl), iv = rnd(12), pt = rnd(n), aad = rnd(n % 97);
-          const c = createCipheriv(`aes-${kl * 8}-gcm`, key, iv);
+          const c = createCipheriv(`aes-${kl * 8}-gcm` as "aes-256-gcm", key, iv);
           c.setAAD(aad);
           const want = cat(nodeRun(c, pt), c.getAuthTag());
           expect(hex(core.gcmSeal("AES", key, iv, pt, aad))).toBe(hex(want));
@@ -247,7 +247,7 @@ function sm4EcbNode(key: Uint8Array) {
 }
 
 function nodeAesGcm(key: Uint8Array, iv: Uint8Array, pt: Uint8Array, aad: Uint8Array) {
-  const c = createCipheriv(`aes-${key.length * 8}-gcm`, key, iv);
+  const c = createCipheriv(`aes-${key.length * 8}-gcm` as "aes-256-gcm", key, iv);
   c.setAAD(aad);
   return cat(nodeRun(c, pt), c.getAuthTag());
 }
