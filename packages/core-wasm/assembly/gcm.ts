@@ -14,11 +14,13 @@ export function gcmInit(): void {
   memory.copy(CTX + C_CTR, CTX + C_EKJ0, 16);
   store<u32>(CTX + C_CTR, bswap<u32>(2), 12);
   store<u32>(CTX + C_KSUSED, 16);
-  encryptBlocks(CTX + C_EKJ0, CTX + C_EKJ0, 1);
+  // H = CIPH_K(0^128) and CIPH_K(J0) in one two-block call (one batch on the SIMD path).
   memory.fill(IO, 0, 16);
-  encryptBlocks(IO, IO, 1);
+  memory.copy(IO + 16, CTX + C_EKJ0, 16);
+  encryptBlocks(IO, IO, 2);
+  memory.copy(CTX + C_EKJ0, IO + 16, 16);
   ghashInit(IO);
-  memory.fill(IO, 0, 16);
+  memory.fill(IO, 0, 32);
   store<u64>(CTX + C_AADLEN, 0);
   store<u64>(CTX + C_CTLEN, 0);
   store<u32>(CTX + C_PHASE, 0);

@@ -68,7 +68,9 @@ export function sm4ExpandKey(key: usize, enc: usize, dec: usize): void {
   for (let i: u32 = 0; i < 32; i++) {
     const c = i << 2;
     const ck = ((c * 7 & 255) << 24) | (((c + 1) * 7 & 255) << 16) | (((c + 2) * 7 & 255) << 8) | ((c + 3) * 7 & 255);
-    const b = tau(k1 ^ k2 ^ k3 ^ ck);
+    let b: u32;
+    if (ASC_FEATURE_SIMD) b = i32x4.extract_lane(tauV(i32x4.splat(k1 ^ k2 ^ k3 ^ ck)), 0); // no secret-indexed loads
+    else b = tau(k1 ^ k2 ^ k3 ^ ck);
     const rk = k0 ^ b ^ rotl<u32>(b, 13) ^ rotl<u32>(b, 23);
     store<u32>(enc + (i << 2), rk);
     store<u32>(dec + ((31 - i) << 2), rk);
@@ -146,13 +148,26 @@ function blocks4(rk: usize, src: usize, dst: usize): void {
   v128.store(dst, i64x2.shuffle(u1, u3, 1, 3), 48);
 }
 
-/** Encrypts (with `rk` = encryption schedule) or decrypts (with the reversed schedule) `n` blocks from src to dst. */
+// 1–3 trailing blocks of the SIMD path are padded to a 4-block batch here, so no block ever takes the table path.
+const TAIL: usize = memory.data(64, 16);
+
+/**
+ * Encrypts (with `rk` = encryption schedule) or decrypts (with the reversed schedule) `n` blocks from src to dst.
+ * SIMD build: every block goes through the constant-time 4-block path (a partial batch is padded).
+ */
 export function sm4Blocks(rk: usize, src: usize, dst: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
     while (n >= 4) {
       blocks4(rk, src, dst);
       src += 64; dst += 64; n -= 4;
     }
+    if (n > 0) {
+      memory.copy(TAIL, src, <usize>n << 4);
+      blocks4(rk, TAIL, TAIL);
+      memory.copy(dst, TAIL, <usize>n << 4);
+      memory.fill(TAIL, 0, 64);
+    }
+    return;
   }
   for (let i = 0; i < n; i++) block(rk, src + (<usize>i << 4), dst + (<usize>i << 4));
 }

@@ -221,7 +221,7 @@ export class Core {
     this.#claim(null, 0);
     try {
       this.#e.sm3Init();
-      this.#pump(message, (n) => this.#e.sm3Update(n));
+      this.#pump(message, this.#e.sm3Update);
       this.#e.sm3Final();
       return this.#ioBytes(32);
     } finally {
@@ -247,7 +247,7 @@ export class Core {
         if (done) throw new Error("SM3 hasher already finalised");
         abytes(data, undefined, "data");
         this.#claim(slot, this.#sm3Size);
-        this.#pump(data, (n) => this.#e.sm3Update(n));
+        this.#pump(data, this.#e.sm3Update);
         return hasher;
       },
       digest: () => {
@@ -331,7 +331,7 @@ export class Core {
       this.#setKey(cipher, key);
       const out = new Uint8Array(data.length);
       const f = direction === "encrypt" ? this.#e.ecbEncrypt : this.#e.ecbDecrypt;
-      this.#pump(data, (n) => f(n), out);
+      this.#pump(data, f, out);
       return out;
     } finally {
       this.#release(data.length + 32);
@@ -350,7 +350,7 @@ export class Core {
       this.#e.cbcSetIv();
       const out = new Uint8Array(data.length);
       const f = direction === "encrypt" ? this.#e.cbcEncrypt : this.#e.cbcDecrypt;
-      this.#pump(data, (n) => f(n), out);
+      this.#pump(data, f, out);
       return out;
     } finally {
       this.#release(data.length + 32);
@@ -383,12 +383,18 @@ export class Core {
 
   /** CTR over `data` (any length) from the 16-byte initial counter block `iv`; encryption = decryption. */
   ctr(cipher: BlockCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    abytes(iv, 16, "iv");
     abytes(data, undefined, "data");
-    const s = this.createCtr(cipher, key, iv);
+    this.#claim(null, 0);
     try {
-      return s.update(data);
+      this.#setKey(cipher, key);
+      this.#mem.set(iv, this.#io);
+      this.#e.ctrSetIv();
+      const out = new Uint8Array(data.length);
+      this.#pump(data, this.#e.ctrProcess, out);
+      return out;
     } finally {
-      s.dispose();
+      this.#release(data.length + 32);
     }
   }
 
@@ -412,7 +418,7 @@ export class Core {
         abytes(data, undefined, "data");
         this.#claim(slot, this.#cipherSize);
         const out = new Uint8Array(data.length);
-        this.#pump(data, (n) => this.#e.ctrProcess(n), out);
+        this.#pump(data, this.#e.ctrProcess, out);
         return out;
       },
       dispose: () => {
@@ -440,9 +446,9 @@ export class Core {
     abytes(aad, undefined, "aad");
     try {
       this.#gcmStart(null, cipher, key, nonce);
-      this.#pump(aad, (n) => this.#e.gcmAad(n));
+      this.#pump(aad, this.#e.gcmAad);
       const out = new Uint8Array(plaintext.length + 16);
-      this.#pump(plaintext, (n) => this.#e.gcmEncrypt(n), out);
+      this.#pump(plaintext, this.#e.gcmEncrypt, out);
       this.#e.gcmFinal();
       out.set(this.#mem.subarray(this.#io, this.#io + 16), plaintext.length);
       return out;
@@ -460,8 +466,8 @@ export class Core {
     const out = new Uint8Array(ctLen);
     try {
       this.#gcmStart(null, cipher, key, nonce);
-      this.#pump(aad, (n) => this.#e.gcmAad(n));
-      this.#pump(sealed.subarray(0, ctLen), (n) => this.#e.gcmDecrypt(n), out);
+      this.#pump(aad, this.#e.gcmAad);
+      this.#pump(sealed.subarray(0, ctLen), this.#e.gcmDecrypt, out);
       this.#e.gcmFinal();
       if (!constantTimeEqual(this.#mem.subarray(this.#io, this.#io + 16), sealed.subarray(ctLen))) {
         out.fill(0);
@@ -551,7 +557,7 @@ export class Core {
     try {
       this.#mem.set(h, this.#io);
       this.#e.ghashStart();
-      this.#pump(data, (n) => this.#e.ghashAbsorb(n));
+      this.#pump(data, this.#e.ghashAbsorb);
       this.#e.ghashFinish();
       return this.#ioBytes(16);
     } finally {
