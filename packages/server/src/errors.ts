@@ -10,6 +10,7 @@ export const ErrorCode = {
   AuthFailureSignatureExpire: "AuthFailure.SignatureExpire",
   AuthFailureSignatureFailure: "AuthFailure.SignatureFailure",
   AuthFailureTokenFailure: "AuthFailure.TokenFailure",
+  FailedOperationDecryptError: "FailedOperation.DecryptError",
   FailedOperationEncryptionError: "FailedOperation.EncryptionError",
   InternalError: "InternalError",
   InvalidAction: "InvalidAction",

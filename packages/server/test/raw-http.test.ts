@@ -47,7 +47,7 @@ async function raw(o: RawOptions = {}) {
     ...o.headers,
   };
   const res = await fetch(`${kms.url}/${o.query ? `?${o.query}` : ""}`, {
-    method, headers, body: method === "GET" || method === "HEAD" ? undefined : body,
+    method, headers, body: method === "GET" || method === "HEAD" ? undefined : (body as unknown as BodyInit),
   });
   const text = await res.text();
   return { status: res.status, contentType: res.headers.get("content-type"), json: text ? JSON.parse(text) : undefined };

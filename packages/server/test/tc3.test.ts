@@ -48,7 +48,7 @@ describe("TC3-HMAC-SHA256 (reference §2.3)", () => {
       host: "127.0.0.1:18080", "content-type": "application/json", "x-tc-timestamp": "1795966783",
       authorization: "TC3-HMAC-SHA256 Credential=AKIDTESTTESTTESTTESTTESTTESTTEST/2026-11-29/127/tc3_request, SignedHeaders=content-type;host, Signature=ce61022154892d5f149ce3c795bf6e91ff51f9416c053bc17a5c52f3e343c9fb",
     } as Record<string, string>,
-    secretKeyFor: async (sid: string) => (sid === "AKIDTESTTESTTESTTESTTESTTESTTEST" ? "TESTSECRETKEYTESTSECRETKEY123456" : undefined),
+    secretKeyFor: async (sid: string): Promise<string | undefined> => (sid === "AKIDTESTTESTTESTTESTTESTTESTTEST" ? "TESTSECRETKEYTESTSECRETKEY123456" : undefined),
   };
 
   it("captured Node SDK request (service '127', host signed without port) verifies", async () => {

@@ -1,6 +1,7 @@
 /**
  * CreateKey (reference §3.1): create a CMK. KeyUsage ENCRYPT_DECRYPT (default) gets fresh material for the server's
- * edition (SM4-GCM 16 B or AES-256-GCM 32 B), stored only wrapped under the root key.
+ * edition (SM4-GCM 16 B or AES-256-GCM 32 B); the asymmetric usages of keys/asymmetric.ts get a fresh key pair
+ * (RSA-2048, SM2, ECC P-256). Private material is stored only wrapped under the root key.
  * Errors: MissingParameter, InvalidParameter, InvalidParameterValue.{InvalidAlias, AliasAlreadyExists, InvalidKeyUsage,
  * InvalidType, InvalidHsmClusterId, TagKeysDuplicated}, LimitExceeded.CmkLimitExceeded, UnsupportedOperation.
  */
@@ -12,6 +13,7 @@ import { unixSeconds } from "../clock.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import { checkAlias, checkDescription, checkHsmClusterId, SYMMETRIC_KEY_USAGE } from "../keys/key-access.js";
 import { materialLabel } from "../keys/symmetric.js";
+import { asymmetricUsages } from "../keys/asymmetric.js";
 import { str, tag, uint } from "../protocol/params.js";
 import type { KeyRecord, Tag } from "../store/types.js";
 import { defineAction } from "./define.js";
@@ -59,8 +61,12 @@ export const createKey = defineAction({
     if (type !== 1 && type !== 2) throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, `Type must be 1 or 2, got ${type}`);
     checkHsmClusterId(p.HsmClusterId);
     const tags = checkTags(p.Tags);
-    if (keyUsage !== SYMMETRIC_KEY_USAGE) {
-      throw new KmsError(ErrorCode.UnsupportedOperationUnsupportedKeyUsageInCurrentRegion, `KeyUsage ${keyUsage} is not supported by this server yet`);
+    const asymmetric = asymmetricUsages.get(keyUsage);
+    if (keyUsage !== SYMMETRIC_KEY_USAGE && (!asymmetric || !asymmetric.editions.includes(ctx.profile.edition))) {
+      throw new KmsError(ErrorCode.UnsupportedOperationUnsupportedKeyUsageInCurrentRegion, `KeyUsage ${keyUsage} is not offered by this server (edition ${ctx.profile.edition})`);
+    }
+    if (type === 2 && keyUsage !== SYMMETRIC_KEY_USAGE) {
+      throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, "Only ENCRYPT_DECRYPT keys can be EXTERNAL (Type=2)");
     }
     if (type === 2) {
       throw new KmsError(ErrorCode.UnsupportedOperation, "EXTERNAL keys (Type=2, key material import) are not supported by this server yet");
@@ -77,14 +83,16 @@ export const createKey = defineAction({
       rotateDays: DEFAULT_ROTATE_DAYS, nextRotateTime: now + DEFAULT_ROTATE_DAYS * DAY, lastRotateTime: 0,
       currentVersion: 1, owner: "user", tags,
     };
-    const material = randomBytes(ctx.profile.materialLength);
+    const generated = asymmetric
+      ? { ...asymmetric.generate(), algorithm: asymmetric.algorithmId }
+      : { secret: randomBytes(ctx.profile.materialLength), spki: new Uint8Array(0), algorithm: ctx.profile.symmetricAlgorithm };
     try {
-      const wrappedMaterial = ctx.root.wrap(material, materialLabel(keyId, 1));
+      const wrappedMaterial = ctx.root.wrap(generated.secret, materialLabel(keyId, 1));
       await ctx.store.createKey(record, {
-        keyId, version: 1, algorithm: ctx.profile.symmetricAlgorithm, wrappedMaterial, publicKey: new Uint8Array(0), createTime: now,
+        keyId, version: 1, algorithm: generated.algorithm, wrappedMaterial, publicKey: generated.spki, createTime: now,
       });
     } finally {
-      wipe(material);
+      wipe(generated.secret);
     }
     return {
       KeyId: keyId, Alias: alias, CreateTime: now, Description: description, KeyState: record.keyState, KeyUsage: keyUsage,

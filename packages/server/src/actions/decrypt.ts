@@ -10,7 +10,7 @@ import { wipe } from "@openkms/crypto/constant-time";
 import { ErrorCode, KmsError } from "../errors.js";
 import { canonicalEncryptionContext } from "../keys/encryption-context.js";
 import { openBlob } from "../keys/symmetric.js";
-import { plaintextForCaller } from "../keys/rewrap.js";
+import { plaintextForCaller, rewrapRequest } from "../keys/rewrap.js";
 import { decodeBase64Strict, encodeBase64, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
 
@@ -29,10 +29,10 @@ export const decrypt = defineAction({
   async handler(p, ctx) {
     const blob = blobParam(p.CiphertextBlob);
     const context = canonicalEncryptionContext(p.EncryptionContext);
-    plaintextForCaller(new Uint8Array(0), p.EncryptionPublicKey, p.EncryptionAlgorithm); // validate before decrypting
+    const rewrap = rewrapRequest(p.EncryptionPublicKey, p.EncryptionAlgorithm); // validated before decrypting
     const opened = await openBlob(ctx, blob, context);
     try {
-      const out = plaintextForCaller(opened.plaintext, p.EncryptionPublicKey, p.EncryptionAlgorithm);
+      const out = plaintextForCaller(opened.plaintext, rewrap);
       return { KeyId: opened.key.keyId, Plaintext: encodeBase64(out) };
     } finally {
       wipe(opened.plaintext);

@@ -13,7 +13,7 @@ import { wipe } from "@openkms/crypto/constant-time";
 import { ErrorCode, KmsError } from "../errors.js";
 import { canonicalEncryptionContext } from "../keys/encryption-context.js";
 import { checkHsmClusterId, checkKeyId, loadKey, requireEncryptable, requireSymmetric } from "../keys/key-access.js";
-import { plaintextForCaller } from "../keys/rewrap.js";
+import { plaintextForCaller, rewrapRequest } from "../keys/rewrap.js";
 import { sealUnderKey } from "../keys/symmetric.js";
 import { encodeBase64, str, tag, uint } from "../protocol/params.js";
 import { defineAction } from "./define.js";
@@ -48,7 +48,7 @@ export const generateDataKey = defineAction({
     if (hosted === 1) throw new KmsError(ErrorCode.UnsupportedOperation, "KMS-hosted data keys (IsHostedByKms=1) are not supported");
     checkHsmClusterId(p.HsmClusterId);
     const context = canonicalEncryptionContext(p.EncryptionContext);
-    plaintextForCaller(new Uint8Array(0), p.EncryptionPublicKey, p.EncryptionAlgorithm); // validate first
+    const rewrap = rewrapRequest(p.EncryptionPublicKey, p.EncryptionAlgorithm); // validated before generating
     const key = await loadKey(ctx, keyId);
     requireSymmetric(key);
     requireEncryptable(key, "KeyPendingDelete");
@@ -56,7 +56,7 @@ export const generateDataKey = defineAction({
     const dek = randomBytes(length);
     try {
       const blob = await sealUnderKey(ctx, key, dek, context);
-      const out = plaintextForCaller(dek, p.EncryptionPublicKey, p.EncryptionAlgorithm);
+      const out = plaintextForCaller(dek, rewrap);
       return { KeyId: key.keyId, Plaintext: encodeBase64(out), CiphertextBlob: encodeBase64(blob) };
     } finally {
       wipe(dek);

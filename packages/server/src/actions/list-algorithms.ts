@@ -1,8 +1,9 @@
 /**
  * ListAlgorithms (reference §3.10): what this server can create. The symmetric entry follows the edition
- * (SM4 in `sm`, AES_256 in `fips`).
+ * (SM4 in `sm`, AES_256 in `fips`); SM2 is offered only in the `sm` edition.
  */
 import { z } from "zod";
+import { offeredUsages } from "../keys/asymmetric.js";
 import { defineAction } from "./define.js";
 
 export const listAlgorithms = defineAction({
@@ -11,8 +12,8 @@ export const listAlgorithms = defineAction({
   async handler(_p, ctx) {
     return {
       SymmetricAlgorithms: [{ Algorithm: ctx.profile.symmetricAlgorithmName, KeyUsage: "ENCRYPT_DECRYPT" }],
-      AsymmetricAlgorithms: [],
-      AsymmetricSignVerifyAlgorithms: [],
+      AsymmetricAlgorithms: offeredUsages(ctx.profile.edition, "decrypt").map((u) => ({ Algorithm: u.listName, KeyUsage: u.keyUsage })),
+      AsymmetricSignVerifyAlgorithms: offeredUsages(ctx.profile.edition, "sign").map((u) => ({ Algorithm: u.listName, KeyUsage: u.keyUsage })),
     };
   },
 });

@@ -1,0 +1,33 @@
+/**
+ * VerifyByAsymmetricKey (reference §3.6): verify a signature over a RAW message or a 32-byte DIGEST with an Enabled
+ * ASYMMETRIC_SIGN_VERIFY_* key. A wrong, malformed or non-DER signature gives `SignatureValid: false`, not an error.
+ * Errors: MissingParameter, InvalidParameter (Algorithm, MessageType, Message, SignatureValue not base64),
+ * InvalidParameterValue.{InvalidKeyId, InvalidKeyUsage}, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport}.
+ */
+import { z } from "zod";
+import { ErrorCode, KmsError } from "../errors.js";
+import { loadAsymmetricKey } from "../keys/asymmetric-key.js";
+import { messageParam } from "../keys/message.js";
+import { signatureScheme } from "../keys/signature.js";
+import { decodeBase64Strict, str } from "../protocol/params.js";
+import { defineAction } from "./define.js";
+import { SIGN_KEY_USAGES } from "./sign-by-asymmetric-key.js";
+
+export const verifyByAsymmetricKey = defineAction({
+  name: "VerifyByAsymmetricKey",
+  schema: z.strictObject({ KeyId: str, SignatureValue: str, Message: str, Algorithm: str, MessageType: str.optional() }),
+  async handler(p, ctx) {
+    const message = messageParam(p.Message, p.MessageType);
+    const signature = decodeBase64Strict(p.SignatureValue);
+    if (!signature) throw new KmsError(ErrorCode.InvalidParameter, "SignatureValue must be standard base64 with padding");
+    const k = await loadAsymmetricKey(ctx, p.KeyId, SIGN_KEY_USAGES);
+    const scheme = signatureScheme(p.Algorithm, k.key.keyUsage);
+    let valid: boolean;
+    try {
+      valid = scheme.verify(k.spki, message.bytes, message.type, signature);
+    } catch {
+      valid = false;
+    }
+    return { SignatureValid: valid };
+  },
+});
