@@ -7,7 +7,7 @@ import { randomBytes } from "../src/random.js";
 import { hex, toHex, wycheproofCases } from "./_vectors.js";
 
 // KMS profile: 96-bit nonce, 128-bit tag. Other Wycheproof groups (other IV/tag sizes) are out of policy.
-const kmsProfile = (g: { ivSize?: unknown; tagSize?: unknown }) => g.ivSize === 96 && g.tagSize === 128;
+const kmsProfile = (g: Record<string, unknown>) => g.ivSize === 96 && g.tagSize === 128;
 
 describe("SM4-GCM (RFC 8998) — Wycheproof sm4_gcm_test.json", () => {
   const cases = wycheproofCases("sm4_gcm_test.json", (g) => kmsProfile(g));
