@@ -4,7 +4,7 @@
 // tsc. Nothing is downloaded.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +31,11 @@ for (const b of builds) {
   const sha = createHash("sha256").update(bytes).digest("hex");
   console.log(`${b.name.padEnd(15)} ${String(bytes.length).padStart(6)} bytes  sha256 ${sha}`);
   generated += `/** ${b.name}: ${bytes.length} bytes, sha256 ${sha} */\n`;
-  generated += `export const ${b.exportName} = "${bytes.toString("base64")}";\n`;
+  generated += `export const ${b.exportName}: string = "${bytes.toString("base64")}";\n`;
 }
-writeFileSync(join(root, "src", "_binaries.ts"), generated);
+// Written atomically (rename), so a concurrent `tsc --noEmit` sees either the old file, the new one, or only the
+// committed src/_binaries.d.ts.
+const tmp = join(root, "src", `._binaries.${process.pid}.tmp`);
+writeFileSync(tmp, generated);
+renameSync(tmp, join(root, "src", "_binaries.ts"));
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
