@@ -4,7 +4,7 @@
  */
 import Database from "better-sqlite3";
 import { ErrorCode, KmsError } from "../errors.js";
-import type { CredentialRecord, KeyListFilter, KeyRecord, KeyStore, KeyVersionRecord } from "./types.js";
+import type { KeyListFilter, KeyRecord, KeyStore, KeyVersionRecord } from "./types.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,13 +39,6 @@ CREATE TABLE IF NOT EXISTS key_versions (
   public_key BLOB NOT NULL,
   create_time INTEGER NOT NULL,
   PRIMARY KEY (key_id, version)
-);
-CREATE TABLE IF NOT EXISTS credentials (
-  secret_id TEXT PRIMARY KEY,
-  uin TEXT NOT NULL,
-  wrapped_secret_key BLOB NOT NULL,
-  status TEXT NOT NULL,
-  create_time INTEGER NOT NULL
 );
 `;
 
@@ -113,11 +106,6 @@ export function openSqliteStore(path: string): KeyStore {
       VALUES (?, ?, ?, ?, ?, ?)`),
     getVersion: db.prepare<[string, number], { key_id: string; version: number; algorithm: number; wrapped_material: Buffer; public_key: Buffer; create_time: number }>(
       "SELECT * FROM key_versions WHERE key_id = ? AND version = ?"),
-    putCredential: db.prepare(`INSERT INTO credentials (secret_id, uin, wrapped_secret_key, status, create_time)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT(secret_id) DO UPDATE SET uin = excluded.uin,
-      wrapped_secret_key = excluded.wrapped_secret_key, status = excluded.status`),
-    getCredential: db.prepare<[string], { secret_id: string; uin: string; wrapped_secret_key: Buffer; status: string; create_time: number }>(
-      "SELECT * FROM credentials WHERE secret_id = ?"),
   };
 
   const createKeyTx = db.transaction((key: KeyRecord, v: KeyVersionRecord) => {
@@ -224,19 +212,6 @@ export function openSqliteStore(path: string): KeyStore {
     async addKeyVersion(v) {
       open();
       st.insertVersion.run(v.keyId, v.version, v.algorithm, v.wrappedMaterial, v.publicKey, v.createTime);
-    },
-    async putCredential(c: CredentialRecord) {
-      open();
-      st.putCredential.run(c.secretId, c.uin, c.wrappedSecretKey, c.status, c.createTime);
-    },
-    async getCredential(secretId) {
-      open();
-      const r = st.getCredential.get(secretId);
-      if (!r) return undefined;
-      return {
-        secretId: r.secret_id, uin: r.uin, wrappedSecretKey: new Uint8Array(r.wrapped_secret_key),
-        status: r.status as CredentialRecord["status"], createTime: r.create_time,
-      };
     },
     async close() {
       if (closed) return;

@@ -47,15 +47,6 @@ export interface KeyVersionRecord {
   createTime: number;
 }
 
-/** A SecretId/SecretKey pair; the SecretKey is wrapped under the root key. */
-export interface CredentialRecord {
-  secretId: string;
-  uin: string;
-  wrappedSecretKey: Uint8Array;
-  status: "Enabled" | "Disabled";
-  createTime: number;
-}
-
 export interface TagFilter {
   TagKey: string;
   /** Any of these values; empty = any value. */
@@ -92,8 +83,6 @@ export interface KeyStore {
   getKeyVersion(keyId: string, version: number): Promise<KeyVersionRecord | undefined>;
   /** Add a version to an existing key (rotation, golden-vector fixtures); the key's currentVersion is not changed. */
   addKeyVersion(version: KeyVersionRecord): Promise<void>;
-  putCredential(cred: CredentialRecord): Promise<void>;
-  getCredential(secretId: string): Promise<CredentialRecord | undefined>;
   /** Flush and close; further calls fail. */
   close(): Promise<void>;
 }
