@@ -65,7 +65,7 @@ const statementSchema = z.strictObject({
 
 const documentSchema = z.strictObject({
   version: z.literal(POLICY_VERSION),
-  statement: z.union([statementSchema.transform((s) => [s]), z.array(statementSchema).min(1).max(MAX_ENTRIES)]),
+  statement: z.array(statementSchema).min(1).max(MAX_ENTRIES),
 });
 
 /** Lower-case the member names of an object (one level), refusing names that differ only in case. */
@@ -104,7 +104,7 @@ export function parsePolicy(input: string | unknown): PolicyDocument {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new PolicyError("the policy must be a JSON object");
   const statements = doc.statement;
   if (Array.isArray(statements)) doc.statement = statements.map((s, i) => lowerKeys(s, `statement[${i}]`));
-  else doc.statement = lowerKeys(statements, "statement");
+  else if (statements !== undefined) doc.statement = [lowerKeys(statements, "statement")];
   const r = documentSchema.safeParse(doc);
   if (!r.success) {
     const issue = r.error.issues[0]!;
