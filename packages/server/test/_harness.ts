@@ -32,7 +32,8 @@ export function sdkClient(port: number, secretId: string, secretKey: string, reg
 
 export async function startServer(opts: Partial<KmsServerOptions> & { edition?: Edition } = {}): Promise<Running> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "openkms-test-"));
-  let server = await createKmsServer({ port: 0, ...opts, dataDir });
+  // Rate limits are off unless a test asks for them: sequential SDK calls on loopback can exceed 300/s.
+  let server = await createKmsServer({ port: 0, rateLimits: { enabled: false }, ...opts, dataDir });
   let { url, port } = await server.listen();
   let client = sdkClient(port, server.credential.secretId, server.credential.secretKey, server.region);
   const running: Running = {
@@ -56,7 +57,7 @@ export async function startServer(opts: Partial<KmsServerOptions> & { edition?: 
     },
     async restart() {
       await server.close();
-      server = await createKmsServer({ port: 0, ...opts, dataDir });
+      server = await createKmsServer({ port: 0, rateLimits: { enabled: false }, ...opts, dataDir });
       ({ url, port } = await server.listen());
       client = sdkClient(port, server.credential.secretId, server.credential.secretKey, server.region);
     },

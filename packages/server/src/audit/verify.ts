@@ -69,9 +69,9 @@ export function verifyAuditLog(log: SqliteAuditLog): AuditVerification {
   const head = log.head();
   const last = expected - 1;
   if (!head) {
-    return last === 0 ? { ok: true, records, lastSeq: 0, lastMac } : fail("head", last, "the head record is missing");
+    return last === 0 ? { ok: true, records, lastSeq: 0, lastMac } : fail("head", last, `the head record is missing (the log ends with record ${last})`);
   }
-  if (!log.headMatches(head)) return fail("head", last, "the head record does not match its MAC: it was edited");
+  if (!log.headMatches(head)) return fail("head", last, `the head record does not match its MAC: it was edited (the log ends with record ${last})`);
   if (head.seq > last) {
     const missing = head.seq === expected ? `record ${expected} is missing` : `records ${expected}-${head.seq} are missing`;
     return fail("removed", expected, `${missing} at the end (the head names record ${head.seq})`);

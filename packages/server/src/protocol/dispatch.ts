@@ -174,7 +174,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     response = errorResponse(code, "An internal error occurred; see the server log for request " + requestId, requestId);
   }
   deps.logger.info(
-    { requestId, action: actionName, secretId: trail.secretId, uin: trail.uin, remoteAddress: req.remoteAddress, code, ms: latencyMs },
+    { requestId, action: actionName, secretId: trail.secretId, uin: trail.uin, keyIds: trail.keyIds, remoteAddress: req.remoteAddress, code, ms: latencyMs },
     "request",
   );
   return { requestId, action: actionName, code, body: { Response: response } };
