@@ -36,7 +36,7 @@ async function rawPost(run: Running, headers: Record<string, string>, body: stri
 
 describe("what gets recorded", () => {
   beforeAll(async () => {
-    kms = await startServer({ rateLimits: { enabled: true, rates: { GenerateRandom: 2 } } });
+    kms = await startServer({ rateLimits: { enabled: true, rates: { GenerateRandom: 0.01 } } }); // one, then one per 100 s
   });
   afterAll(async () => kms.stop());
 
