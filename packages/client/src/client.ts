@@ -151,6 +151,7 @@ export class KmsClient {
     };
     if (this.options.region) headers["X-TC-Region"] = this.options.region;
     if (this.options.language) headers["X-TC-Language"] = this.options.language;
+    signal?.throwIfAborted(); // aborted while signing
 
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal!.reason);
@@ -199,7 +200,7 @@ export class KmsClient {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+/** The typed per-action methods, added to the prototype below. */
 export interface KmsClient extends KmsActionMethods {}
 
 for (const name of ACTION_NAMES) {

@@ -147,6 +147,11 @@ export class SqliteAuditLog implements AuditSink {
     }
   }
 
+  /**
+   * Queue one record; it is committed with the others queued in this event-loop turn.
+   * @returns resolves once the record is committed (fsynced); rejects with the driver's error when the commit fails
+   *   (then none of that batch was written) or when the log is closed
+   */
   append(event: AuditEvent): Promise<void> {
     if (this.closed) return Promise.reject(new Error("audit log is closed"));
     return new Promise((resolve, reject) => {
@@ -177,6 +182,7 @@ export class SqliteAuditLog implements AuditSink {
     return this.db.prepare<[], AuditRow>("SELECT * FROM audit_log ORDER BY pos").iterate();
   }
 
+  /** The head row (last seq, its mac, the head's own MAC), or undefined when there is none. */
   head(): AuditHead | undefined {
     const r = this.db.prepare<[], { seq: number; mac: string; head_mac: string }>("SELECT seq, mac, head_mac FROM audit_head WHERE id = 1").get();
     return r ? { seq: r.seq, mac: r.mac, headMac: r.head_mac } : undefined;
