@@ -4,7 +4,9 @@
  * Disable: Enabled | Disabled | Archived → Disabled; PendingDelete, PendingImport → CmkStateNotSupport.
  */
 import { ErrorCode, KmsError } from "../errors.js";
+import type { ActionContext } from "../actions/define.js";
 import type { KeyRecord, KeyState } from "../store/types.js";
+import { loadKey } from "./key-access.js";
 
 function refuse(key: KeyRecord, op: string): never {
   throw new KmsError(ErrorCode.ResourceUnavailableCmkStateNotSupport, `The CMK ${key.keyId} in state ${key.keyState} cannot be ${op}`);
@@ -23,4 +25,17 @@ export function stateAfterDisable(key: KeyRecord): KeyState {
 /** UpdateAlias / UpdateKeyDescription: refused while PendingDelete. */
 export function requireModifiable(key: KeyRecord): void {
   if (key.keyState === "PendingDelete") refuse(key, "modified");
+}
+
+/**
+ * Move each of `keyIds` (already validated) to `next(key)`, all or nothing: every key is loaded and its transition
+ * checked before any is stored. Throws the first key's error (CmkNotFound, CmkStateNotSupport) and changes nothing.
+ */
+export async function transitionKeys(ctx: ActionContext, keyIds: string[], next: (key: KeyRecord) => KeyState): Promise<void> {
+  const updated: KeyRecord[] = [];
+  for (const id of keyIds) {
+    const key = await loadKey(ctx, id);
+    updated.push({ ...key, keyState: next(key) });
+  }
+  await ctx.store.updateKeys(updated);
 }
