@@ -11,6 +11,7 @@ export const ErrorCode = {
   AuthFailureSignatureFailure: "AuthFailure.SignatureFailure",
   AuthFailureTokenFailure: "AuthFailure.TokenFailure",
   FailedOperationEncryptionError: "FailedOperation.EncryptionError",
+  FailedOperationRotateTaskRunning: "FailedOperation.RotateTaskRunning",
   InternalError: "InternalError",
   InvalidAction: "InvalidAction",
   InvalidParameter: "InvalidParameter",

@@ -10,8 +10,9 @@
  *
  * `createKmsServer` runs it once before serving — so dates that passed while the server was down are handled at
  * start — and then every `intervalSeconds` on an unref'd timer; `close()` stops the timer and waits for a run in
- * progress. Runs never overlap (a call during a run returns that run). Several nodes on one store may run it at the
- * same time: deletions are idempotent and a rotation of the same version lands once (store.rotateKey).
+ * progress. Runs never overlap (a call during a run returns that run). Every write is conditional on what made it due
+ * (store.destroyKeyIfDue, expireMaterial, rotateKey) and touches only its own columns, so a request that changed the
+ * key since the due list was read wins, and several nodes on one store may run the scheduler at the same time.
  * Each change is logged and handed to the `onKeyEvent` listener (key-events.ts).
  */
 import type { Logger } from "pino";
@@ -91,17 +92,18 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     for (const key of due) {
       try {
         if (isDeletionDue(key, now)) {
-          if (await store.deleteKey(key.keyId)) {
+          if (await store.destroyKeyIfDue(key.keyId, now)) {
             report.deleted++;
             await emit({ type: "KeyDeleted", keyId: key.keyId, uin: key.uin, at: now, deletionDate: key.deletionDate });
           }
           continue;
         }
         if (isMaterialExpired(key, now)) {
-          const keyState = key.keyState === "PendingDelete" ? "PendingDelete" : "PendingImport";
-          await store.deleteMaterial({ ...key, keyState });
-          report.materialExpired++;
-          await emit({ type: "KeyMaterialExpired", keyId: key.keyId, uin: key.uin, at: now, validTo: key.validTo, keyState });
+          const keyState = await store.expireMaterial(key.keyId, key.validTo, now);
+          if (keyState) {
+            report.materialExpired++;
+            await emit({ type: "KeyMaterialExpired", keyId: key.keyId, uin: key.uin, at: now, validTo: key.validTo, keyState });
+          }
           continue;
         }
         if (isRotationDue(key, now)) {

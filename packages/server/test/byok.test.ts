@@ -242,6 +242,18 @@ describe("import rules (sm edition)", () => {
     expect(unb64((await kms.call("Decrypt", { CiphertextBlob: blob })).Plaintext).toString()).toBe("until then");
   });
 
+  it("an expiry computed from a stale read does not destroy material re-imported meanwhile", async () => {
+    const keyId = await external();
+    const material = randomBytes(16);
+    const validTo = clock.now() + 60;
+    await importInto(keyId, material, { ValidTo: validTo });
+    clock.advance(60);
+    await importInto(keyId, material, { ValidTo: clock.now() + DAY }); // re-imported before the scheduler ran
+    expect(await kms.server.store.expireMaterial(keyId, validTo, clock.now())).toBeUndefined();
+    expect((await meta(keyId)).KeyState).toBe("Enabled");
+    expect(await kms.server.store.getKeyVersion(keyId, 1)).toBeDefined();
+  });
+
   it("a failed import leaves the key exactly as it was", async () => {
     const keyId = await external();
     const material = randomBytes(16);

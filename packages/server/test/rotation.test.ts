@@ -6,6 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyEvent } from "../src/index.js";
+import { editionProfiles } from "../src/edition.js";
+import { rotateKeyNow } from "../src/keys/rotation.js";
+import { rootKeyFromBytes } from "../src/root-key.js";
 import { DAY, testClock, type TestClock } from "./_clock.js";
 import { b64, startServer, unb64, type Running } from "./_harness.js";
 
@@ -222,5 +225,24 @@ describe("the scheduler rotates keys when due", () => {
     } finally {
       await other.server.close();
     }
+  });
+});
+
+describe("conditional writes: a rotation computed from a stale read loses to the change that happened meanwhile", () => {
+  it("a key disabled (or with rotation turned off) after the read is neither rotated nor re-enabled", async () => {
+    const keyId = await newKey();
+    await kms.call("EnableKeyRotation", { KeyId: keyId, RotateDays: 7 });
+    const stale = (await kms.server.store.getKey(kms.server.uin, keyId))!;
+    await kms.call("DisableKey", { KeyId: keyId });
+    // what the scheduler does with a due list read before the DisableKey (its root key does not matter: nothing lands)
+    const svc = { store: kms.server.store, root: rootKeyFromBytes(new Uint8Array(32)), profile: editionProfiles.fips };
+    expect(await rotateKeyNow(svc, stale, clock.now())).toBeUndefined();
+    expect(await meta(keyId)).toMatchObject({ KeyState: "Disabled" });
+    expect((await kms.server.store.getKey(kms.server.uin, keyId))!.currentVersion).toBe(1);
+    expect(await kms.server.store.getKeyVersion(keyId, 2)).toBeUndefined();
+    await kms.call("EnableKey", { KeyId: keyId });
+    await kms.call("DisableKeyRotation", { KeyId: keyId });
+    expect(await rotateKeyNow(svc, stale, clock.now())).toBeUndefined();
+    expect(await kms.server.store.getKeyVersion(keyId, 2)).toBeUndefined();
   });
 });

@@ -2,11 +2,12 @@
  * RotateKey (reference §3.9): rotate now — a new key version with fresh material becomes current; LastRotateTime =
  * now, NextRotateTime = now + RotateDays·86400. At most once per 24 h per key (any rotation counts). As Tencent
  * documents (`UnsupportedOperation.RotateNotSupported`: "rotation not enabled, external key"), only keys with rotation
- * enabled can be rotated on demand. Rotation is synchronous, so `FailedOperation.RotateTaskRunning` never occurs;
- * `TaskId` is a fresh UUID naming this rotation.
+ * enabled can be rotated on demand. Rotation is synchronous; `FailedOperation.RotateTaskRunning` means another
+ * request or node rotated or changed the key between our read and our write. `TaskId` is a fresh UUID naming this
+ * rotation.
  * Errors: MissingParameter, InvalidParameterValue.{InvalidKeyId, InvalidKeyUsage}, ResourceUnavailable.{CmkNotFound,
  * CmkStateNotSupport (not Enabled)}, UnsupportedOperation.RotateNotSupported (EXTERNAL, rotation not enabled),
- * RequestLimitExceeded.RotateRateLimited, UnsupportedOperation (MemberAccount).
+ * RequestLimitExceeded.RotateRateLimited, FailedOperation.RotateTaskRunning, UnsupportedOperation (MemberAccount).
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -37,7 +38,7 @@ export const rotateKey = defineAction({
       );
     }
     if (!(await rotateKeyNow(ctx, key, now))) {
-      throw new KmsError(ErrorCode.RequestLimitExceededRotateRateLimited, `The CMK ${key.keyId} was rotated by another request just now`);
+      throw new KmsError(ErrorCode.FailedOperationRotateTaskRunning, `The CMK ${key.keyId} was rotated or changed by another request meanwhile; try again`);
     }
     return { TaskId: randomUUID() };
   },

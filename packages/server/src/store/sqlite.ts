@@ -6,7 +6,7 @@
  */
 import Database from "better-sqlite3";
 import { ErrorCode, KmsError } from "../errors.js";
-import type { CredentialRecord, ImportTokenRecord, KeyListFilter, KeyRecord, KeyStore, KeyVersionRecord } from "./types.js";
+import type { CredentialRecord, ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "./types.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -134,16 +134,20 @@ export function openSqliteStore(path: string): KeyStore {
       VALUES (?, ?, ?, ?, ?, ?)`),
     getVersion: db.prepare<[string, number], { key_id: string; version: number; algorithm: number; wrapped_material: Buffer; public_key: Buffer; create_time: number }>(
       "SELECT * FROM key_versions WHERE key_id = ? AND version = ?"),
-    updateKeyIfVersion: db.prepare(`UPDATE keys SET alias = @alias, description = @description, key_state = @key_state,
-      key_usage = @key_usage, origin = @origin, key_type = @key_type, deletion_date = @deletion_date, valid_to = @valid_to,
-      rotation_enabled = @rotation_enabled, rotate_days = @rotate_days, next_rotate_time = @next_rotate_time,
-      last_rotate_time = @last_rotate_time, current_version = @current_version, owner = @owner, tags = @tags
-      WHERE key_id = @key_id AND uin = @uin AND current_version = @current_version - 1`),
+    setRotation: db.prepare(`UPDATE keys SET current_version = @current_version, last_rotate_time = @last_rotate_time,
+      next_rotate_time = @next_rotate_time WHERE key_id = @key_id AND current_version = @current_version - 1
+      AND key_state = 'Enabled' AND rotation_enabled = 1`),
+    setExpired: db.prepare(`UPDATE keys SET key_state = CASE key_state WHEN 'PendingDelete' THEN 'PendingDelete' ELSE 'PendingImport' END
+      WHERE key_id = @keyId AND origin = 'EXTERNAL' AND valid_to = @validTo AND valid_to > 0 AND valid_to <= @now
+      RETURNING key_state`),
+    deleteKeyIfDue: db.prepare(`DELETE FROM keys WHERE key_id = ? AND key_state = 'PendingDelete' AND deletion_date > 0
+      AND deletion_date <= ?`),
+    isDue: db.prepare<[string, number], { key_id: string }>(`SELECT key_id FROM keys WHERE key_id = ?
+      AND key_state = 'PendingDelete' AND deletion_date > 0 AND deletion_date <= ?`),
     putVersion: db.prepare(`INSERT INTO key_versions (key_id, version, algorithm, wrapped_material, public_key, create_time)
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key_id, version) DO UPDATE SET algorithm = excluded.algorithm,
       wrapped_material = excluded.wrapped_material, public_key = excluded.public_key, create_time = excluded.create_time`),
     deleteVersions: db.prepare("DELETE FROM key_versions WHERE key_id = ?"),
-    deleteKeyRow: db.prepare("DELETE FROM keys WHERE key_id = ?"),
     dueKeys: db.prepare<{ now: number }, KeyRow>(`SELECT * FROM keys WHERE
       (key_state = 'PendingDelete' AND deletion_date > 0 AND deletion_date <= @now)
       OR (rotation_enabled = 1 AND key_state = 'Enabled' AND next_rotate_time <= @now)
@@ -173,16 +177,26 @@ export function openSqliteStore(path: string): KeyStore {
     if (v) st.insertVersion.run(v.keyId, v.version, v.algorithm, v.wrappedMaterial, v.publicKey, v.createTime);
   });
   const rotateTx = db.transaction((key: KeyRecord, v: KeyVersionRecord): boolean => {
-    if (st.getVersion.get(v.keyId, v.version)) return false;
-    if (st.updateKeyIfVersion.run(toParams(key)).changes !== 1) return false;
+    if (v.version !== key.currentVersion || st.getVersion.get(v.keyId, v.version)) return false;
+    const changed = st.setRotation.run({
+      key_id: key.keyId, current_version: key.currentVersion, last_rotate_time: key.lastRotateTime, next_rotate_time: key.nextRotateTime,
+    }).changes;
+    if (changed !== 1) return false;
     st.insertVersion.run(v.keyId, v.version, v.algorithm, v.wrappedMaterial, v.publicKey, v.createTime);
     return true;
   });
-  const deleteKeyTx = db.transaction((keyId: string): boolean => {
+  const destroyTx = db.transaction((keyId: string, now: number): boolean => {
+    if (!st.isDue.get(keyId, now)) return false;
     st.deleteToken.run(keyId);
     st.deleteCheck.run(keyId);
     st.deleteVersions.run(keyId);
-    return st.deleteKeyRow.run(keyId).changes === 1;
+    return st.deleteKeyIfDue.run(keyId, now).changes === 1;
+  });
+  const expireTx = db.transaction((keyId: string, validTo: number, now: number): KeyState | undefined => {
+    const row = st.setExpired.get({ keyId, validTo, now }) as { key_state: KeyState } | undefined;
+    if (!row) return undefined;
+    st.deleteVersions.run(keyId);
+    return row.key_state;
   });
   const importTx = db.transaction((key: KeyRecord, v: KeyVersionRecord, check: Uint8Array, same: (stored: Uint8Array) => boolean) => {
     const stored = st.getCheck.get(key.keyId);
@@ -314,11 +328,17 @@ export function openSqliteStore(path: string): KeyStore {
       open();
       return rotateTx(key, v);
     },
-    async deleteKey(keyId) {
+    async destroyKeyIfDue(keyId, now) {
       open();
-      const deleted = deleteKeyTx(keyId);
-      scrub();
-      return deleted;
+      const destroyed = destroyTx(keyId, now);
+      if (destroyed) scrub();
+      return destroyed;
+    },
+    async expireMaterial(keyId, validTo, now) {
+      open();
+      const state = expireTx(keyId, validTo, now);
+      if (state) scrub();
+      return state;
     },
     async dueKeys(now) {
       open();

@@ -115,16 +115,25 @@ export interface KeyStore {
   /** Add a version to an existing key (golden-vector fixtures); the key's currentVersion is not changed. */
   addKeyVersion(version: KeyVersionRecord): Promise<void>;
   /**
-   * Rotation, in one transaction: add `version` (which must be `key.currentVersion`) and replace the key's fields.
-   * @returns false, changing nothing, when that version already exists (another node rotated first)
+   * Rotation, in one transaction: add `version` (number `key.currentVersion`) and set the key's currentVersion,
+   * lastRotateTime and nextRotateTime from `key` — only while the stored key is still Enabled, has rotation enabled
+   * and is at version `key.currentVersion - 1`. Other fields are not written (a concurrent change to them stays).
+   * @returns false, changing nothing, when those conditions no longer hold (another node or request got there first)
    */
   rotateKey(key: KeyRecord, version: KeyVersionRecord): Promise<boolean>;
   /**
-   * Destroy a key for good, in one transaction: its record, every version's wrapped material, its import parameters
-   * and its material check. Deleted pages are overwritten (SQLite `secure_delete`).
+   * Destroy a key for good, in one transaction — its record, every version's wrapped material, its import parameters
+   * and its material check — if it is PendingDelete with a DeletionDate ≤ `nowSeconds`. Deleted pages are
+   * overwritten (SQLite `secure_delete`).
    * @returns false when there was no such key
    */
-  deleteKey(keyId: string): Promise<boolean>;
+  destroyKeyIfDue(keyId: string, nowSeconds: number): Promise<boolean>;
+  /**
+   * Destroy an EXTERNAL key's expired material, in one transaction, if its ValidTo is still `validTo` (≠ 0, ≤ now):
+   * every version's material goes and the state becomes PendingImport (PendingDelete stays PendingDelete).
+   * @returns the state after, or undefined when nothing was due any more (re-imported or deleted meanwhile)
+   */
+  expireMaterial(keyId: string, validTo: number, nowSeconds: number): Promise<KeyState | undefined>;
   /**
    * Keys (of every account) with something due at `nowSeconds`: PendingDelete with DeletionDate ≤ now; rotation
    * enabled, Enabled and NextRotateTime ≤ now; EXTERNAL with material whose ValidTo (≠ 0) ≤ now.
@@ -143,7 +152,7 @@ export interface KeyStore {
    * replaced. Deciding inside the transaction keeps two concurrent imports of different material from both landing.
    */
   importMaterial(key: KeyRecord, version: KeyVersionRecord, wrappedCheck: Uint8Array, sameMaterial: (storedWrappedCheck: Uint8Array) => boolean): Promise<void>;
-  /** Destroy every version's material of an EXTERNAL key and replace its fields (state, ValidTo), in one transaction. */
+  /** DeleteImportedKeyMaterial: destroy every version's material of a key and replace its fields, in one transaction. */
   deleteMaterial(key: KeyRecord): Promise<void>;
 
   putCredential(cred: CredentialRecord): Promise<void>;
