@@ -55,6 +55,7 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** A scheduler over `opts.store`; not running until `start()` (createKmsServer runs `runDue()` once, then starts it). */
 export function createScheduler(opts: SchedulerOptions): Scheduler {
   const { store, root, profile, clock, logger } = opts;
   const intervalMs = (opts.intervalSeconds ?? DEFAULT_SCHEDULER_INTERVAL_SECONDS) * 1000;

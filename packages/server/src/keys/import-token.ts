@@ -42,6 +42,7 @@ export function wrappingKeyLabel(keyId: string, tokenId: Uint8Array): string {
   return `openkms/import-wrapping-key/v1/${keyId}/${Buffer.from(tokenId).toString("hex")}`;
 }
 
+/** Whether `value` is one of {@link WRAPPING_ALGORITHMS} (exact spelling, case-sensitive). */
 export function isWrappingAlgorithm(value: string): value is WrappingAlgorithm {
   return (WRAPPING_ALGORITHMS as readonly string[]).includes(value);
 }
