@@ -1,6 +1,7 @@
 /**
  * `createKmsServer`: the KMS as a library. Opens (or initialises) a data dir — root key, SQLite store, root account and
- * credential, `credentials.json` — and serves the API over HTTP(S).
+ * credential, `credentials.json` — runs the scheduler (scheduler.ts: key deletion, rotation, material and import
+ * parameter expiry; once at start, then on a timer) and serves the API over HTTP(S).
  *
  * Data dir layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files),
  * `credentials.json` (0600: `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential).
@@ -16,7 +17,9 @@ import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { lookupCredential, newCredential, putCredential, rootUin, type Credential } from "./credentials.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp } from "./http-app.js";
+import type { KeyEventListener } from "./key-events.js";
 import { loadRootKey, RootKeyError, type RootOfTrust } from "./root-key.js";
+import { createScheduler, type Scheduler } from "./scheduler.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import type { KeyStore } from "./store/types.js";
 
@@ -38,6 +41,10 @@ export interface KmsServerOptions {
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** Receives the scheduler's key events (deletions, rotations, expiries): the audit hook. See key-events.ts. */
+  onKeyEvent?: KeyEventListener;
+  /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
+  schedulerIntervalSeconds?: number;
 }
 
 export interface KmsServer {
@@ -49,6 +56,8 @@ export interface KmsServer {
   readonly uin: string;
   /** The root credential (as written to credentials.json). */
   readonly credential: Credential;
+  /** Time-driven key changes; `runDue()` does what is due now (tests call it after moving the clock). */
+  readonly scheduler: Scheduler;
   readonly credentialsPath: string;
   /** Start listening; resolves with the bound address and writes credentials.json with the endpoint. */
   listen(): Promise<{ host: string; port: number; url: string }>;
@@ -134,10 +143,15 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       },
       { https: opts.https },
     );
+    const scheduler = createScheduler({
+      store, root, profile, clock, logger, onKeyEvent: opts.onKeyEvent, intervalSeconds: opts.schedulerIntervalSeconds,
+    });
+    await scheduler.runDue(); // dates that passed while the server was down
+    scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
     let closed = false;
     return {
-      app, store, edition, region, uin, credential, credentialsPath,
+      app, store, edition, region, uin, credential, credentialsPath, scheduler,
       async listen() {
         const host = opts.host ?? "127.0.0.1";
         await app.listen({ host, port: opts.port ?? 8080 });
@@ -159,6 +173,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         if (closed) return;
         closed = true;
         await app.close();
+        await scheduler.stop();
         await store.close();
         root.close();
       },
