@@ -14,7 +14,8 @@ import { randomBytes } from "@openkms/crypto/random";
 import { actions as defaultActions } from "./actions/index.js";
 import type { ServerLimits } from "./actions/define.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
-import { lookupCredential, newCredential, putCredential, rootUin, type Credential } from "./credentials.js";
+import { credentialProblem, lookupCredential, newCredential, putCredential, rootUin, type Credential } from "./credentials.js";
+import { createPrivateFile, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp } from "./http-app.js";
 import type { KeyEventListener } from "./key-events.js";
@@ -106,10 +107,22 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   const clock = opts.clock ?? systemClock;
   const region = opts.region ?? "ap-guangzhou";
   const limits: ServerLimits = { maxKeysPerAccount: 10000, ...opts.limits };
+  // Everything that can be checked before the data dir is touched is checked first.
+  if (opts.rootCredential) {
+    const problem = credentialProblem(opts.rootCredential);
+    if (problem) throw new StartupError(`pinned root credential: ${problem}`);
+  }
+  const keyFile = join(opts.dataDir, "root.key");
+  const dbFile = join(opts.dataDir, "openkms.db");
+  if (!opts.rootKey && !existsSync(keyFile) && existsSync(dbFile)) {
+    throw new StartupError(`the root key file ${keyFile} is missing: this data dir's keys cannot be opened without it (restore it, or give OPENKMS_ROOT_KEY)`);
+  }
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  const { root, created } = loadRootKey({ keyFile: join(opts.dataDir, "root.key"), envValue: opts.rootKey });
-  if (created) logger.info({ path: join(opts.dataDir, "root.key") }, "created root key file");
-  const store = openSqliteStore(join(opts.dataDir, "openkms.db"));
+  warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
+  const { root, created } = loadRootKey({ keyFile, envValue: opts.rootKey });
+  if (created) logger.info({ path: keyFile }, "created root key file");
+  createPrivateFile(dbFile); // SQLite gives the -wal and -shm files the database file's mode
+  const store = openSqliteStore(dbFile);
   try {
     await checkRootKey(store, root);
     const edition = await checkEdition(store, opts.edition);
@@ -120,10 +133,14 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const storedId = await store.getMeta("root-secret-id");
     if (opts.rootCredential) {
       credential = opts.rootCredential;
-      try {
-        await putCredential(store, root, uin, credential, unixSeconds(clock));
-      } catch (e) {
-        throw new StartupError(`pinned root credential: ${(e as Error).message}`);
+      await putCredential(store, root, uin, credential, unixSeconds(clock));
+      if (storedId && storedId !== credential.secretId) {
+        // Pinning a new root credential retires the previous one (rotation after a leak must revoke it).
+        const previous = await store.getCredential(storedId);
+        if (previous && previous.status === "Enabled") {
+          await store.putCredential({ ...previous, status: "Disabled" });
+          logger.warn({ secretId: storedId, replacedBy: credential.secretId }, "disabled the previous root credential");
+        }
       }
       await store.setMeta("root-secret-id", credential.secretId);
     } else if (storedId && (await lookupCredential(store, root, storedId))) {

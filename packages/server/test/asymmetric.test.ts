@@ -257,6 +257,14 @@ describe("flow 4: the server signs, openssl and VerifyByAsymmetricKey verify", (
     expect(await kms.fail("VerifyByAsymmetricKey", params)).toBe(code);
   });
 
+  it("a CiphertextBlob edited to name an asymmetric key is an invalid ciphertext", async () => {
+    const sym = (await kms.call("CreateKey", { Alias: "blob-source" })).KeyId;
+    const blob = unb64((await kms.call("Encrypt", { KeyId: sym, Plaintext: b64("x") })).CiphertextBlob);
+    Buffer.from(keys.ASYMMETRIC_DECRYPT_SM2!.replace(/-/g, ""), "hex").copy(blob, 2);
+    expect(await kms.fail("Decrypt", { CiphertextBlob: blob.toString("base64") })).toBe("InvalidParameterValue.InvalidCiphertext");
+    expect(await kms.fail("ReEncrypt", { CiphertextBlob: blob.toString("base64") })).toBe("InvalidParameterValue.InvalidCiphertext");
+  });
+
   it("symmetric operations refuse asymmetric keys", async () => {
     expect(await kms.fail("Encrypt", { KeyId: keys.ASYMMETRIC_DECRYPT_SM2, Plaintext: b64("x") })).toBe("InvalidParameterValue.InvalidKeyUsage");
     expect(await kms.fail("GenerateDataKey", { KeyId: keys.ASYMMETRIC_SIGN_VERIFY_ECC, KeySpec: "AES_256" })).toBe("InvalidParameterValue.InvalidKeyUsage");

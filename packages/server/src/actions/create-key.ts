@@ -89,7 +89,7 @@ export const createKey = defineAction({
       await ctx.store.createKey(record); // no material until ImportKeyMaterial
     } else {
       const generated = asymmetric
-        ? { ...asymmetric.generate(), algorithm: asymmetric.algorithmId }
+        ? { ...(await asymmetric.generate()), algorithm: asymmetric.algorithmId }
         : { secret: randomBytes(ctx.profile.materialLength), spki: new Uint8Array(0), algorithm: ctx.profile.symmetricAlgorithm };
       try {
         const wrappedMaterial = ctx.root.wrap(generated.secret, materialLabel(keyId, 1));

@@ -16,7 +16,7 @@
  */
 import { constantTimeEqual, wipe } from "@openkms/crypto/constant-time";
 import { randomBytes } from "@openkms/crypto/random";
-import { generateKeyPair } from "@openkms/crypto/rsa";
+import { generateKeyPairAsync } from "@openkms/crypto/rsa";
 import type { ActionContext } from "../actions/define.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import { decodeBase64Strict } from "../protocol/params.js";
@@ -78,7 +78,7 @@ export async function issueImportParameters(
   ctx: Pick<ActionContext, "store" | "root">, key: KeyRecord, algorithm: WrappingAlgorithm, bits: number, nowSeconds: number,
 ): Promise<{ token: Uint8Array; publicKey: Uint8Array; validTo: number }> {
   const tokenId = randomBytes(TOKEN_ID_LENGTH);
-  const { secretKey, publicKey } = generateKeyPair(bits);
+  const { secretKey, publicKey } = await generateKeyPairAsync(bits);
   const validTo = nowSeconds + IMPORT_PARAMETERS_VALID_SECONDS;
   try {
     await ctx.store.putImportToken({
