@@ -6,7 +6,7 @@ export const IO_SIZE: i32 = 65536;
 export const IO: usize = memory.data(IO_SIZE, 16);
 
 /** The one active context (key schedule + mode state, or an SM3 state). The glue saves/restores it per object. */
-export const CTX_SIZE: i32 = 768;
+export const CTX_SIZE: i32 = 832;
 export const CTX: usize = memory.data(CTX_SIZE, 16);
 
 /** Scratch for counter blocks / saved ciphertext blocks (256 blocks). Wiped by the glue after secret use. */
@@ -26,10 +26,11 @@ export const C_KSB: usize = 64; // 16 B keystream block (partial-block carry)
 export const C_IV: usize = 80; // 16 B CBC chaining value
 export const C_EKJ0: usize = 96; // 16 B E(K, J0) (GCM)
 export const C_PART: usize = 112; // 16 B GHASH partial block
-export const C_H: usize = 128; // GHASH key in polynomial form: hl, hh, hl^hh, rev(hl), rev(hh), rev(hl^hh) (6 × u64)
-export const C_Y: usize = 176; // GHASH accumulator yl, yh (2 × u64)
-export const C_KS_ENC: usize = 256; // encryption key schedule (≤ 240 B)
-export const C_KS_DEC: usize = 512; // decryption key schedule (≤ 240 B)
+// GHASH key powers H^1..H^4 in polynomial form, 48 B each: hl, hh, hl^hh, rev(hl), rev(hh), rev(hl^hh) (6 × u64)
+export const C_H: usize = 128;
+export const C_Y: usize = 320; // GHASH accumulator yl, yh (2 × u64)
+export const C_KS_ENC: usize = 352; // encryption key schedule (≤ 240 B)
+export const C_KS_DEC: usize = 592; // decryption key schedule (≤ 240 B)
 
 export const ALG_SM4: u32 = 1;
 export const ALG_AES: u32 = 2;
@@ -40,4 +41,4 @@ export const S_BUF: usize = 32; // 64 B partial block
 export const S_BUFLEN: usize = 96; // u32
 export const S_TOTAL: usize = 104; // u64 message bytes so far
 export const SM3_CTX_SIZE: i32 = 112;
-export const CIPHER_CTX_SIZE: i32 = 768;
+export const CIPHER_CTX_SIZE: i32 = 832;
