@@ -13,12 +13,25 @@ export const CTX: usize = memory.data(CTX_SIZE, 16);
 export const SCRATCH_BLOCKS: i32 = 256;
 export const SCRATCH: usize = memory.data(SCRATCH_BLOCKS * 16, 16);
 
+/** Bytes of SCRATCH written since the last wipe (a high-water mark), so `wipe` zeroes only what was used. */
+let scratchUsed: i32 = 0;
+// @ts-ignore: decorator
+@inline export function useScratch(bytes: i32): void {
+  if (bytes > scratchUsed) scratchUsed = bytes;
+}
+/** Zeroes the used part of SCRATCH. */
+export function wipeScratch(): void {
+  memory.fill(SCRATCH, 0, scratchUsed);
+  scratchUsed = 0;
+}
+
 // ---- block-cipher context (offsets from CTX) ----
 export const C_ALG: usize = 0; // u32: ALG_SM4 or ALG_AES
 export const C_NR: usize = 4; // u32: AES rounds (10/12/14)
 export const C_PHASE: usize = 8; // u32: GCM phase 0 = AAD, 1 = text, 2 = finished
 export const C_KSUSED: usize = 12; // u32: bytes of C_KSB already used (16 = none left)
 export const C_PARTLEN: usize = 16; // u32: bytes buffered in C_PART (GHASH)
+export const C_HPOW: usize = 20; // u32: 1 once H^2..H^4 are in C_H (computed when first needed)
 export const C_AADLEN: usize = 24; // u64: AAD bytes
 export const C_CTLEN: usize = 32; // u64: text bytes
 export const C_CTR: usize = 48; // 16 B counter block (CTR / GCM)

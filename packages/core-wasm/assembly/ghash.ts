@@ -3,7 +3,7 @@
 // Constant time: no table lookups. Blocks are mapped to polynomials (bit i of a u64 = coefficient of x^i), the
 // 128×128 carry-less product is computed by Karatsuba from 64×64 products, and each 64×64 product uses integer
 // multiplications on operands whose set bits are spread 4 apart ("holes"), so carries never reach a bit that is kept.
-import { C_H, C_PART, C_PARTLEN, C_Y, CTX } from "./_layout";
+import { C_H, C_HPOW, C_PART, C_PARTLEN, C_Y, CTX } from "./_layout";
 
 const M0: u64 = 0x1111111111111111;
 const M1: u64 = 0x2222222222222222;
@@ -82,19 +82,33 @@ function gfMulToY(xl: u64, xh: u64, yl: u64, yh: u64): void {
     clmulLo(rxl, ryl), clmulLo(rxh, ryh), clmulLo(rxl ^ rxh, ryl ^ ryh));
 }
 
-/** Sets the hash subkey H (16 bytes at `h`) and precomputes H^2, H^3, H^4 and their Karatsuba operands; Y ← 0. */
+/** Sets the hash subkey H (16 bytes at `h`) and its Karatsuba operands; Y ← 0, empty buffer. H^2..H^4 come later. */
 export function ghashInit(h: usize): void {
-  const hl = loadPoly(h, 0), hh = loadPoly(h, 8);
-  storePower(CTX + C_H, hl, hh);
+  storePower(CTX + C_H, loadPoly(h, 0), loadPoly(h, 8));
+  store<u32>(CTX + C_HPOW, 0);
+  ghashReset();
+}
+
+/** Y ← 0 and an empty buffer, keeping H (a prepared key used for a new message). */
+export function ghashReset(): void {
+  store<u64>(CTX + C_Y, 0); store<u64>(CTX + C_Y, 0, 8);
+  store<u64>(CTX + C_PART, 0); store<u64>(CTX + C_PART, 0, 8);
+  store<u32>(CTX + C_PARTLEN, 0);
+}
+
+/** Precomputes H^2, H^3, H^4 (and their Karatsuba operands) once per key; Y is preserved. */
+export function ghashPowers(): void {
+  if (load<u32>(CTX + C_HPOW) != 0) return;
+  const yl = load<u64>(CTX + C_Y), yh = load<u64>(CTX + C_Y, 8);
+  const hl = load<u64>(CTX + C_H), hh = load<u64>(CTX + C_H, 8);
   let pl = hl, ph = hh;
   for (let e: usize = 1; e < 4; e++) {
     gfMulToY(pl, ph, hl, hh);
     pl = load<u64>(CTX + C_Y); ph = load<u64>(CTX + C_Y, 8);
     storePower(CTX + C_H + e * 48, pl, ph);
   }
-  store<u64>(CTX + C_Y, 0); store<u64>(CTX + C_Y, 0, 8);
-  store<u64>(CTX + C_PART, 0); store<u64>(CTX + C_PART, 0, 8);
-  store<u32>(CTX + C_PARTLEN, 0);
+  store<u64>(CTX + C_Y, yl); store<u64>(CTX + C_Y, yh, 8);
+  store<u32>(CTX + C_HPOW, 1);
 }
 
 /**
@@ -103,6 +117,7 @@ export function ghashInit(h: usize): void {
  * four blocks and four independent products in flight.
  */
 export function ghashBlocks(p: usize, n: i32): void {
+  if (n >= 4) ghashPowers();
   while (n >= 4) {
     let a0: u64 = 0, b0: u64 = 0, cc: u64 = 0, ra: u64 = 0, rb: u64 = 0, rc: u64 = 0;
     for (let t: usize = 0; t < 4; t++) {
