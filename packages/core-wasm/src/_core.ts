@@ -217,7 +217,9 @@ export class Core {
       const n = Math.min(this.#ioSize, data.length - off);
       this.#mem.set(data.subarray(off, off + n), this.#io);
       fn(n);
-      if (out) out.set(this.#mem.subarray(this.#io, this.#io + n), outOff + off);
+      if (!out) continue;
+      if (n > 256) out.set(this.#mem.subarray(this.#io, this.#io + n), outOff + off);
+      else for (let i = 0, at = this.#io, to = outOff + off; i < n; i++) out[to + i] = this.#mem[at + i]!; // see #copyOut
     }
   }
 
