@@ -1,5 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"], testTimeout: 120_000 },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    // test-results.json is what .ci/run counts.
+    reporters: ["default", ["json", { outputFile: "test-results.json" }]],
+  },
 });
