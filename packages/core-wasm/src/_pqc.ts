@@ -22,6 +22,9 @@ export interface PqcExports {
   mlkemDecaps(): number;
   mlkemCheckEk(): number;
   mlkemCheckDk(): number;
+  mldsaKeyGen(): number;
+  mldsaSign(): number;
+  mldsaVerify(): number;
 }
 
 /**
@@ -44,6 +47,20 @@ export const ML_KEM_768 = {
   sharedSecret: 32,
   seed: 64,
   message: 32,
+} as const;
+
+/**
+ * ML-DSA-65 byte lengths (FIPS 204 Table 2): public key 1952, secret key 4032, signature 3309; key-generation seed ξ
+ * 32, signing randomness rnd 32, message representative μ 64; a context string is at most 255 bytes.
+ */
+export const ML_DSA_65 = {
+  publicKey: 1952,
+  secretKey: 4032,
+  signature: 3309,
+  seed: 32,
+  rnd: 32,
+  mu: 64,
+  maxContext: 255,
 } as const;
 
 const KECCAK = { "SHA3-256": 1, "SHA3-512": 2, SHAKE128: 3, SHAKE256: 4 } as const;
@@ -228,6 +245,120 @@ export class PqcCore {
       this.#wipe(KEM_POLYS);
     }
   }
+
+  // ---- ML-DSA-65 (FIPS 204) ----
+
+  /**
+   * ML-DSA.KeyGen_internal(ξ) (FIPS 204 Algorithm 6).
+   * @param seed ξ, 32 bytes
+   * @returns public key (1952 B) and secret key (4032 B)
+   */
+  mlDsa65KeyGen(seed: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
+    abytes(seed, ML_DSA_65.seed, "seed");
+    try {
+      this.#put(seed);
+      this.#e.mldsaKeyGen();
+      return { publicKey: this.#get(0, ML_DSA_65.publicKey), secretKey: this.#get(ML_DSA_65.publicKey, ML_DSA_65.secretKey) };
+    } finally {
+      this.#wipe(ALL_POLYS);
+    }
+  }
+
+  /**
+   * ML-DSA.Sign_internal (FIPS 204 Algorithm 7) from the message representative μ (the "external μ" interface).
+   * @param secretKey 4032 bytes; @param mu 64 bytes; @param rnd 32 bytes (all zero for the deterministic variant)
+   * @returns the 3309-byte signature
+   * @throws RangeError on a wrong length; InvalidKeyError for a secret key that KeyGen cannot have produced
+   */
+  mlDsa65SignMu(secretKey: Uint8Array, mu: Uint8Array, rnd: Uint8Array): Uint8Array {
+    abytes(secretKey, ML_DSA_65.secretKey, "secretKey");
+    abytes(mu, ML_DSA_65.mu, "mu");
+    abytes(rnd, ML_DSA_65.rnd, "rnd");
+    try {
+      this.#put(secretKey, mu, rnd);
+      const rc = this.#e.mldsaSign();
+      if (rc === -2) throw new InvalidKeyError("ML-DSA secret key has s1 or s2 coefficients outside [−η, η]");
+      if (rc !== 0) throw new Error("ML-DSA signing did not finish within its iteration bound");
+      return this.#get(0, ML_DSA_65.signature);
+    } finally {
+      this.#wipe(ALL_POLYS);
+    }
+  }
+
+  /**
+   * ML-DSA.Verify_internal (FIPS 204 Algorithm 8) from μ.
+   * @returns true when `signature` is valid; false for any other signature, including one of the wrong length
+   * @throws RangeError when the public key or μ has the wrong length
+   */
+  mlDsa65VerifyMu(publicKey: Uint8Array, mu: Uint8Array, signature: Uint8Array): boolean {
+    abytes(publicKey, ML_DSA_65.publicKey, "publicKey");
+    abytes(mu, ML_DSA_65.mu, "mu");
+    abytes(signature, undefined, "signature");
+    if (signature.length !== ML_DSA_65.signature) return false;
+    try {
+      this.#put(publicKey, mu, signature);
+      return this.#e.mldsaVerify() === 1;
+    } finally {
+      this.#wipe(ALL_POLYS);
+    }
+  }
+
+  /** μ ← H(BytesToBits(tr)‖M′, 64) (FIPS 204 Algorithm 7 step 6) with M′ given as parts. */
+  #mu(tr: Uint8Array, mPrime: readonly Uint8Array[]): Uint8Array {
+    return this.shake256Parts([tr, ...mPrime], ML_DSA_65.mu);
+  }
+
+  /** M′ prefix of the pure interface: IntegerToBytes(0, 1) ‖ IntegerToBytes(|ctx|, 1) ‖ ctx (FIPS 204 Algorithm 2 step 10). */
+  #pureParts(message: Uint8Array, context: Uint8Array): Uint8Array[] {
+    abytes(message, undefined, "message");
+    abytes(context, undefined, "context");
+    return [Uint8Array.of(0, context.length), context, message];
+  }
+
+  /**
+   * ML-DSA.Sign (FIPS 204 Algorithm 2, pure): M′ = 0 ‖ |ctx| ‖ ctx ‖ M, then Sign_internal with tr from the secret key.
+   * @param message any length; @param context 0–255 bytes; @param rnd 32 bytes (fresh random for the hedged
+   * variant, all zero for the deterministic one)
+   * @returns the 3309-byte signature
+   * @throws RangeError when the context is longer than 255 bytes or a length is wrong
+   */
+  mlDsa65Sign(secretKey: Uint8Array, message: Uint8Array, context: Uint8Array, rnd: Uint8Array): Uint8Array {
+    abytes(secretKey, ML_DSA_65.secretKey, "secretKey");
+    const parts = this.#pureParts(message, context);
+    if (context.length > ML_DSA_65.maxContext) throw new RangeError(`"context" expected at most 255 bytes, got ${context.length}`);
+    abytes(rnd, ML_DSA_65.rnd, "rnd");
+    const mu = this.#mu(secretKey.subarray(64, 128), parts);
+    return this.mlDsa65SignMu(secretKey, mu, rnd);
+  }
+
+  /** ML-DSA.Sign_internal (FIPS 204 Algorithm 7) on a caller-formatted M′ (used by HashML-DSA and by ACVP). */
+  mlDsa65SignInternal(secretKey: Uint8Array, mPrime: Uint8Array, rnd: Uint8Array): Uint8Array {
+    abytes(secretKey, ML_DSA_65.secretKey, "secretKey");
+    abytes(mPrime, undefined, "mPrime");
+    abytes(rnd, ML_DSA_65.rnd, "rnd");
+    return this.mlDsa65SignMu(secretKey, this.#mu(secretKey.subarray(64, 128), [mPrime]), rnd);
+  }
+
+  /**
+   * ML-DSA.Verify (FIPS 204 Algorithm 3, pure): tr = H(pk, 64), μ = H(tr ‖ 0 ‖ |ctx| ‖ ctx ‖ M, 64), Verify_internal.
+   * @returns true when valid; false otherwise, including a context longer than 255 bytes (Algorithm 3 steps 1–2)
+   * @throws RangeError when the public key has the wrong length
+   */
+  mlDsa65Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, context: Uint8Array): boolean {
+    abytes(publicKey, ML_DSA_65.publicKey, "publicKey");
+    const parts = this.#pureParts(message, context);
+    abytes(signature, undefined, "signature");
+    if (context.length > ML_DSA_65.maxContext || signature.length !== ML_DSA_65.signature) return false;
+    const tr = this.shake256(publicKey, 64);
+    return this.mlDsa65VerifyMu(publicKey, this.#mu(tr, parts), signature);
+  }
+
+  /** ML-DSA.Verify_internal (FIPS 204 Algorithm 8) on a caller-formatted M′. */
+  mlDsa65VerifyInternal(publicKey: Uint8Array, mPrime: Uint8Array, signature: Uint8Array): boolean {
+    abytes(publicKey, ML_DSA_65.publicKey, "publicKey");
+    abytes(mPrime, undefined, "mPrime");
+    abytes(signature, undefined, "signature");
+    if (signature.length !== ML_DSA_65.signature) return false;
+    return this.mlDsa65VerifyMu(publicKey, this.#mu(this.shake256(publicKey, 64), [mPrime]), signature);
+  }
 }
-
-

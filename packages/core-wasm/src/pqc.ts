@@ -10,7 +10,7 @@
 import { PQC_SIMD_WASM, PQC_WASM } from "./_pqc-binaries.js";
 import { PqcCore, type PqcExports } from "./_pqc.js";
 
-export { InvalidKeyError, ML_KEM_768, PqcCore, type PqcExports } from "./_pqc.js";
+export { InvalidKeyError, ML_DSA_65, ML_KEM_768, PqcCore, type PqcExports } from "./_pqc.js";
 
 /** Which build to load: `"simd"`, `"scalar"`, or `"auto"` (SIMD when {@link pqcSimdSupported}). */
 export type PqcFlavor = "auto" | "simd" | "scalar";

@@ -132,6 +132,119 @@ describe.each(flavors)("pqc %s", (flavor) => {
   });
 });
 
+/** HashML-DSA (FIPS 204 Algorithm 4 steps 10–23): M′ = 1 ‖ |ctx| ‖ ctx ‖ OID ‖ PH(M), with PH from node:crypto. */
+const PREHASH: Record<string, [node: string, oidLast: number, outputLength?: number]> = {
+  "SHA2-256": ["sha256", 0x01], "SHA2-384": ["sha384", 0x02], "SHA2-512": ["sha512", 0x03], "SHA2-224": ["sha224", 0x04],
+  "SHA2-512/224": ["sha512-224", 0x05], "SHA2-512/256": ["sha512-256", 0x06], "SHA3-224": ["sha3-224", 0x07],
+  "SHA3-256": ["sha3-256", 0x08], "SHA3-384": ["sha3-384", 0x09], "SHA3-512": ["sha3-512", 0x0a],
+  "SHAKE-128": ["shake128", 0x0b, 32], "SHAKE-256": ["shake256", 0x0c, 64],
+};
+function hashMlDsaMPrime(hashAlg: string, message: Uint8Array, context: Uint8Array): Uint8Array {
+  const entry = PREHASH[hashAlg];
+  if (!entry) throw new Error(`unknown hashAlg ${hashAlg}`);
+  const [name, last, outputLength] = entry;
+  const ph = createHash(name, outputLength ? { outputLength } : undefined).update(message).digest();
+  // DER OID 2.16.840.1.101.3.4.2.<n> (NIST hash algorithms arc).
+  const oid = Uint8Array.of(0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, last);
+  return Uint8Array.from([1, context.length, ...context, ...oid, ...ph]);
+}
+
+/** ACVP ML-DSA sigGen: prompt.json joined with expectedResults.json on tcId (internalProjection is absent). */
+function sigGenCases(dir: string) {
+  const prompt = loadJson<{ testGroups: { tgId: number; [k: string]: unknown; tests: { tcId: number; [k: string]: unknown }[] }[] }>(`acvp/${dir}/prompt.json`);
+  const expected = loadJson<{ testGroups: { tests: { tcId: number; signature: string }[] }[] }>(`acvp/${dir}/expectedResults.json`);
+  const sig = new Map<number, string>();
+  for (const g of expected.testGroups) for (const t of g.tests) sig.set(t.tcId, t.signature);
+  const out = prompt.testGroups.flatMap((g) => g.tests.map((t) => ({ group: g, test: { ...t, signature: sig.get(t.tcId) } as Record<string, unknown> & { tcId: number } })));
+  if (out.length === 0 || out.some((c) => c.test.signature === undefined)) throw new Error(`acvp/${dir}: no or unmatched cases`);
+  return out;
+}
+
+const ZERO_RND = new Uint8Array(32);
+
+describe.each(flavors)("ML-DSA-65 %s", (flavor) => {
+  const pqc = () => pqcOf(flavor);
+
+  it.each(acvpCases("ML-DSA-keyGen-FIPS204").map(({ test }) => [test.tcId, test] as const))("ACVP keyGen tcId %i", (_id, t) => {
+    const { publicKey, secretKey } = pqc().mlDsa65KeyGen(H(t.seed));
+    expect(toHex(publicKey)).toBe(s(t.pk).toLowerCase());
+    expect(toHex(secretKey)).toBe(s(t.sk).toLowerCase());
+  });
+
+  for (const dir of ["ML-DSA-sigGen-FIPS204", "ML-DSA-sigGen-FIPS204-tr1"]) {
+    const cases = sigGenCases(dir).map(({ group: g, test: t }) => {
+      const iface = g.signatureInterface === "internal" ? (g.externalMu ? "internal/mu" : "internal/message") : `external/${String(g.preHash)}`;
+      return [`${iface} ${g.deterministic ? "deterministic" : "hedged"} ${String(g.keyFormat ?? "")} tcId ${t.tcId}`, g, t] as const;
+    });
+    it.each(cases)(`ACVP ${dir} %s`, (_name, g, t) => {
+      const sk = g.keyFormat === "seed" ? pqc().mlDsa65KeyGen(H(t.seed)).secretKey : H(t.sk);
+      const rnd = g.deterministic ? ZERO_RND : H(t.rnd);
+      let sig: Uint8Array;
+      if (g.signatureInterface === "internal") {
+        sig = g.externalMu ? pqc().mlDsa65SignMu(sk, H(t.mu), rnd) : pqc().mlDsa65SignInternal(sk, H(t.message), rnd);
+      } else if (g.preHash === "pure") {
+        sig = pqc().mlDsa65Sign(sk, H(t.message), H(t.context), rnd);
+      } else {
+        sig = pqc().mlDsa65SignInternal(sk, hashMlDsaMPrime(s(t.hashAlg), H(t.message), H(t.context)), rnd);
+      }
+      expect(toHex(sig)).toBe(s(t.signature).toLowerCase());
+    });
+  }
+
+  it.each(acvpCases("ML-DSA-sigVer-FIPS204").map(({ group, test }) => [`${String(group.signatureInterface)}/${String(group.preHash ?? "")}/${String(group.externalMu)} tcId ${test.tcId} ${String(test.reason)}`, group, test] as const))(
+    "ACVP sigVer %s",
+    (_name, g, t) => {
+      const pk = H(t.pk), sig = H(t.signature);
+      let ok: boolean;
+      if (g.signatureInterface === "internal") {
+        ok = g.externalMu ? pqc().mlDsa65VerifyMu(pk, H(t.mu), sig) : pqc().mlDsa65VerifyInternal(pk, H(t.message), sig);
+      } else if (g.preHash === "pure") {
+        ok = pqc().mlDsa65Verify(pk, H(t.message), sig, H(t.context));
+      } else {
+        ok = pqc().mlDsa65VerifyInternal(pk, hashMlDsaMPrime(s(t.hashAlg), H(t.message), H(t.context)), sig);
+      }
+      expect(ok).toBe(t.testPassed);
+    },
+  );
+
+  const rejected = (fn: () => unknown) => {
+    try {
+      return fn();
+    } catch {
+      return null;
+    }
+  };
+  for (const file of ["mldsa_65_sign_seed_test.json", "mldsa_65_sign_noseed_test.json"]) {
+    it.each(wycheproofCases(file).map(({ group, test }) => [test.tcId, test.comment, group, test] as const))(`Wycheproof ${file} tcId %i %s`, (_id, _c, g, t) => {
+      // Key from the 32-byte seed (KeyGen) or given expanded; with msg: pure ML-DSA.Sign with ctx (empty when absent);
+      // with mu only: the external-μ interface. rnd absent = deterministic.
+      const sig = rejected(() => {
+        let sk: Uint8Array;
+        if (file.includes("noseed")) sk = H(g.privateKey);
+        else {
+          const keys = pqc().mlDsa65KeyGen(H(g.privateSeed));
+          expect(toHex(keys.publicKey)).toBe(g.publicKey);
+          sk = keys.secretKey;
+        }
+        const rnd = t.rnd ? H(t.rnd) : ZERO_RND;
+        if (t.msg === undefined) return pqc().mlDsa65SignMu(sk, H(t.mu), rnd);
+        const out = pqc().mlDsa65Sign(sk, H(t.msg), H(t.ctx ?? ""), rnd);
+        if (t.mu !== undefined) expect(toHex(pqc().mlDsa65SignMu(sk, H(t.mu), rnd))).toBe(toHex(out));
+        return out;
+      });
+      if (t.result === "valid") expect(sig && toHex(sig as Uint8Array)).toBe(t.sig);
+      else expect(sig).toBeNull();
+    });
+  }
+  it.each(wycheproofCases("mldsa_65_verify_test.json").map(({ group, test }) => [test.tcId, test.comment, group, test] as const))(
+    "Wycheproof mldsa_65_verify_test tcId %i %s",
+    (_id, _c, g, t) => {
+      const ok = rejected(() => pqc().mlDsa65Verify(H(g.publicKey), H(t.msg), H(t.sig), H(t.ctx ?? "")));
+      expect(ok === true).toBe(t.result === "valid");
+    },
+  );
+});
+
 describe("PQC module misuse and hygiene", () => {
   const pqc = loadPqcSync("scalar");
   it("refuses wrong types and lengths with TypeError / RangeError naming the field", () => {
@@ -159,6 +272,34 @@ describe("PQC module misuse and hygiene", () => {
     expect(d.every((b) => b === 0xa5) && z.every((b) => b === 0x5a) && m.every((b) => b === 0x3c)).toBe(true);
     for (const secret of [d, z, m, sharedSecret, decapsulationKey.subarray(0, 64), decapsulationKey.subarray(2368)]) {
       expect(contains(secret)).toBe(false);
+    }
+  });
+
+  it("ML-DSA: refuses a context over 255 bytes when signing, returns false when verifying; sign leaves no secret behind", () => {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(pqcWasmBytes("scalar")), {
+      env: { abort: () => { throw new Error("abort"); } },
+    }).exports as unknown as PqcExports;
+    const core = new PqcCore(exports);
+    const seed = new Uint8Array(32).fill(0x77);
+    const { publicKey, secretKey } = core.mlDsa65KeyGen(seed);
+    const skCopy = secretKey.slice();
+    const msg = new TextEncoder().encode("hello");
+    expect(() => core.mlDsa65Sign(secretKey, msg, new Uint8Array(256), ZERO_RND)).toThrow(/"context" expected at most 255 bytes, got 256/);
+    const rnd = new Uint8Array(32).fill(0x42);
+    const sig = core.mlDsa65Sign(secretKey, msg, new Uint8Array(0), rnd);
+    expect(core.mlDsa65Verify(publicKey, msg, sig, new Uint8Array(0))).toBe(true);
+    expect(core.mlDsa65Verify(publicKey, msg, sig, new Uint8Array(256))).toBe(false);
+    expect(core.mlDsa65Verify(publicKey, msg, sig, Uint8Array.of(1))).toBe(false);
+    expect(core.mlDsa65Verify(publicKey, msg, sig.subarray(1), new Uint8Array(0))).toBe(false);
+    expect(() => core.mlDsa65Verify(publicKey.subarray(1), msg, sig, new Uint8Array(0))).toThrow(RangeError);
+    expect(secretKey).toEqual(skCopy);
+    // Hedged (different rnd) and deterministic signatures differ; both verify.
+    const det = core.mlDsa65Sign(secretKey, msg, new Uint8Array(0), ZERO_RND);
+    expect(det).not.toEqual(sig);
+    expect(core.mlDsa65Verify(publicKey, msg, det, new Uint8Array(0))).toBe(true);
+    const mem = Buffer.from(new Uint8Array(exports.memory.buffer));
+    for (const secret of [seed, rnd, secretKey.subarray(32, 64), secretKey.subarray(128, 768)]) {
+      expect(mem.indexOf(Buffer.from(secret))).toBe(-1);
     }
   });
 

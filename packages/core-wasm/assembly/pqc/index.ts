@@ -5,6 +5,7 @@ import { IO, IO_HALF, IO_SIZE, WORK, WORK_POLYS, poly } from "./_layout";
 
 export { keccakStart, keccakAbsorb, keccakSqueeze } from "./sha3";
 export { mlkemKeyGen, mlkemEncaps, mlkemDecaps, mlkemCheckEk, mlkemCheckDk } from "./ml-kem";
+export { mldsaKeyGen, mldsaSign, mldsaVerify } from "./ml-dsa";
 
 export function ioPtr(): usize { return IO; }
 export function ioHalf(): i32 { return IO_HALF; }
