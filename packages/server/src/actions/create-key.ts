@@ -1,6 +1,7 @@
 /**
  * CreateKey (reference §3.1): create a CMK. KeyUsage ENCRYPT_DECRYPT (default) gets fresh material for the server's
- * edition (SM4-GCM 16 B or AES-256-GCM 32 B), stored only wrapped under the root key.
+ * edition (SM4-GCM 16 B or AES-256-GCM 32 B), stored only wrapped under the root key; the post-quantum usages
+ * (ASYMMETRIC_Encrypt_Decrypt_Kyber_AES, ASYMMETRIC_SIGN_VERIFY_DILITHIUM) get a version from keys/pqc-keys.ts.
  * Errors: MissingParameter, InvalidParameter, InvalidParameterValue.{InvalidAlias, AliasAlreadyExists, InvalidKeyUsage,
  * InvalidType, InvalidHsmClusterId, TagKeysDuplicated}, LimitExceeded.CmkLimitExceeded, UnsupportedOperation.
  */
@@ -12,6 +13,7 @@ import { unixSeconds } from "../clock.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import { checkAlias, checkDescription, checkHsmClusterId, SYMMETRIC_KEY_USAGE } from "../keys/key-access.js";
 import { materialLabel } from "../keys/symmetric.js";
+import { newPqcKeyVersion, pqcKeyKind } from "../keys/pqc-keys.js";
 import { str, tag, uint } from "../protocol/params.js";
 import type { KeyRecord, Tag } from "../store/types.js";
 import { defineAction } from "./define.js";
@@ -59,7 +61,8 @@ export const createKey = defineAction({
     if (type !== 1 && type !== 2) throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, `Type must be 1 or 2, got ${type}`);
     checkHsmClusterId(p.HsmClusterId);
     const tags = checkTags(p.Tags);
-    if (keyUsage !== SYMMETRIC_KEY_USAGE) {
+    const pqc = pqcKeyKind(keyUsage);
+    if (keyUsage !== SYMMETRIC_KEY_USAGE && !pqc) {
       throw new KmsError(ErrorCode.UnsupportedOperationUnsupportedKeyUsageInCurrentRegion, `KeyUsage ${keyUsage} is not supported by this server yet`);
     }
     if (type === 2) {
@@ -77,6 +80,13 @@ export const createKey = defineAction({
       rotateDays: DEFAULT_ROTATE_DAYS, nextRotateTime: now + DEFAULT_ROTATE_DAYS * DAY, lastRotateTime: 0,
       currentVersion: 1, owner: "user", tags,
     };
+    if (pqc) {
+      await ctx.store.createKey(record, newPqcKeyVersion(ctx, pqc, keyId, 1, now));
+      return {
+        KeyId: keyId, Alias: alias, CreateTime: now, Description: description, KeyState: record.keyState, KeyUsage: keyUsage,
+        TagCode: 0, TagMsg: tags.length ? "ok" : "no tags to save",
+      };
+    }
     const material = randomBytes(ctx.profile.materialLength);
     try {
       const wrappedMaterial = ctx.root.wrap(material, materialLabel(keyId, 1));

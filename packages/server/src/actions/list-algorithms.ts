@@ -1,8 +1,9 @@
 /**
  * ListAlgorithms (reference §3.10): what this server can create. The symmetric entry follows the edition
- * (SM4 in `sm`, AES_256 in `fips`).
+ * (SM4 in `sm`, AES_256 in `fips`); the post-quantum entries (Kyber_AES, Dilithium) come from keys/pqc-keys.ts.
  */
 import { z } from "zod";
+import { pqcAlgorithmEntries } from "../keys/pqc-keys.js";
 import { defineAction } from "./define.js";
 
 export const listAlgorithms = defineAction({
@@ -11,8 +12,8 @@ export const listAlgorithms = defineAction({
   async handler(_p, ctx) {
     return {
       SymmetricAlgorithms: [{ Algorithm: ctx.profile.symmetricAlgorithmName, KeyUsage: "ENCRYPT_DECRYPT" }],
-      AsymmetricAlgorithms: [],
-      AsymmetricSignVerifyAlgorithms: [],
+      AsymmetricAlgorithms: [...pqcAlgorithmEntries("AsymmetricAlgorithms")],
+      AsymmetricSignVerifyAlgorithms: [...pqcAlgorithmEntries("AsymmetricSignVerifyAlgorithms")],
     };
   },
 });
