@@ -311,6 +311,21 @@ describe("PostQuantumCryptoSign / PostQuantumCryptoVerify", () => {
   });
 });
 
+describe("the shared EncryptionPublicKey re-wrap (keys/rewrap.ts) on Decrypt and GenerateDataKey", () => {
+  it("returns the plaintext / data key encrypted to an RSA-2048 key", async () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const pem = rsa.publicKey.export({ type: "spki", format: "pem" }) as string;
+    const open = (b64text: string) => privateDecrypt({ key: rsa.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, unb64(b64text));
+    const blob = (await kms.call("Encrypt", { KeyId: symmetricId, Plaintext: b64("sym secret") })).CiphertextBlob;
+    const d = await kms.call("Decrypt", { CiphertextBlob: blob, EncryptionPublicKey: pem, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" });
+    expect(open(d.Plaintext).toString()).toBe("sym secret");
+    const g = await kms.call("GenerateDataKey", { KeyId: symmetricId, KeySpec: "AES_256", EncryptionPublicKey: pem, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" });
+    const dek = open(g.Plaintext);
+    expect(dek.length).toBe(32);
+    expect(unb64((await kms.call("Decrypt", { CiphertextBlob: g.CiphertextBlob })).Plaintext).equals(dek)).toBe(true);
+  });
+});
+
 describe("post-quantum keys across a restart", () => {
   it("old blobs decrypt, old signatures verify and the public key is unchanged after the server restarts", async () => {
     const blob = (await kms.call("PostQuantumCryptoEncrypt", { KeyId: kyberId, PlainText: b64("persisted") })).CiphertextBlob;
