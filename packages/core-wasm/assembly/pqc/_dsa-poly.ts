@@ -4,6 +4,7 @@
 // UseHint (Algorithms 35–40). Polynomials are 256 × i32 at a pointer. No secret-dependent branch, table index or
 // division: divisions by constants are multiplications checked exact on their input range.
 import { spongeNextBlock, spongeSqueeze } from "./_keccak";
+import { ctLayer4, montMul4 } from "./_simd";
 
 export const Q: i32 = 8380417;
 /** q^−1 mod 2^32. */
@@ -77,6 +78,10 @@ export function ntt(w: usize): void {
     for (let start: usize = 0; start < 256; start += len << 1) {
       m++;
       const z = load<i32>(ZETAS + (m << 2)); // step 6: z ← zetas[m]
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 7–11, four j at a time
+        ctLayer4(w, start, len, z, i32x4.splat(Q), i32x4.splat(QINV));
+        continue;
+      }
       for (let j = start; j < start + len; j++) {
         const pj = w + (j << 2), pk = pj + (len << 2);
         const t = fqmul(z, load<i32>(pk)); // step 8
@@ -99,6 +104,17 @@ export function invNtt(w: usize): void {
     for (let start: usize = 0; start < 256; start += len << 1) {
       m--;
       const z = -load<i32>(ZETAS + (m << 2)); // step 7: z ← −zetas[m]
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 8–13, four j at a time
+        const zv = i32x4.splat(z), q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
+        for (let j = start; j < start + len; j += 4) {
+          const pj = w + (j << 2), pk = pj + (len << 2);
+          const t = v128.load(pj), u = v128.load(pk);
+          const s = i32x4.add(t, u); // reduce32 lane-wise
+          v128.store(pj, i32x4.sub(s, i32x4.mul(i32x4.shr_s(i32x4.add(s, i32x4.splat(1 << 22)), 23), q)));
+          v128.store(pk, montMul4(zv, i32x4.sub(t, u), q, qinv));
+        }
+        continue;
+      }
       for (let j = start; j < start + len; j++) {
         const pj = w + (j << 2), pk = pj + (len << 2);
         const t = load<i32>(pj); // step 9
@@ -108,11 +124,24 @@ export function invNtt(w: usize): void {
       }
     }
   }
+  if (ASC_FEATURE_SIMD) {
+    const f = i32x4.splat(INV_SCALE), q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
+    for (let j: usize = 0; j < 1024; j += 16) v128.store(w + j, montMul4(v128.load(w + j), f, q, qinv)); // steps 19–21
+    return;
+  }
   for (let j: usize = 0; j < 256; j++) store<i32>(w + (j << 2), fqmul(load<i32>(w + (j << 2)), INV_SCALE)); // steps 19–21
 }
 
 /** r ← (first ? 0 : r) + a ∘ b (MultiplyNTT, Algorithm 45, with Montgomery reduction: the result carries R^−1). */
 export function pointwise(r: usize, a: usize, b: usize, first: bool): void {
+  if (ASC_FEATURE_SIMD) {
+    const q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
+    for (let o: usize = 0; o < 1024; o += 16) {
+      const p = montMul4(v128.load(a + o), v128.load(b + o), q, qinv);
+      v128.store(r + o, first ? p : i32x4.add(v128.load(r + o), p));
+    }
+    return;
+  }
   for (let j: usize = 0; j < 256; j++) {
     const o = j << 2;
     const p = fqmul(load<i32>(a + o), load<i32>(b + o));

@@ -7,6 +7,7 @@
 // multiplied by R, so fqmul(a, ζR) ≡ a·ζ exactly. No secret-dependent branch, table index or division.
 import { packBits, unpackBits } from "./_bits";
 import { spongeNextBlock } from "./_keccak";
+import { ctLayer4, montMul4 } from "./_simd";
 
 export const Q: i32 = 3329;
 /** q^−1 mod 2^32 (q · QINV ≡ 1). */
@@ -69,6 +70,10 @@ export function ntt(f: usize): void {
     for (let start: usize = 0; start < 256; start += len << 1) {
       const zeta = load<i32>(ZETAS + (i << 2)); // step 5: ζ^BitRev7(i)
       i++;
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 6–11, four j at a time
+        ctLayer4(f, start, len, zeta, i32x4.splat(Q), i32x4.splat(QINV));
+        continue;
+      }
       for (let j = start; j < start + len; j++) {
         const pj = f + (j << 2), pk = pj + (len << 2);
         const t = fqmul(zeta, load<i32>(pk)); // step 8
@@ -90,6 +95,16 @@ export function invNtt(f: usize): void {
     for (let start: usize = 0; start < 256; start += len << 1) {
       const zeta = load<i32>(ZETAS + (i << 2)); // step 5
       i--;
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 6–11, four j at a time (sums stay < 2^21: no reduction needed)
+        const zv = i32x4.splat(zeta), q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
+        for (let j = start; j < start + len; j += 4) {
+          const pj = f + (j << 2), pk = pj + (len << 2);
+          const t = v128.load(pj), u = v128.load(pk);
+          v128.store(pj, i32x4.add(t, u));
+          v128.store(pk, montMul4(zv, i32x4.sub(u, t), q, qinv));
+        }
+        continue;
+      }
       for (let j = start; j < start + len; j++) {
         const pj = f + (j << 2), pk = pj + (len << 2);
         const t = load<i32>(pj); // step 8
@@ -101,6 +116,11 @@ export function invNtt(f: usize): void {
   }
   // Step 14: f ← f · 3303 (128^−1 mod q); here 3303·R² mod q so that fqmul yields f·128^−1·R.
   const f128 = <i32>((<i64>3303 * <i64>R2_MOD_Q) % <i64>Q);
+  if (ASC_FEATURE_SIMD) {
+    const fv = i32x4.splat(f128), q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
+    for (let j: usize = 0; j < 1024; j += 16) v128.store(f + j, montMul4(v128.load(f + j), fv, q, qinv));
+    return;
+  }
   for (let j: usize = 0; j < 256; j++) store<i32>(f + (j << 2), fqmul(load<i32>(f + (j << 2)), f128));
 }
 
