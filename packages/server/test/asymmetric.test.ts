@@ -35,11 +35,13 @@ describe("CreateKey / ListAlgorithms / GetPublicKey", () => {
     expect(r.AsymmetricAlgorithms).toEqual([
       { Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" },
       { Algorithm: "SM2", KeyUsage: "ASYMMETRIC_DECRYPT_SM2" },
+      { Algorithm: "Kyber_AES", KeyUsage: "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES" },
     ]);
     expect(r.AsymmetricSignVerifyAlgorithms).toEqual([
       { Algorithm: "SM2", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_SM2" },
       { Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_RSA_2048" },
       { Algorithm: "ECC", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ECC" },
+      { Algorithm: "Dilithium", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_DILITHIUM" },
     ]);
   });
 
@@ -72,7 +74,10 @@ describe("CreateKey / ListAlgorithms / GetPublicKey", () => {
       expect(await fips.fail("CreateKey", { Alias: "sm2", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_SM2" })).toBe("UnsupportedOperation.UnsupportedKeyUsageInCurrentRegion");
       const r = await fips.call("CreateKey", { Alias: "rsa", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_RSA_2048" });
       expect(r.KeyState).toBe("Enabled");
-      expect((await fips.call("ListAlgorithms")).AsymmetricAlgorithms).toEqual([{ Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" }]);
+      expect((await fips.call("ListAlgorithms")).AsymmetricAlgorithms).toEqual([
+        { Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" },
+        { Algorithm: "Kyber_AES", KeyUsage: "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES" },
+      ]);
     } finally {
       await fips.stop();
     }

@@ -1,9 +1,10 @@
 /**
  * CreateKey (reference §3.1): create a CMK. KeyUsage ENCRYPT_DECRYPT (default) gets fresh material for the server's
  * edition (SM4-GCM 16 B or AES-256-GCM 32 B); the asymmetric usages of keys/asymmetric.ts get a fresh key pair
- * (RSA-2048, SM2, ECC P-256). Private material is stored only wrapped under the root key. `Type` 2 (EXTERNAL, BYOK)
- * creates a symmetric key without material, in state PendingImport, Origin EXTERNAL: GetParametersForImport and
- * ImportKeyMaterial give it its material.
+ * (RSA-2048, SM2, ECC P-256); the post-quantum usages (ASYMMETRIC_Encrypt_Decrypt_Kyber_AES,
+ * ASYMMETRIC_SIGN_VERIFY_DILITHIUM) get a version from keys/pqc-keys.ts. Private material is stored only wrapped under
+ * the root key. `Type` 2 (EXTERNAL, BYOK) creates a symmetric key without material, in state PendingImport, Origin
+ * EXTERNAL: GetParametersForImport and ImportKeyMaterial give it its material.
  * Errors: MissingParameter, InvalidParameter, InvalidParameterValue.{InvalidAlias, AliasAlreadyExists, InvalidKeyUsage,
  * InvalidType (∉ {1, 2}, or 2 with an asymmetric KeyUsage), InvalidHsmClusterId, TagKeysDuplicated},
  * LimitExceeded.CmkLimitExceeded, UnsupportedOperation.UnsupportedKeyUsageInCurrentRegion.
@@ -17,6 +18,7 @@ import { ErrorCode, KmsError } from "../errors.js";
 import { checkAlias, checkDescription, checkHsmClusterId, SYMMETRIC_KEY_USAGE } from "../keys/key-access.js";
 import { materialLabel } from "../keys/symmetric.js";
 import { asymmetricUsages } from "../keys/asymmetric.js";
+import { newPqcKeyVersion, pqcKeyKind } from "../keys/pqc-keys.js";
 import { str, tag, uint } from "../protocol/params.js";
 import type { KeyRecord, Tag } from "../store/types.js";
 import { defineAction } from "./define.js";
@@ -69,7 +71,8 @@ export const createKey = defineAction({
       throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, `Type 2 (EXTERNAL, imported material) is only for ENCRYPT_DECRYPT keys, not ${keyUsage}`);
     }
     const asymmetric = asymmetricUsages.get(keyUsage);
-    if (keyUsage !== SYMMETRIC_KEY_USAGE && (!asymmetric || !asymmetric.editions.includes(ctx.profile.edition))) {
+    const pqc = pqcKeyKind(keyUsage);
+    if (keyUsage !== SYMMETRIC_KEY_USAGE && !pqc && (!asymmetric || !asymmetric.editions.includes(ctx.profile.edition))) {
       throw new KmsError(ErrorCode.UnsupportedOperationUnsupportedKeyUsageInCurrentRegion, `KeyUsage ${keyUsage} is not offered by this server (edition ${ctx.profile.edition})`);
     }
     if ((await ctx.store.countKeys(ctx.uin)) >= ctx.limits.maxKeysPerAccount) {
@@ -87,6 +90,8 @@ export const createKey = defineAction({
     };
     if (external) {
       await ctx.store.createKey(record); // no material until ImportKeyMaterial
+    } else if (pqc) {
+      await ctx.store.createKey(record, newPqcKeyVersion(ctx, pqc, keyId, 1, now));
     } else {
       const generated = asymmetric
         ? { ...(await asymmetric.generate()), algorithm: asymmetric.algorithmId }

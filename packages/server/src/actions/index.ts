@@ -28,6 +28,10 @@ import { importKeyMaterial } from "./import-key-material.js";
 import { listAlgorithms } from "./list-algorithms.js";
 import { listKeyDetail } from "./list-key-detail.js";
 import { listKeys } from "./list-keys.js";
+import { postQuantumCryptoDecrypt } from "./post-quantum-crypto-decrypt.js";
+import { postQuantumCryptoEncrypt } from "./post-quantum-crypto-encrypt.js";
+import { postQuantumCryptoSign } from "./post-quantum-crypto-sign.js";
+import { postQuantumCryptoVerify } from "./post-quantum-crypto-verify.js";
 import { reEncrypt } from "./re-encrypt.js";
 import { rotateKey } from "./rotate-key.js";
 import { scheduleKeyDeletion } from "./schedule-key-deletion.js";
@@ -41,7 +45,8 @@ const all = [
   deleteImportedKeyMaterial, describeKey, describeKeys, disableKeyRotation, disableKey, disableKeys,
   enableKeyRotation, enableKey, enableKeys, encrypt, generateDataKey, generateRandom, getKeyRotationStatus,
   getParametersForImport, getPublicKey, getRegions, getServiceStatus, importKeyMaterial, listAlgorithms,
-  listKeyDetail, listKeys, reEncrypt, rotateKey, scheduleKeyDeletion, signByAsymmetricKey, updateAlias,
+  listKeyDetail, listKeys, postQuantumCryptoDecrypt, postQuantumCryptoEncrypt, postQuantumCryptoSign,
+  postQuantumCryptoVerify, reEncrypt, rotateKey, scheduleKeyDeletion, signByAsymmetricKey, updateAlias,
   updateKeyDescription, verifyByAsymmetricKey,
 ] as Action[];
 
