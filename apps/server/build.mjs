@@ -1,6 +1,8 @@
 // Bundles the `openkms` command into one ESM file. better-sqlite3 stays external: it is a native addon.
 import { build } from "esbuild";
-import { chmodSync } from "node:fs";
+import { chmodSync, readFileSync } from "node:fs";
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 
 await build({
   entryPoints: ["src/main.ts"],
@@ -15,5 +17,6 @@ await build({
     js: "#!/usr/bin/env node\nimport { createRequire as __openkmsCreateRequire } from 'node:module'; const require = __openkmsCreateRequire(import.meta.url);",
   },
   logLevel: "warning",
+  define: { OPENKMS_VERSION: JSON.stringify(version) },
 });
 chmodSync("dist/openkms.js", 0o755);

@@ -4,20 +4,37 @@
  *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
  *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
- * listening; logs JSON (pino) to stderr, never a secret. SIGTERM/SIGINT: stop taking requests, finish those in
- * flight, close the store, exit 0.
+ * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
+ * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
+import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, type ServeConfig } from "./config.js";
+
+/** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
+function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
+  let pair: { cert: Buffer; key: Buffer };
+  try {
+    pair = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  } catch (e) {
+    throw new StartupError(`cannot read the TLS files: ${(e as Error).message}`);
+  }
+  try {
+    createSecureContext(pair);
+  } catch (e) {
+    throw new StartupError(`--tls-cert and --tls-key do not form a usable pair: ${(e as Error).message}`);
+  }
+  return pair;
+}
 
 async function serve(cfg: ServeConfig): Promise<void> {
   const logger = pino({ level: cfg.logLevel, base: { service: "openkms" } }, pino.destination({ dest: 2, sync: true }));
@@ -27,6 +44,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     throw new StartupError(`${ENV.rootSecretId} and ${ENV.rootSecretKey} must be set together`);
   }
   if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) throw new StartupError("--tls-cert and --tls-key must be given together");
+  const tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
   const server = await createKmsServer({
     dataDir: resolve(cfg.dataDir),
     edition: cfg.edition,
@@ -37,7 +55,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
-    ...(cfg.tlsCert && cfg.tlsKey ? { https: { cert: readFileSync(cfg.tlsCert), key: readFileSync(cfg.tlsKey) } } : {}),
+    ...(tls ? { https: tls } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -55,14 +73,21 @@ async function serve(cfg: ServeConfig): Promise<void> {
       },
     );
   };
+  const pidFile = join(server.credentialsPath, "..", "openkms.pid");
+  process.on("exit", () => rmSync(pidFile, { force: true }));
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   const { url } = await server.listen();
   logger.info({ url, edition: server.edition, region: server.region, credentials: server.credentialsPath, secretId: server.credential.secretId }, "listening");
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
   process.stdout.write(`openkms listening on ${url}\n`);
 }
 
-const program = new Command("openkms").description("OpenKMS: a self-hosted KMS wire-compatible with Tencent Cloud KMS");
+declare const OPENKMS_VERSION: string; // set by build.mjs from package.json
+
+const program = new Command("openkms")
+  .description("OpenKMS: a self-hosted KMS wire-compatible with Tencent Cloud KMS")
+  .version(typeof OPENKMS_VERSION === "string" ? OPENKMS_VERSION : "dev");
 
 program
   .command("serve")

@@ -74,6 +74,7 @@ describe("openkms serve", () => {
     expect(`http://${creds.Endpoint}`).toBe(s.url);
     expect(creds.Region).toBe("ap-guangzhou");
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    expect(readFileSync(join(dataDir, "openkms.pid"), "utf8").trim()).toBe(String(s.child.pid));
 
     const kms = client(creds);
     const { KeyId } = (await kms.request("CreateKey", { Alias: "from-cli" })) as { KeyId: string };
@@ -90,6 +91,7 @@ describe("openkms serve", () => {
 
     s.child.kill("SIGTERM");
     expect(await s.exited).toBe(0);
+    expect(existsSync(join(dataDir, "openkms.pid"))).toBe(false);
 
     // restart: same credential, the key and its ciphertext are still there
     const again = await start(["--port", "0", "--data-dir", dataDir]);
@@ -168,5 +170,78 @@ describe("openkms serve", () => {
     expect(root.code).toBe(2);
     expect(root.err).toMatch(/root key/);
     expect(existsSync(join(dataDir, "openkms.db"))).toBe(true);
+  });
+
+  it("re-pinning the root credential retires the previous one", async () => {
+    const dataDir = join(tmp(), "rotate");
+    const first = await start(["--port", "0", "--data-dir", dataDir]);
+    const auto = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+    first.child.kill("SIGTERM");
+    await first.exited;
+    const pinned = await start(["--port", "0", "--data-dir", dataDir], { OPENKMS_ROOT_SECRET_ID: "AKIDrotated000001", OPENKMS_ROOT_SECRET_KEY: "rotatedrotated0001" });
+    const now = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+    expect(now.SecretId).toBe("AKIDrotated000001");
+    expect(((await client(now).request("GetRegions", {})) as { Regions: string[] }).Regions).toEqual(["ap-guangzhou"]);
+    const old = client({ ...now, SecretId: auto.SecretId, SecretKey: auto.SecretKey });
+    const err = await old.request("GetRegions", {}).then(() => undefined, (e: { code: string }) => e.code);
+    expect(err).toBe("AuthFailure.SecretIdNotFound");
+    pinned.child.kill("SIGTERM");
+    expect(await pinned.exited).toBe(0);
+  });
+
+  it("the store files are created readable by the owner only", async () => {
+    const dataDir = join(tmp(), "modes");
+    const s = await start(["--port", "0", "--data-dir", dataDir]);
+    for (const f of ["openkms.db", "openkms.db-wal", "openkms.db-shm", "root.key", "credentials.json"]) {
+      if (existsSync(join(dataDir, f))) expect([f, statSync(join(dataDir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    }
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    s.child.kill("SIGTERM");
+    await s.exited;
+  });
+
+  it.each<[string, string[], Record<string, string>, RegExp]>([
+    ["a SecretId without its key", [], { OPENKMS_ROOT_SECRET_ID: "AKIDonlyid0000" }, /must be set together/],
+    ["a too-short pinned SecretKey", [], { OPENKMS_ROOT_SECRET_ID: "AKIDshortkey00", OPENKMS_ROOT_SECRET_KEY: "a" }, /SecretKey must be/],
+    ["a SecretId with odd characters", [], { OPENKMS_ROOT_SECRET_ID: "AKID/x y", OPENKMS_ROOT_SECRET_KEY: "longenoughsecretkey01" }, /SecretId must be/],
+    ["TLS files that do not exist", ["--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"], {}, /TLS files/],
+  ])("refuses %s before writing anything to the data dir", async (_name, args, env, message) => {
+    const dataDir = join(tmp(), "untouched");
+    const r = await new Promise<{ code: number | null; err: string }>((res) => {
+      const c = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      c.stderr.on("data", (d) => (err += d));
+      c.on("exit", (code) => res({ code, err }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it("a data dir whose root.key is missing is refused with that reason, and no new key is written", async () => {
+    const dataDir = join(tmp(), "lost-key");
+    const s = await start(["--port", "0", "--data-dir", dataDir]);
+    s.child.kill("SIGTERM");
+    await s.exited;
+    rmSync(join(dataDir, "root.key"));
+    const r = await new Promise<{ code: number | null; err: string }>((res) => {
+      const c = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      c.stderr.on("data", (d) => (err += d));
+      c.on("exit", (code) => res({ code, err }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/root key file .* is missing/);
+    expect(existsSync(join(dataDir, "root.key"))).toBe(false);
+  });
+
+  it("--version prints the version", async () => {
+    const out = await new Promise<string>((res) => {
+      const c = spawn(process.execPath, [bin, "--version"], { stdio: ["ignore", "pipe", "pipe"] });
+      let o = "";
+      c.stdout.on("data", (d) => (o += d));
+      c.on("exit", () => res(o));
+    });
+    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

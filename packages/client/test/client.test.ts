@@ -3,7 +3,7 @@
  * server's action table, so an action added to the server without a type here fails this test), real values back,
  * API errors as KmsApiError with the server's code and RequestId (not retried), and a server that is not there.
  */
-import { constants, publicEncrypt } from "node:crypto";
+import { constants, createPublicKey, publicEncrypt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actions, AccountAdmin, openDataDir } from "@openkms/server";
 import { ACTION_NAMES, isKmsApiError, isKmsNetworkError, KmsClient, type KmsApiError } from "../src/index.js";
@@ -76,6 +76,40 @@ describe("every server action through its typed method", () => {
     expect(ok.SignatureValid).toBe(true);
     const bad = await kms.verifyByAsymmetricKey({ KeyId: signer, Algorithm: "ECC_P256_R1", Message: b64("other"), SignatureValue: sig.Signature });
     expect(bad.SignatureValid).toBe(false);
+  });
+
+  it("lifecycle, rotation, key import and post-quantum actions", async () => {
+    const KeyId = (await kms.createKey({ Alias: "client-life" })).KeyId;
+    await kms.archiveKey({ KeyId });
+    expect((await kms.describeKey({ KeyId })).KeyMetadata.KeyState).toBe("Archived");
+    await kms.cancelKeyArchive({ KeyId });
+    await kms.enableKeyRotation({ KeyId, RotateDays: 90 });
+    expect((await kms.getKeyRotationStatus({ KeyId })).KeyRotationEnabled).toBe(true);
+    expect((await kms.rotateKey({ KeyId })).TaskId).toMatch(/^[0-9a-f-]{36}$/);
+    await kms.disableKeyRotation({ KeyId });
+    expect((await kms.getKeyRotationStatus({ KeyId })).KeyRotationEnabled).toBe(false);
+    await kms.disableKey({ KeyId });
+    const scheduled = await kms.scheduleKeyDeletion({ KeyId, PendingWindowInDays: 7 });
+    expect(scheduled.KeyId).toBe(KeyId);
+    expect(scheduled.DeletionDate).toBeGreaterThan(Math.floor(Date.now() / 1000));
+    expect((await kms.cancelKeyDeletion({ KeyId })).KeyId).toBe(KeyId);
+
+    const ext = (await kms.createKey({ Alias: "client-byok", Type: 2 })).KeyId;
+    const params = await kms.getParametersForImport({ KeyId: ext, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" });
+    const pub = createPublicKey({ key: unb64(params.PublicKey), format: "der", type: "spki" });
+    const material = Buffer.alloc(16, 3); // sm edition
+    const EncryptedKeyMaterial = publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, material).toString("base64");
+    await kms.importKeyMaterial({ KeyId: ext, ImportToken: params.ImportToken, EncryptedKeyMaterial });
+    expect((await kms.describeKey({ KeyId: ext })).KeyMetadata).toMatchObject({ KeyState: "Enabled", Origin: "EXTERNAL" });
+    await kms.deleteImportedKeyMaterial({ KeyId: ext });
+    expect((await kms.describeKey({ KeyId: ext })).KeyMetadata.KeyState).toBe("PendingImport");
+
+    const kyber = (await kms.createKey({ Alias: "client-kyber", KeyUsage: "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES" })).KeyId;
+    const pq = await kms.postQuantumCryptoEncrypt({ KeyId: kyber, PlainText: b64("post-quantum via client") });
+    expect(unb64((await kms.postQuantumCryptoDecrypt({ CiphertextBlob: pq.CiphertextBlob })).PlainText).toString()).toBe("post-quantum via client");
+    const dilithium = (await kms.createKey({ Alias: "client-dilithium", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_DILITHIUM" })).KeyId;
+    const sig = await kms.postQuantumCryptoSign({ KeyId: dilithium, Message: b64("pq signed") });
+    expect((await kms.postQuantumCryptoVerify({ KeyId: dilithium, Message: b64("pq signed"), SignatureValue: sig.Signature })).SignatureValid).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 // CBC mode (NIST SP 800-38A §6.2) over the context's cipher, in place on IO; the chaining value lives in the context
 // so a message can be processed in several calls. `len` is a multiple of 16 (the glue applies PKCS#7).
-import { C_IV, CTX, IO, SCRATCH, SCRATCH_BLOCKS } from "./_layout";
+import { C_IV, CTX, IO, SCRATCH, SCRATCH_BLOCKS, useScratch } from "./_layout";
 import { decryptBlocks, encryptBlocks, xorInto } from "./_cipher";
 
 /** IV ← IO[0..16). */
@@ -26,6 +26,7 @@ export function cbcDecrypt(len: i32): void {
   while (off < len) {
     const n = min((len - off) >> 4, SCRATCH_BLOCKS);
     const p = IO + off;
+    useScratch(n << 4);
     memory.copy(SCRATCH, p, n << 4);
     decryptBlocks(p, p, n);
     xorInto(p, CTX + C_IV, 16);

@@ -1,7 +1,7 @@
 // CTR mode (NIST SP 800-38A §6.5) over the context's cipher, in place on IO, streaming at any byte boundary.
 // The counter block is incremented as a 128-bit big-endian integer (SP 800-38A App. B.1 with m = 128), or by inc32
 // (SP 800-38D §6.2, only the last 32 bits) for GCM's GCTR.
-import { C_CTR, C_KSB, C_KSUSED, CTX, IO, SCRATCH, SCRATCH_BLOCKS } from "./_layout";
+import { C_CTR, C_KSB, C_KSUSED, CTX, IO, SCRATCH, SCRATCH_BLOCKS, useScratch } from "./_layout";
 import { encryptBlocks, xorInto } from "./_cipher";
 
 /** Counter block ← IO[0..16); no keystream carried over. */
@@ -23,6 +23,7 @@ export function ctrXor(p: usize, len: i32, inc32: bool): void {
   // Whole blocks: up to 256 counter blocks per batch, encrypted together.
   while (len - i >= 16) {
     const n = min((len - i) >> 4, SCRATCH_BLOCKS);
+    useScratch(n << 4);
     for (let b = 0; b < n; b++) {
       const q = SCRATCH + (<usize>b << 4);
       store<u64>(q, bswap<u64>(hi)); store<u64>(q, bswap<u64>(lo), 8);

@@ -1,12 +1,12 @@
 // The core's exported ABI. Pointers are fixed; the JS glue (src/index.ts) is the only caller.
-import { CIPHER_CTX_SIZE, CTX, CTX_SIZE, IO, IO_SIZE, SCRATCH, SCRATCH_BLOCKS, SM3_CTX_SIZE } from "./_layout";
+import { CIPHER_CTX_SIZE, CTX, CTX_SIZE, IO, IO_SIZE, SM3_CTX_SIZE, wipeScratch } from "./_layout";
 
-export { sm3Init, sm3Update, sm3Final } from "./sm3";
+export { sm3Init, sm3Update, sm3Final, sm3Digest } from "./sm3";
 export { cipherSetKey } from "./_cipher";
 export { ecbEncrypt, ecbDecrypt } from "./ecb";
 export { cbcSetIv, cbcEncrypt, cbcDecrypt } from "./cbc";
 export { ctrSetIv, ctrProcess } from "./ctr";
-export { gcmInit, gcmAad, gcmEncrypt, gcmDecrypt, gcmFinal } from "./gcm";
+export { gcmInit, gcmPrepare, gcmAad, gcmEncrypt, gcmDecrypt, gcmFinal, gcmSealIo, gcmOpenIo } from "./gcm";
 import { ghashInit, ghashOutput, ghashPad, ghashUpdate } from "./ghash";
 
 export function ioPtr(): usize { return IO; }
@@ -23,9 +23,9 @@ export function ghashAbsorb(len: i32): void { ghashUpdate(IO, len); }
 /** Y → IO[0..16). */
 export function ghashFinish(): void { ghashPad(); ghashOutput(IO); }
 
-/** Zeroes the context, the scratch blocks and the first `ioLen` bytes of the I/O window. */
+/** Zeroes the context, the used scratch blocks and the first `ioLen` bytes of the I/O window. */
 export function wipe(ioLen: i32): void {
   memory.fill(CTX, 0, CTX_SIZE);
-  memory.fill(SCRATCH, 0, SCRATCH_BLOCKS * 16);
+  wipeScratch();
   memory.fill(IO, 0, min(ioLen, IO_SIZE));
 }

@@ -92,6 +92,13 @@ export function sm3Update(len: i32): void {
   store<u32>(CTX + S_BUFLEN, rem);
 }
 
+/** One-shot SM3 of IO[0..len) (len ≤ IO_SIZE): init, update and final in one call; digest to IO[0..32). */
+export function sm3Digest(len: i32): void {
+  sm3Init();
+  sm3Update(len);
+  sm3Final();
+}
+
 /** Padding (bit "1", zeros, 64-bit big-endian bit length), last compression, digest y = V(n) to IO[0..32). */
 export function sm3Final(): void {
   const buffered = <usize>load<u32>(CTX + S_BUFLEN);

@@ -5,6 +5,9 @@
 // time, see SECURITY.md). SIMD path (when built with SIMD128): four blocks at a time, τ evaluated with 16 i8x16.swizzle
 // lookups over the whole S-box (no secret-dependent addresses: constant time).
 
+import { vpermSbox } from "./_vperm";
+import { SM4_IN_HI, SM4_IN_LO, SM4_OUT_C, SM4_OUT_HI, SM4_OUT_LO } from "./_vperm-tables";
+
 // S-box (standard, "S盒" table).
 const SBOX: usize = memory.data<u8>([
   0xd6, 0x90, 0xe9, 0xfe, 0xcc, 0xe1, 0x3d, 0xb7, 0x16, 0xb6, 0x14, 0xc2, 0x28, 0xfb, 0x2c, 0x05,
@@ -95,15 +98,10 @@ export function sm4ExpandKey(key: usize, enc: usize, dec: usize): void {
 
 // ---- SIMD128 path: 4 blocks per step, word j of the 4 blocks in the 4 lanes of one v128 ----
 
-// S-box as 16 rows of 16 bytes for the swizzle lookups.
+// τ on 16 bytes: the S-box as a vector-permute circuit (_vperm.ts), no secret-dependent address.
 // @ts-ignore: decorator
 @inline function tauV(a: v128): v128 {
-  // S(x) = ⊕_{h=0..15} swizzle(row_h, x ⊕ 16h): the index is < 16 only for the row holding x, other rows give 0.
-  let r = i8x16.swizzle(v128.load(SBOX), a);
-  for (let h: usize = 1; h < 16; h++) {
-    r = v128.xor(r, i8x16.swizzle(v128.load(SBOX + (h << 4)), v128.xor(a, i8x16.splat(<i8>(h << 4)))));
-  }
-  return r;
+  return vpermSbox(a, SM4_IN_LO, SM4_IN_HI, SM4_OUT_HI, SM4_OUT_LO, SM4_OUT_C);
 }
 
 // @ts-ignore: decorator
@@ -122,22 +120,23 @@ export function sm4ExpandKey(key: usize, enc: usize, dec: usize): void {
   return v128.xor(v128.xor(b, b24), rotlV(v128.xor(v128.xor(b, b8), b16), 2));
 }
 
-function blocks4(rk: usize, src: usize, dst: usize): void {
-  // Load 4 blocks and transpose to word-sliced form; words are big-endian, lanes little-endian: byte-swap each word.
+// Word j (big-endian, byte-swapped into a little-endian lane) of the 4 blocks at `src`, one block per lane.
+// @ts-ignore: decorator
+@inline function wordsIn(src: usize, j: i32): v128 {
   const m0 = v128.load(src), m1 = v128.load(src, 16), m2 = v128.load(src, 32), m3 = v128.load(src, 48);
-  const t0 = i8x16.shuffle(m0, m1, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // a0 b0 a1 b1
-  const t1 = i8x16.shuffle(m0, m1, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // a2 b2 a3 b3
-  const t2 = i8x16.shuffle(m2, m3, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // c0 d0 c1 d1
-  const t3 = i8x16.shuffle(m2, m3, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // c2 d2 c3 d3
-  let x0 = i64x2.shuffle(t0, t2, 0, 2), x1 = i64x2.shuffle(t0, t2, 1, 3);
-  let x2 = i64x2.shuffle(t1, t3, 0, 2), x3 = i64x2.shuffle(t1, t3, 1, 3);
-  for (let i: usize = 0; i < 128; i += 16) {
-    x0 = v128.xor(x0, TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, i32x4.splat(load<u32>(rk + i))))));
-    x1 = v128.xor(x1, TV(v128.xor(v128.xor(x2, x3), v128.xor(x0, i32x4.splat(load<u32>(rk + i, 4))))));
-    x2 = v128.xor(x2, TV(v128.xor(v128.xor(x3, x0), v128.xor(x1, i32x4.splat(load<u32>(rk + i, 8))))));
-    x3 = v128.xor(x3, TV(v128.xor(v128.xor(x0, x1), v128.xor(x2, i32x4.splat(load<u32>(rk + i, 12))))));
+  if (j < 2) {
+    const t0 = i8x16.shuffle(m0, m1, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // a0 b0 a1 b1
+    const t2 = i8x16.shuffle(m2, m3, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // c0 d0 c1 d1
+    return j == 0 ? i64x2.shuffle(t0, t2, 0, 2) : i64x2.shuffle(t0, t2, 1, 3);
   }
-  // R: output words (X35, X34, X33, X32) of each block, transposed back and byte-swapped.
+  const t1 = i8x16.shuffle(m0, m1, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // a2 b2 a3 b3
+  const t3 = i8x16.shuffle(m2, m3, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // c2 d2 c3 d3
+  return j == 2 ? i64x2.shuffle(t1, t3, 0, 2) : i64x2.shuffle(t1, t3, 1, 3);
+}
+
+// R: output words (X35, X34, X33, X32) of each block, transposed back and byte-swapped.
+// @ts-ignore: decorator
+@inline function blocksOut(dst: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
   const u0 = i8x16.shuffle(x3, x2, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // a35 a34 b35 b34
   const u1 = i8x16.shuffle(x3, x2, 11, 10, 9, 8, 27, 26, 25, 24, 15, 14, 13, 12, 31, 30, 29, 28); // c35 c34 d35 d34
   const u2 = i8x16.shuffle(x1, x0, 3, 2, 1, 0, 19, 18, 17, 16, 7, 6, 5, 4, 23, 22, 21, 20); // a33 a32 b33 b32
@@ -148,20 +147,84 @@ function blocks4(rk: usize, src: usize, dst: usize): void {
   v128.store(dst, i64x2.shuffle(u1, u3, 1, 3), 48);
 }
 
-// 1–3 trailing blocks of the SIMD path are padded to a 4-block batch here, so no block ever takes the table path.
-const TAIL: usize = memory.data(64, 16);
+/** 4 blocks, word-sliced: lane b of x_j is word j of block b; 32 rounds X_{i+4} = X_i ⊕ T(X_{i+1} ⊕ X_{i+2} ⊕ X_{i+3} ⊕ rk_i). */
+function blocks4(rk: usize, src: usize, dst: usize): void {
+  let x0 = wordsIn(src, 0), x1 = wordsIn(src, 1), x2 = wordsIn(src, 2), x3 = wordsIn(src, 3);
+  for (let i: usize = 0; i < 128; i += 16) {
+    x0 = v128.xor(x0, TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, i32x4.splat(load<u32>(rk + i))))));
+    x1 = v128.xor(x1, TV(v128.xor(v128.xor(x2, x3), v128.xor(x0, i32x4.splat(load<u32>(rk + i, 4))))));
+    x2 = v128.xor(x2, TV(v128.xor(v128.xor(x3, x0), v128.xor(x1, i32x4.splat(load<u32>(rk + i, 8))))));
+    x3 = v128.xor(x3, TV(v128.xor(v128.xor(x0, x1), v128.xor(x2, i32x4.splat(load<u32>(rk + i, 12))))));
+  }
+  blocksOut(dst, x0, x1, x2, x3);
+}
+
+/** 8 blocks as two independent 4-block batches interleaved round by round (more instructions in flight). */
+function blocks8(rk: usize, src: usize, dst: usize): void {
+  let x0 = wordsIn(src, 0), x1 = wordsIn(src, 1), x2 = wordsIn(src, 2), x3 = wordsIn(src, 3);
+  let y0 = wordsIn(src + 64, 0), y1 = wordsIn(src + 64, 1), y2 = wordsIn(src + 64, 2), y3 = wordsIn(src + 64, 3);
+  for (let i: usize = 0; i < 128; i += 4) {
+    const k = i32x4.splat(load<u32>(rk + i));
+    const t = TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, k)));
+    const u = TV(v128.xor(v128.xor(y1, y2), v128.xor(y3, k)));
+    // X_{i+4} enters as the last word: rotate the names instead of the data.
+    const nx = v128.xor(x0, t), ny = v128.xor(y0, u);
+    x0 = x1; x1 = x2; x2 = x3; x3 = nx;
+    y0 = y1; y1 = y2; y2 = y3; y3 = ny;
+  }
+  blocksOut(dst, x0, x1, x2, x3);
+  blocksOut(dst + 64, y0, y1, y2, y3);
+}
+
+/** 16 blocks as four independent 4-block batches interleaved round by round. */
+function blocks16(rk: usize, src: usize, dst: usize): void {
+  let x0 = wordsIn(src, 0), x1 = wordsIn(src, 1), x2 = wordsIn(src, 2), x3 = wordsIn(src, 3);
+  let y0 = wordsIn(src + 64, 0), y1 = wordsIn(src + 64, 1), y2 = wordsIn(src + 64, 2), y3 = wordsIn(src + 64, 3);
+  let z0 = wordsIn(src + 128, 0), z1 = wordsIn(src + 128, 1), z2 = wordsIn(src + 128, 2), z3 = wordsIn(src + 128, 3);
+  let w0 = wordsIn(src + 192, 0), w1 = wordsIn(src + 192, 1), w2 = wordsIn(src + 192, 2), w3 = wordsIn(src + 192, 3);
+  for (let i: usize = 0; i < 128; i += 4) {
+    const k = i32x4.splat(load<u32>(rk + i));
+    const tx = TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, k)));
+    const ty = TV(v128.xor(v128.xor(y1, y2), v128.xor(y3, k)));
+    const tz = TV(v128.xor(v128.xor(z1, z2), v128.xor(z3, k)));
+    const tw = TV(v128.xor(v128.xor(w1, w2), v128.xor(w3, k)));
+    const nx = v128.xor(x0, tx), ny = v128.xor(y0, ty), nz = v128.xor(z0, tz), nw = v128.xor(w0, tw);
+    x0 = x1; x1 = x2; x2 = x3; x3 = nx;
+    y0 = y1; y1 = y2; y2 = y3; y3 = ny;
+    z0 = z1; z1 = z2; z2 = z3; z3 = nz;
+    w0 = w1; w1 = w2; w2 = w3; w3 = nw;
+  }
+  blocksOut(dst, x0, x1, x2, x3);
+  blocksOut(dst + 64, y0, y1, y2, y3);
+  blocksOut(dst + 128, z0, z1, z2, z3);
+  blocksOut(dst + 192, w0, w1, w2, w3);
+}
+
+// 1–7 trailing blocks of the SIMD path are padded to a 4- or 8-block batch here, so no block ever takes the table path.
+const TAIL: usize = memory.data(128, 16);
 
 /**
  * Encrypts (with `rk` = encryption schedule) or decrypts (with the reversed schedule) `n` blocks from src to dst.
- * SIMD build: every block goes through the constant-time 4-block path (a partial batch is padded).
+ * SIMD build: every block goes through the constant-time 16-, 8- or 4-block paths (a partial batch is padded).
  */
 export function sm4Blocks(rk: usize, src: usize, dst: usize, n: i32): void {
   if (ASC_FEATURE_SIMD) {
-    while (n >= 4) {
-      blocks4(rk, src, dst);
-      src += 64; dst += 64; n -= 4;
+    while (n >= 16) {
+      blocks16(rk, src, dst);
+      src += 256; dst += 256; n -= 16;
     }
-    if (n > 0) {
+    while (n >= 8) {
+      blocks8(rk, src, dst);
+      src += 128; dst += 128; n -= 8;
+    }
+    if (n == 4) {
+      blocks4(rk, src, dst);
+    } else if (n > 4) { // 5–7 blocks: one padded 8-block call costs about one 4-block call (two chains in flight)
+      memory.copy(TAIL, src, <usize>n << 4);
+      blocks8(rk, TAIL, TAIL);
+      memory.copy(dst, TAIL, <usize>n << 4);
+      memory.fill(TAIL, 0, 128);
+    } else if (n > 0) {
       memory.copy(TAIL, src, <usize>n << 4);
       blocks4(rk, TAIL, TAIL);
       memory.copy(dst, TAIL, <usize>n << 4);

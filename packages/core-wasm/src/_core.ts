@@ -21,6 +21,7 @@ export interface CoreExports {
   sm3Init(): void;
   sm3Update(len: number): void;
   sm3Final(): void;
+  sm3Digest(len: number): void;
   cipherSetKey(alg: number, keyLen: number): number;
   ecbEncrypt(len: number): void;
   ecbDecrypt(len: number): void;
@@ -29,7 +30,10 @@ export interface CoreExports {
   cbcDecrypt(len: number): void;
   ctrSetIv(): void;
   ctrProcess(len: number): void;
-  gcmInit(): void;
+  gcmInit(prepared: number): void;
+  gcmPrepare(): void;
+  gcmSealIo(aadLen: number, textLen: number, prepared: number): void;
+  gcmOpenIo(aadLen: number, textLen: number, prepared: number): number;
   gcmAad(len: number): number;
   gcmEncrypt(len: number): number;
   gcmDecrypt(len: number): number;
@@ -120,6 +124,20 @@ export interface GcmDecryptStream {
   final(tag: Uint8Array): void;
 }
 
+/**
+ * A GCM key prepared once for many messages (key schedule, H = CIPH_K(0^128) and H^2..H^4 computed at creation and
+ * kept in a private copy of the context): same results as the one-shot {@link Core.gcmSeal} / {@link Core.gcmOpen}
+ * with the same key, without the per-call key setup. `dispose()` zeroes the prepared state; later calls throw.
+ */
+export interface GcmKey {
+  /** GCM-AE (§7.1): nonce 12 B → ciphertext ‖ 16-byte tag. */
+  seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /** GCM-AD (§7.2): ciphertext ‖ tag → plaintext; throws {@link AuthenticationError} on a wrong tag. */
+  open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /** Zeroes the prepared key state. */
+  dispose(): void;
+}
+
 const EMPTY = new Uint8Array(0);
 
 /** PKCS#7 (RFC 5652 §6.3) padding to a multiple of 16: 1..16 bytes, each equal to the pad length. */
@@ -199,7 +217,9 @@ export class Core {
       const n = Math.min(this.#ioSize, data.length - off);
       this.#mem.set(data.subarray(off, off + n), this.#io);
       fn(n);
-      if (out) out.set(this.#mem.subarray(this.#io, this.#io + n), outOff + off);
+      if (!out) continue;
+      if (n > 256) out.set(this.#mem.subarray(this.#io, this.#io + n), outOff + off);
+      else for (let i = 0, at = this.#io, to = outOff + off; i < n; i++) out[to + i] = this.#mem[at + i]!; // see #copyOut
     }
   }
 
@@ -209,8 +229,20 @@ export class Core {
     if (this.#e.cipherSetKey(ALG[cipher], key.length) !== 0) throw new RangeError(`"key" rejected by ${cipher}`);
   }
 
+  /**
+   * A fresh copy of WASM memory [at, at + n). Short results are copied by a loop into a new array: `slice` on a view
+   * of WASM memory takes a slow path that costs more than the whole cipher call for a 64-byte message.
+   */
+  #copyOut(at: number, n: number): Uint8Array {
+    if (n > 256) return this.#mem.slice(at, at + n);
+    const out = new Uint8Array(n);
+    const mem = this.#mem;
+    for (let i = 0; i < n; i++) out[i] = mem[at + i]!;
+    return out;
+  }
+
   #ioBytes(n: number): Uint8Array {
-    return this.#mem.slice(this.#io, this.#io + n);
+    return this.#copyOut(this.#io, n);
   }
 
   // ---- SM3 / HMAC-SM3 ----
@@ -220,9 +252,14 @@ export class Core {
     abytes(message, undefined, "message");
     this.#claim(null, 0);
     try {
-      this.#e.sm3Init();
-      this.#pump(message, this.#e.sm3Update);
-      this.#e.sm3Final();
+      if (message.length <= this.#ioSize) {
+        this.#mem.set(message, this.#io);
+        this.#e.sm3Digest(message.length); // one call for a message that fits the window
+      } else {
+        this.#e.sm3Init();
+        this.#pump(message, this.#e.sm3Update);
+        this.#e.sm3Final();
+      }
       return this.#ioBytes(32);
     } finally {
       this.#release(Math.min(message.length, this.#ioSize) + 32);
@@ -437,14 +474,48 @@ export class Core {
     this.#claim(slot, slot ? this.#cipherSize : 0);
     this.#setKey(cipher, key);
     this.#mem.set(nonce, this.#io);
-    this.#e.gcmInit();
+    this.#e.gcmInit(0);
+  }
+
+  /** True when IV ‖ AAD ‖ text ‖ tag fit the I/O window together (one core call per message). */
+  #fitsIo(aadLen: number, textLen: number): boolean {
+    return 32 + aadLen + textLen <= this.#ioSize;
+  }
+
+  /** One-shot seal in the I/O window; the context holds the key (fresh, or `prepared` by gcmPrepare). */
+  #gcmSealIo(nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, prepared: boolean): Uint8Array {
+    const io = this.#io;
+    this.#mem.set(nonce, io);
+    if (aad.length > 0) this.#mem.set(aad, io + 16);
+    this.#mem.set(plaintext, io + 16 + aad.length);
+    this.#e.gcmSealIo(aad.length, plaintext.length, prepared ? 1 : 0);
+    const at = io + 16 + aad.length;
+    return this.#copyOut(at, plaintext.length + 16);
+  }
+
+  /** One-shot open in the I/O window; throws AuthenticationError (nothing released) when the tag does not match. */
+  #gcmOpenIo(nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array, prepared: boolean): Uint8Array {
+    const io = this.#io;
+    const ctLen = sealed.length - 16;
+    this.#mem.set(nonce, io);
+    if (aad.length > 0) this.#mem.set(aad, io + 16);
+    this.#mem.set(sealed, io + 16 + aad.length);
+    if (this.#e.gcmOpenIo(aad.length, ctLen, prepared ? 1 : 0) !== 1) throw new AuthenticationError();
+    const at = io + 16 + aad.length;
+    return this.#copyOut(at, ctLen);
   }
 
   /** GCM-AE (§7.1): → ciphertext ‖ 16-byte tag. */
   gcmSeal(cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
+    abytes(nonce, 12, "nonce");
     abytes(plaintext, undefined, "plaintext");
     abytes(aad, undefined, "aad");
     try {
+      if (this.#fitsIo(aad.length, plaintext.length)) {
+        this.#claim(null, 0);
+        this.#setKey(cipher, key);
+        return this.#gcmSealIo(nonce, plaintext, aad, false);
+      }
       this.#gcmStart(null, cipher, key, nonce);
       this.#pump(aad, this.#e.gcmAad);
       const out = new Uint8Array(plaintext.length + 16);
@@ -453,7 +524,7 @@ export class Core {
       out.set(this.#mem.subarray(this.#io, this.#io + 16), plaintext.length);
       return out;
     } finally {
-      this.#release(Math.max(plaintext.length, aad.length) + 32);
+      this.#release(Math.max(plaintext.length + aad.length, aad.length) + 48);
     }
   }
 
@@ -462,10 +533,16 @@ export class Core {
     abytes(sealed, undefined, "sealed");
     abytes(aad, undefined, "aad");
     if (sealed.length < 16) throw new RangeError(`"sealed" expected at least 16 bytes, got ${sealed.length}`);
+    abytes(nonce, 12, "nonce");
     const ctLen = sealed.length - 16;
-    const out = new Uint8Array(ctLen);
     try {
+      if (this.#fitsIo(aad.length, ctLen)) {
+        this.#claim(null, 0);
+        this.#setKey(cipher, key);
+        return this.#gcmOpenIo(nonce, sealed, aad, false);
+      }
       this.#gcmStart(null, cipher, key, nonce);
+      const out = new Uint8Array(ctLen);
       this.#pump(aad, this.#e.gcmAad);
       this.#pump(sealed.subarray(0, ctLen), this.#e.gcmDecrypt, out);
       this.#e.gcmFinal();
@@ -475,8 +552,80 @@ export class Core {
       }
       return out;
     } finally {
-      this.#release(Math.max(ctLen, aad.length) + 32);
+      this.#release(Math.max(ctLen + aad.length, aad.length) + 48);
     }
+  }
+
+  /**
+   * A prepared GCM key (see {@link GcmKey}) for `cipher` ("SM4": key 16 B; "AES": 16, 24 or 32 B).
+   * @throws TypeError / RangeError on a wrong key type or length
+   */
+  gcmKey(cipher: BlockCipher, key: Uint8Array): GcmKey {
+    const state = new Uint8Array(this.#cipherSize);
+    this.#claim(null, 0);
+    try {
+      this.#setKey(cipher, key);
+      this.#e.gcmPrepare();
+      state.set(this.#mem.subarray(this.#ctx, this.#ctx + this.#cipherSize));
+    } finally {
+      this.#release(32);
+    }
+    let live = true;
+    /** Loads the prepared state into the context for one message. */
+    const load = () => {
+      if (!live) throw new Error("GCM key disposed");
+      this.#claim(null, 0);
+      this.#mem.set(state, this.#ctx);
+    };
+    return {
+      seal: (nonce, plaintext, aad = EMPTY) => {
+        abytes(nonce, 12, "nonce");
+        abytes(plaintext, undefined, "plaintext");
+        abytes(aad, undefined, "aad");
+        load();
+        try {
+          if (this.#fitsIo(aad.length, plaintext.length)) return this.#gcmSealIo(nonce, plaintext, aad, true);
+          this.#mem.set(nonce, this.#io);
+          this.#e.gcmInit(1);
+          this.#pump(aad, this.#e.gcmAad);
+          const out = new Uint8Array(plaintext.length + 16);
+          this.#pump(plaintext, this.#e.gcmEncrypt, out);
+          this.#e.gcmFinal();
+          out.set(this.#mem.subarray(this.#io, this.#io + 16), plaintext.length);
+          return out;
+        } finally {
+          this.#release(Math.max(plaintext.length + aad.length, aad.length) + 48);
+        }
+      },
+      open: (nonce, sealed, aad = EMPTY) => {
+        abytes(nonce, 12, "nonce");
+        abytes(sealed, undefined, "sealed");
+        abytes(aad, undefined, "aad");
+        if (sealed.length < 16) throw new RangeError(`"sealed" expected at least 16 bytes, got ${sealed.length}`);
+        const ctLen = sealed.length - 16;
+        load();
+        try {
+          if (this.#fitsIo(aad.length, ctLen)) return this.#gcmOpenIo(nonce, sealed, aad, true);
+          this.#mem.set(nonce, this.#io);
+          this.#e.gcmInit(1);
+          this.#pump(aad, this.#e.gcmAad);
+          const out = new Uint8Array(ctLen);
+          this.#pump(sealed.subarray(0, ctLen), this.#e.gcmDecrypt, out);
+          this.#e.gcmFinal();
+          if (!constantTimeEqual(this.#mem.subarray(this.#io, this.#io + 16), sealed.subarray(ctLen))) {
+            out.fill(0);
+            throw new AuthenticationError();
+          }
+          return out;
+        } finally {
+          this.#release(Math.max(ctLen + aad.length, aad.length) + 48);
+        }
+      },
+      dispose: () => {
+        live = false;
+        state.fill(0);
+      },
+    };
   }
 
   /** Streaming GCM-AE. */

@@ -22,6 +22,7 @@ export {
   type CtrStream,
   type GcmDecryptStream,
   type GcmEncryptStream,
+  type GcmKey,
   type Sm3Hasher,
 } from "./_core.js";
 

@@ -28,6 +28,24 @@ export interface Aead {
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
 }
 
+/**
+ * An AEAD key prepared once for many messages (e.g. SM4-GCM: key schedule and GHASH key H computed at creation).
+ * Same results as the {@link Aead} functions with the same key; `dispose()` zeroes the prepared state, after which
+ * `seal` / `open` throw.
+ */
+export interface AeadKey {
+  /** Algorithm name, as in {@link Aead.name}. */
+  readonly name: string;
+  /** Byte lengths: `key`, `nonce`, `tag`. */
+  readonly lengths: { readonly key: number; readonly nonce: number; readonly tag: number };
+  /** As {@link Aead.seal} without the key: nonce `lengths.nonce` bytes → ciphertext ‖ tag. */
+  seal(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /** As {@link Aead.open} without the key; throws {@link AuthenticationError} on a wrong tag. */
+  open(nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /** Zeroes the prepared key state; idempotent. */
+  dispose(): void;
+}
+
 /** Thrown by {@link Aead.open} when authentication fails. Recognise it by `code === "AUTHENTICATION_FAILED"`. */
 export class AuthenticationError extends Error {
   readonly code = "AUTHENTICATION_FAILED" as const;

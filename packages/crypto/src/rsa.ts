@@ -7,9 +7,12 @@
  * Shapes for RSA-2048 (bytes): modulus / ciphertext / signature 256, SPKI 294, PKCS#8 ≈ 1190–1220.
  * Accepted modulus sizes: 2048..4096 bits (anything else → `InvalidKeyError`, code `INVALID_KEY`).
  */
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createPublicKey, generateKeyPair as generateKeyPairCallback, generateKeyPairSync } from "node:crypto";
+import { promisify } from "node:util";
 import { MAX_BITS, MIN_BITS, privateKey } from "./_rsa.js";
 import { aint } from "./_validate.js";
+
+const generateKeyPairAsyncRaw = promisify(generateKeyPairCallback);
 
 export { InvalidKeyError, isInvalidKeyError, DecryptionError, isDecryptionError } from "./_errors.js";
 
@@ -25,6 +28,23 @@ export function generateKeyPair(bits = 2048): { secretKey: Uint8Array; publicKey
   aint(bits, MIN_BITS, MAX_BITS, "bits");
   if (bits % 8 !== 0) throw new RangeError(`"bits" expected a multiple of 8, got ${bits}`);
   const { privateKey: sk, publicKey: pk } = generateKeyPairSync("rsa", { modulusLength: bits, publicExponent: 65537 });
+  return {
+    secretKey: new Uint8Array(sk.export({ type: "pkcs8", format: "der" })),
+    publicKey: new Uint8Array(pk.export({ type: "spki", format: "der" })),
+  };
+}
+
+/**
+ * {@link generateKeyPair} without blocking the event loop: OpenSSL searches for primes on libuv's thread pool
+ * (an RSA-2048 key takes tens to hundreds of milliseconds).
+ * @param bits modulus size in bits (default 2048)
+ * @returns PKCS#8 DER secret key and SPKI DER public key
+ * @throws RangeError for an unsupported size
+ */
+export async function generateKeyPairAsync(bits = 2048): Promise<{ secretKey: Uint8Array; publicKey: Uint8Array }> {
+  aint(bits, MIN_BITS, MAX_BITS, "bits");
+  if (bits % 8 !== 0) throw new RangeError(`"bits" expected a multiple of 8, got ${bits}`);
+  const { privateKey: sk, publicKey: pk } = await generateKeyPairAsyncRaw("rsa", { modulusLength: bits, publicExponent: 65537 });
   return {
     secretKey: new Uint8Array(sk.export({ type: "pkcs8", format: "der" })),
     publicKey: new Uint8Array(pk.export({ type: "spki", format: "der" })),

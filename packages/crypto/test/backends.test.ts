@@ -5,7 +5,7 @@ import { getBackend, setBackend, type BackendChoice } from "../src/backend.js";
 import { sm3, createSm3 } from "../src/sm3.js";
 import { hmacSm3, verifyHmacSm3 } from "../src/hmac-sm3.js";
 import { sm4Cbc, sm4Ctr, sm4Ecb } from "../src/sm4.js";
-import { sm4Gcm } from "../src/sm4-gcm.js";
+import { sm4Gcm, sm4GcmKey } from "../src/sm4-gcm.js";
 import { aes128Gcm, aes256Gcm } from "../src/aes-gcm.js";
 import { aesCbc } from "../src/aes-cbc.js";
 import { aesCtr } from "../src/aes-ctr.js";
@@ -51,6 +51,46 @@ describe.each(backends)("backend %s", (backend) => {
   });
   it.each(smCases("sm4Aead", (v) => v.mode === "GCM").map((v) => [v.id, v] as const))("SM4-GCM %s", (_id, v) => {
     expect(toHex(sm4Gcm.seal(hex(v.key), hex(v.iv), hex(v.pt), hex(v.aad)))).toBe(v.ct + v.tag);
+  });
+  it.each(smCases("sm4Aead", (v) => v.mode === "GCM").map((v) => [v.id, v] as const))("SM4-GCM prepared key %s", (_id, v) => {
+    const k = sm4GcmKey(hex(v.key));
+    expect(toHex(k.seal(hex(v.iv), hex(v.pt), hex(v.aad)))).toBe(v.ct + v.tag);
+    expect(toHex(k.open(hex(v.iv), hex(v.ct + v.tag), hex(v.aad)))).toBe(v.pt);
+    k.dispose();
+  });
+  it.each(wycheproofCases("sm4_gcm_test.json", kms).map((c) => [c.test.tcId, c] as const))("SM4-GCM prepared key, Wycheproof tcId %i", (_id, { test }) => {
+    const k = sm4GcmKey(hex(test.key as string));
+    const iv = hex(test.iv as string), aad = hex(test.aad as string), msg = hex(test.msg as string);
+    const sealed = hex((test.ct as string) + (test.tag as string));
+    if (test.result === "valid") {
+      expect(toHex(k.seal(iv, msg, aad))).toBe(toHex(sealed));
+      expect(toHex(k.open(iv, sealed, aad))).toBe(toHex(msg));
+    } else {
+      let err: unknown;
+      try { k.open(iv, sealed, aad); } catch (e) { err = e; }
+      expect(isAuthenticationError(err)).toBe(true);
+    }
+    k.dispose();
+  });
+  it("SM4-GCM prepared key: equals sm4Gcm for many messages and lengths; misuse refused; disposed key refused", () => {
+    const key = randomBytes(16);
+    const k = sm4GcmKey(key);
+    for (const n of [0, 1, 15, 16, 17, 64, 255, 4064, 4065, 65_000, 65_536]) {
+      const iv = randomBytes(12), pt = randomBytes(n), aad = randomBytes(n % 37);
+      const copy = pt.slice();
+      const sealed = k.seal(iv, pt, aad);
+      expect(toHex(sealed)).toBe(toHex(sm4Gcm.seal(key, iv, pt, aad)));
+      expect(toHex(k.open(iv, sealed, aad))).toBe(toHex(pt));
+      expect(toHex(pt)).toBe(toHex(copy));
+      sealed[n % sealed.length]! ^= 0x80;
+      expect(isAuthenticationError((() => { try { k.open(iv, sealed, aad); } catch (e) { return e; } })())).toBe(true);
+    }
+    expect(() => sm4GcmKey(randomBytes(15))).toThrow(RangeError);
+    expect(() => sm4GcmKey("k" as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => k.seal(randomBytes(16), randomBytes(3))).toThrow(RangeError);
+    expect(() => k.open(randomBytes(12), randomBytes(15))).toThrow(RangeError);
+    k.dispose();
+    expect(() => k.seal(randomBytes(12), randomBytes(3))).toThrow(/disposed/);
   });
 
   describe.each([

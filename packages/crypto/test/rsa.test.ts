@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { generateKeyPair, getPublicKey, lengths, modulusBits } from "../src/rsa.js";
+import { generateKeyPair, generateKeyPairAsync, getPublicKey, lengths, modulusBits } from "../src/rsa.js";
 import * as oaep from "../src/rsaes-oaep.js";
 import * as pkcs1enc from "../src/rsaes-pkcs1v15.js";
 import * as pss from "../src/rsassa-pss.js";
@@ -234,5 +234,16 @@ describe("RSA-2048 against the openssl CLI", () => {
     ossl.run(["dgst", "-sha256", "-sign", "key.pem", "-out", "ksig", "msg"]);
     expect(pkcs1sig.verify(publicKey, msg, ossl.read("ksig"))).toBe(true);
     expect(pkcs1sig.verifyDigest(publicKey, sha256(msg), ossl.read("ksig"))).toBe(true);
+  });
+});
+
+describe("generateKeyPairAsync", () => {
+  it("makes a working 2048-bit pair off the event loop", async () => {
+    const { secretKey, publicKey } = await generateKeyPairAsync(2048);
+    expect(modulusBits(secretKey)).toBe(2048);
+    expect(toHex(getPublicKey(secretKey))).toBe(toHex(publicKey));
+    const ct = oaep.encrypt(publicKey, new Uint8Array([1, 2, 3]), "SHA-256");
+    expect(toHex(oaep.decrypt(secretKey, ct, "SHA-256"))).toBe("010203");
+    await expect(generateKeyPairAsync(1024)).rejects.toThrow(RangeError);
   });
 });

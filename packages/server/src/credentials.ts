@@ -45,10 +45,20 @@ export interface Credential {
   secretKey: string;
 }
 
-/** Store (or replace) a credential for `uin`. SecretId 4–128 chars of [A-Za-z0-9], SecretKey 16–128 printable chars. */
+/** What is wrong with a credential's format, or undefined when it is fine. */
+export function credentialProblem(cred: Credential): string | undefined {
+  if (!/^[A-Za-z0-9]{4,128}$/.test(cred.secretId)) return "SecretId must be 4-128 letters or digits";
+  if (!/^[\x21-\x7e]{16,128}$/.test(cred.secretKey)) return "SecretKey must be 16-128 printable ASCII characters";
+  return undefined;
+}
+
+/**
+ * Store (or replace) a credential for `uin`. SecretId 4–128 chars of [A-Za-z0-9], SecretKey 16–128 printable chars.
+ * @throws Error when the format is wrong (see {@link credentialProblem})
+ */
 export async function putCredential(store: AccountStore, root: RootOfTrust, uin: string, cred: Credential, nowSeconds: number): Promise<void> {
-  if (!/^[A-Za-z0-9]{4,128}$/.test(cred.secretId)) throw new Error("SecretId must be 4-128 letters or digits");
-  if (!/^[\x21-\x7e]{16,128}$/.test(cred.secretKey)) throw new Error("SecretKey must be 16-128 printable ASCII characters");
+  const problem = credentialProblem(cred);
+  if (problem) throw new Error(problem);
   const wrapped = root.wrap(new TextEncoder().encode(cred.secretKey), credentialLabel(cred.secretId));
   await store.putCredential({ secretId: cred.secretId, uin, wrappedSecretKey: wrapped, status: "Enabled", createTime: nowSeconds });
 }

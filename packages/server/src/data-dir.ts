@@ -1,13 +1,16 @@
 /**
- * Opening a data dir: the root key, the key store and account store (`openkms.db`), the audit log (`audit.db`) and
- * the first root account. Shared by the server and the `openkms admin` / `openkms audit` commands, which open the
- * same files while the server runs (SQLite WAL).
+ * The data dir: opening it — the root key, the key store and account store (`openkms.db`), the audit log
+ * (`audit.db`) and the first root account — for the server and for the `openkms admin` / `openkms audit` commands,
+ * which open the same files while the server runs (SQLite WAL); and its file-system hygiene: the stores are created
+ * readable by their owner only, and a data dir or root key file that others can read is reported (the operator may
+ * have chosen it; the server does not change it).
  *
  * Layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files), `audit.db` (+ WAL files),
  * `credentials.json` (written by the server).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { Logger } from "pino";
 import { randomBytes } from "@openkms/crypto/random";
 import { SqliteAuditLog } from "./audit/log.js";
 import { rootUin } from "./credentials.js";
@@ -16,6 +19,21 @@ import type { AccountStore } from "./store/accounts.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { openSqliteAccountStore } from "./store/sqlite-accounts.js";
 import type { KeyStore } from "./store/types.js";
+
+/** Create `path` empty with mode 0600 when it does not exist yet (an existing file is left as it is). */
+export function createPrivateFile(path: string): void {
+  if (existsSync(path)) return;
+  closeSync(openSync(path, "wx", 0o600));
+}
+
+/** Log a warning for a data dir or key file that group or others can access. */
+export function warnIfExposed(logger: Logger, dataDir: string, keyFile: string | undefined): void {
+  for (const path of [dataDir, keyFile]) {
+    if (!path || !existsSync(path)) continue;
+    const mode = statSync(path).mode & 0o777;
+    if (mode & 0o077) logger.warn({ path, mode: mode.toString(8) }, "accessible to other users: restrict it (chmod go-rwx)");
+  }
+}
 
 /** A startup problem the operator must fix (wrong root key, edition mismatch, bad credential, not a data dir). */
 export class StartupError extends Error {
@@ -80,27 +98,29 @@ async function ensureRootAccount(accounts: AccountStore, uin: string, nowSeconds
  */
 export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
   const keyFile = join(opts.dataDir, ROOT_KEY_FILE);
-  if (!opts.create) {
-    if (!existsSync(join(opts.dataDir, KEY_DB))) {
-      throw new StartupError(`${opts.dataDir} is not an OpenKMS data dir (no ${KEY_DB}); run openkms serve with it once first`);
-    }
-    if (!opts.rootKey && !existsSync(keyFile)) {
-      throw new StartupError(`no root key: ${keyFile} is missing and OPENKMS_ROOT_KEY is not set`);
-    }
-  } else {
-    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const keyDb = join(opts.dataDir, KEY_DB);
+  const auditDb = join(opts.dataDir, AUDIT_DB);
+  if (!opts.create && !existsSync(keyDb)) {
+    throw new StartupError(`${opts.dataDir} is not an OpenKMS data dir (no ${KEY_DB}); run openkms serve with it once first`);
   }
+  if (!opts.rootKey && !existsSync(keyFile) && existsSync(keyDb)) {
+    throw new StartupError(`the root key file ${keyFile} is missing: this data dir's keys cannot be opened without it (restore it, or give OPENKMS_ROOT_KEY)`);
+  }
+  if (opts.create) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  // SQLite gives the -wal and -shm files the database file's mode.
+  createPrivateFile(keyDb);
+  createPrivateFile(auditDb);
   const { root, created } = loadRootKey({ keyFile, envValue: opts.rootKey });
   const opened: { close(): Promise<void> }[] = [];
   try {
-    const store = openSqliteStore(join(opts.dataDir, KEY_DB));
+    const store = openSqliteStore(keyDb);
     opened.push(store);
     await checkRootKey(store, root);
-    const accounts = openSqliteAccountStore(join(opts.dataDir, KEY_DB));
+    const accounts = openSqliteAccountStore(keyDb);
     opened.push(accounts);
     const uin = await rootUin(store);
     await ensureRootAccount(accounts, uin, opts.nowSeconds);
-    const audit = SqliteAuditLog.open(join(opts.dataDir, AUDIT_DB), root);
+    const audit = SqliteAuditLog.open(auditDb, root);
     opened.push(audit);
     let closed = false;
     return {

@@ -30,6 +30,20 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     // GET requests may carry up to 32 KB of parameters in the URL (reference §2.1).
     http: { maxHeaderSize: 64 * 1024 },
     ...(opts.https ? { https: opts.https } : {}),
+    // Requests Node's HTTP parser refuses (headers over the limit, garbage) still get an API envelope.
+    // They are audited too (no headers to read: only the peer address and the code).
+    clientErrorHandler: (err: { code?: string }, socket: import("node:net").Socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooBig = err.code === "HPE_HEADER_OVERFLOW";
+      const code = tooBig ? ErrorCode.RequestSizeLimitExceeded : ErrorCode.InvalidParameter;
+      const requestId = randomUUID();
+      const body = JSON.stringify(
+        errorEnvelope(code, tooBig ? "The request line and headers may be at most 64 KB (GET parameters at most 32 KB)" : "Malformed HTTP request", requestId),
+      );
+      void auditRefused(deps, { headers: {}, remoteAddress: socket.remoteAddress ?? "" }, requestId, code).then(() =>
+        socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
+      );
+    },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   app.removeAllContentTypeParsers();
@@ -53,6 +67,9 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
   });
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
+  app.setNotFoundHandler((_req, reply) =>
+    sendJson(reply, errorEnvelope(ErrorCode.UnsupportedProtocol, "API requests are POST or GET to the path /; GET /healthz checks health", randomUUID())),
+  );
 
   app.route({
     method: ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],

@@ -17,3 +17,5 @@ export { SqliteAuditLog, nullAuditSink, type AuditSink } from "./audit/log.js";
 export { verifyAuditLog, type AuditVerification, type AuditProblem } from "./audit/verify.js";
 export { queryAuditLog, type AuditFilter } from "./audit/query.js";
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
+export type { KeyEvent, KeyEventListener } from "./key-events.js";
+export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";

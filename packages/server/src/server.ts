@@ -1,11 +1,13 @@
 /**
  * `createKmsServer`: the KMS as a library. Opens (or initialises) a data dir — root key, SQLite store, root account and
- * credential, `credentials.json` — and serves the API over HTTP(S).
+ * credential, `credentials.json` — runs the scheduler (scheduler.ts: key deletion, rotation, material and import
+ * parameter expiry; once at start, then on a timer) and serves the API over HTTP(S).
  *
  * Data dir layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files: keys, accounts,
  * credentials, policies), `audit.db` (+ WAL files: the audit log), `credentials.json` (0600:
  * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential). See data-dir.ts.
  */
+import { randomUUID } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -15,11 +17,13 @@ import { actions as defaultActions } from "./actions/index.js";
 import type { ServerLimits } from "./actions/define.js";
 import type { AuditSink } from "./audit/log.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
-import { lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
-import { openDataDir, StartupError } from "./data-dir.js";
+import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
+import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp } from "./http-app.js";
+import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
+import { createScheduler, type Scheduler } from "./scheduler.js";
 import type { AccountStore } from "./store/accounts.js";
 import type { KeyStore } from "./store/types.js";
 
@@ -43,6 +47,10 @@ export interface KmsServerOptions {
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** Receives the scheduler's key events (deletions, rotations, expiries): the audit hook. See key-events.ts. */
+  onKeyEvent?: KeyEventListener;
+  /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
+  schedulerIntervalSeconds?: number;
   /** Rate limits (limits/rate-limits.ts); default: Tencent's per-API defaults, enabled. */
   rateLimits?: RateLimitConfig;
   /**
@@ -62,6 +70,8 @@ export interface KmsServer {
   readonly uin: string;
   /** The root credential (as written to credentials.json). */
   readonly credential: Credential;
+  /** Time-driven key changes; `runDue()` does what is due now (tests call it after moving the clock). */
+  readonly scheduler: Scheduler;
   readonly credentialsPath: string;
   /** `<dataDir>/audit.db`. */
   readonly auditPath: string;
@@ -91,8 +101,15 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   const clock = opts.clock ?? systemClock;
   const region = opts.region ?? "ap-guangzhou";
   const limits: ServerLimits = { maxKeysPerAccount: 10000, ...opts.limits };
+  // Everything that can be checked before the data dir is touched is checked first.
+  if (opts.rootCredential) {
+    const problem = credentialProblem(opts.rootCredential);
+    if (problem) throw new StartupError(`pinned root credential: ${problem}`);
+  }
+  const keyFile = join(opts.dataDir, "root.key");
+  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
   const dir = await openDataDir({ dataDir: opts.dataDir, rootKey: opts.rootKey, create: true, nowSeconds: unixSeconds(clock) });
-  if (dir.rootKeyCreated) logger.info({ path: join(opts.dataDir, "root.key") }, "created root key file");
+  if (dir.rootKeyCreated) logger.info({ path: keyFile }, "created root key file");
   const { store, accounts, root } = dir;
   try {
     const edition = await checkEdition(store, opts.edition);
@@ -105,10 +122,13 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const stored = storedId ? await lookupCredential(accounts, root, storedId, true) : undefined;
     if (opts.rootCredential) {
       credential = opts.rootCredential;
-      try {
-        await putCredential(accounts, root, uin, credential, unixSeconds(clock));
-      } catch (e) {
-        throw new StartupError(`pinned root credential: ${(e as Error).message}`);
+      await putCredential(accounts, root, uin, credential, unixSeconds(clock));
+      if (storedId && storedId !== credential.secretId) {
+        // Pinning a new root credential retires the previous one (rotation after a leak must revoke it).
+        if ((await accounts.getCredential(storedId))?.status === "Enabled") {
+          await accounts.setCredentialStatus(storedId, "Disabled");
+          logger.warn({ secretId: storedId, replacedBy: credential.secretId }, "disabled the previous root credential");
+        }
       }
       await store.setMeta("root-secret-id", credential.secretId);
     } else if (storedId && stored) {
@@ -132,10 +152,24 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       },
       { https: opts.https },
     );
+    // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
+    const onKeyEvent = async (event: KeyEvent) => {
+      await audit.append({
+        time: event.at * 1000, requestId: randomUUID(), action: `scheduler.${event.type}`, secretId: "",
+        uin: "uin" in event ? event.uin : "", ownerUin: "uin" in event ? event.uin : "", sourceAddress: "local",
+        keyIds: [event.keyId], code: "Success", latencyMs: 0,
+      });
+      await opts.onKeyEvent?.(event);
+    };
+    const scheduler = createScheduler({
+      store, root, profile, clock, logger, onKeyEvent, intervalSeconds: opts.schedulerIntervalSeconds,
+    });
+    await scheduler.runDue(); // dates that passed while the server was down
+    scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
     let closed = false;
     return {
-      app, store, accounts, edition, region, uin, credential, credentialsPath, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
       async listen() {
         const host = opts.host ?? "127.0.0.1";
         await app.listen({ host, port: opts.port ?? 8080 });
@@ -157,6 +191,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         if (closed) return;
         closed = true;
         await app.close();
+        await scheduler.stop();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },

@@ -12,6 +12,7 @@ import { AUTH_FAILURE_DENIAL_ACTIONS } from "../src/access/authorize.js";
 import { queryAuditLog } from "../src/audit/query.js";
 import type { AccountAdmin } from "../src/accounts/admin.js";
 import type { DataDir } from "../src/data-dir.js";
+import { wrapWithNode } from "./_byok.js";
 import { b64, callerFor, openAdmin, startServer, unb64, type Caller, type Running } from "./_harness.js";
 
 const REGION = "ap-guangzhou";
@@ -22,12 +23,15 @@ let closeAdmin: () => Promise<void>;
 let rootUin: string;
 let sub: Caller;
 let subUin: string;
-const k = { sym: "", sym2: "", toDisable: "", rsa: "", sm2dec: "", sm2sign: "" };
+const k = { sym: "", sym2: "", toDisable: "", rsa: "", sm2dec: "", sm2sign: "", kyber: "", dilithium: "" };
 let blob = "";
 let blob2 = "";
 let rsaCiphertext = "";
 let sm2Ciphertext = "";
 let signature = "";
+let pqBlob = "";
+let pqSignature = "";
+const MATERIAL = Buffer.alloc(16, 0x5a); // sm edition: 16-byte imported material
 let aliasCounter = 0;
 
 const keyArn = (id: string) => `qcs::kms:${REGION}:uin/${rootUin}:key/${id}`;
@@ -56,16 +60,40 @@ beforeAll(async () => {
   const sm2Spki = unb64((await kms.call("GetPublicKey", { KeyId: k.sm2dec })).PublicKey);
   sm2Ciphertext = b64(sm2.encrypt(new Uint8Array(sm2Spki.subarray(-65)), new TextEncoder().encode("sm2 secret"), "C1C3C2_ASN1"));
   signature = (await kms.call("SignByAsymmetricKey", { KeyId: k.sm2sign, Algorithm: "SM2DSA", Message: b64("signed") })).Signature;
+  k.kyber = (await kms.call("CreateKey", { Alias: "kyber", KeyUsage: "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES" })).KeyId;
+  k.dilithium = (await kms.call("CreateKey", { Alias: "dilithium", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_DILITHIUM" })).KeyId;
+  pqBlob = (await kms.call("PostQuantumCryptoEncrypt", { KeyId: k.kyber, PlainText: b64("pq secret") })).CiphertextBlob;
+  pqSignature = (await kms.call("PostQuantumCryptoSign", { KeyId: k.dilithium, Message: b64("pq signed") })).Signature;
 });
 afterAll(async () => {
   await closeAdmin();
   await kms.stop();
 });
 
-/** Parameters with which each action of this build succeeds (as root, or as a sub-user allowed to call it). */
-function successParams(action: string): Record<string, unknown> | undefined {
+/** A fresh symmetric key of the root account, in the state an action needs. */
+async function freshKey(state: "Enabled" | "Disabled" | "PendingDelete" | "Archived" | "Rotating" = "Enabled"): Promise<string> {
+  const id = (await kms.call("CreateKey", { Alias: `fresh-${++aliasCounter}` })).KeyId as string;
+  if (state === "Disabled" || state === "PendingDelete") await kms.call("DisableKey", { KeyId: id });
+  if (state === "PendingDelete") await kms.call("ScheduleKeyDeletion", { KeyId: id, PendingWindowInDays: 7 });
+  if (state === "Archived") await kms.call("ArchiveKey", { KeyId: id });
+  if (state === "Rotating") await kms.call("EnableKeyRotation", { KeyId: id });
+  return id;
+}
+
+/** An EXTERNAL key with fresh import parameters, and the material wrapped to them. */
+async function importParams(existing?: string): Promise<{ KeyId: string; ImportToken: string; EncryptedKeyMaterial: string }> {
+  const KeyId = existing ?? ((await kms.call("CreateKey", { Alias: `ext-${++aliasCounter}`, Type: 2 })).KeyId as string);
+  const p = await kms.call("GetParametersForImport", { KeyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" });
+  return { KeyId, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapWithNode(p.PublicKey, "RSAES_OAEP_SHA_256", MATERIAL) };
+}
+
+/**
+ * Parameters with which each action of this build succeeds (as root, or as a sub-user allowed to call it). Actions
+ * that change a key's state get a fresh key of the root account, so the shared keys stay as they are.
+ */
+async function successParams(action: string): Promise<Record<string, unknown> | undefined> {
   const alias = () => `alias-${++aliasCounter}`;
-  const table: Record<string, () => Record<string, unknown>> = {
+  const table: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
     CreateKey: () => ({ Alias: alias() }),
     DescribeKey: () => ({ KeyId: k.sym }),
     DescribeKeys: () => ({ KeyIds: [k.sym] }),
@@ -90,6 +118,27 @@ function successParams(action: string): Record<string, unknown> | undefined {
     AsymmetricSm2Decrypt: () => ({ KeyId: k.sm2dec, Ciphertext: sm2Ciphertext }),
     SignByAsymmetricKey: () => ({ KeyId: k.sm2sign, Algorithm: "SM2DSA", Message: b64("by alice") }),
     VerifyByAsymmetricKey: () => ({ KeyId: k.sm2sign, Algorithm: "SM2DSA", Message: b64("signed"), SignatureValue: signature }),
+    ScheduleKeyDeletion: async () => ({ KeyId: await freshKey("Disabled"), PendingWindowInDays: 7 }),
+    CancelKeyDeletion: async () => ({ KeyId: await freshKey("PendingDelete") }),
+    ArchiveKey: async () => ({ KeyId: await freshKey() }),
+    CancelKeyArchive: async () => ({ KeyId: await freshKey("Archived") }),
+    EnableKeyRotation: async () => ({ KeyId: await freshKey(), RotateDays: 30 }),
+    DisableKeyRotation: async () => ({ KeyId: await freshKey("Rotating") }),
+    GetKeyRotationStatus: () => ({ KeyId: k.sym }),
+    RotateKey: async () => ({ KeyId: await freshKey("Rotating") }),
+    GetParametersForImport: async () => ({
+      KeyId: (await kms.call("CreateKey", { Alias: alias(), Type: 2 })).KeyId, WrappingAlgorithm: "RSAES_OAEP_SHA_1", WrappingKeySpec: "RSA_2048",
+    }),
+    ImportKeyMaterial: () => importParams(),
+    DeleteImportedKeyMaterial: async () => {
+      const p = await importParams();
+      await kms.call("ImportKeyMaterial", p);
+      return { KeyId: p.KeyId };
+    },
+    PostQuantumCryptoEncrypt: () => ({ KeyId: k.kyber, PlainText: b64("pq by alice") }),
+    PostQuantumCryptoDecrypt: () => ({ CiphertextBlob: pqBlob }),
+    PostQuantumCryptoSign: () => ({ KeyId: k.dilithium, Message: b64("pq by alice") }),
+    PostQuantumCryptoVerify: () => ({ KeyId: k.dilithium, Message: b64("pq signed"), SignatureValue: pqSignature }),
   };
   return table[action]?.();
 }
@@ -99,7 +148,7 @@ const ALL_ACTIONS = [...actions.keys()];
 
 describe("a sub-user without permission", () => {
   it.each(ALL_ACTIONS)("%s → UnauthorizedOperation, with valid and with empty parameters", async (action) => {
-    expect(await sub.fail(action, successParams(action) ?? { KeyId: k.sym })).toBe(denialCode(action));
+    expect(await sub.fail(action, (await successParams(action)) ?? { KeyId: k.sym })).toBe(denialCode(action));
     expect(await sub.fail(action, {})).toBe(denialCode(action));
   });
   it("every denial is in the audit log with the sub-user, the account and the key", async () => {
@@ -113,17 +162,17 @@ describe("a sub-user allowed exactly one action", () => {
   it.each(ALL_ACTIONS)("%s succeeds with kms:%s on the account, and nothing else is allowed", async (action) => {
     await grant("only", { effect: "allow", action: [`kms:${action}`], resource: [`qcs::kms:${REGION}:uin/${rootUin}:*`] });
     try {
-      const params = successParams(action);
+      const params = await successParams(action);
       if (params) {
         const r = await sub.call(action, params);
         expect(r.RequestId).toMatch(/^[0-9a-f-]{36}$/);
       } else {
         // An action this test does not know yet (added on another branch): allowed through, whatever it answers next.
-        const code = await sub.fail(action, { KeyId: k.sym }).catch(() => "Success");
+        const code = await sub.fail(action, { KeyId: await freshKey() }).catch(() => "Success");
         expect(code).not.toBe(denialCode(action));
       }
       const other = action === "GenerateRandom" ? "GetRegions" : "GenerateRandom";
-      expect(await sub.fail(other, successParams(other))).toBe("UnauthorizedOperation");
+      expect(await sub.fail(other, await successParams(other))).toBe("UnauthorizedOperation");
     } finally {
       await admin.detachPolicy("alice", "only");
     }
@@ -164,6 +213,15 @@ describe("resource-level grants", () => {
   it("Decrypt is judged by the key inside the CiphertextBlob", async () => {
     expect(unb64((await sub.call("Decrypt", { CiphertextBlob: blob })).Plaintext).toString()).toBe("for alice");
     expect(await sub.fail("Decrypt", { CiphertextBlob: blob2 })).toBe("UnauthorizedOperation");
+  });
+  it("PostQuantumCryptoDecrypt is judged by the key inside the Kyber_AES blob", async () => {
+    expect(await sub.fail("PostQuantumCryptoDecrypt", { CiphertextBlob: pqBlob })).toBe("UnauthorizedOperation");
+    await grant("pq", { effect: "allow", action: "kms:PostQuantumCryptoDecrypt", resource: keyArn(k.kyber) });
+    try {
+      expect(unb64((await sub.call("PostQuantumCryptoDecrypt", { CiphertextBlob: pqBlob })).PlainText).toString()).toBe("pq secret");
+    } finally {
+      await admin.detachPolicy("alice", "pq");
+    }
   });
   it("ReEncrypt needs both the blob's key and the destination key", async () => {
     expect((await sub.call("ReEncrypt", { CiphertextBlob: blob })).ReEncrypted).toBe(false);

@@ -35,11 +35,13 @@ describe("CreateKey / ListAlgorithms / GetPublicKey", () => {
     expect(r.AsymmetricAlgorithms).toEqual([
       { Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" },
       { Algorithm: "SM2", KeyUsage: "ASYMMETRIC_DECRYPT_SM2" },
+      { Algorithm: "Kyber_AES", KeyUsage: "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES" },
     ]);
     expect(r.AsymmetricSignVerifyAlgorithms).toEqual([
       { Algorithm: "SM2", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_SM2" },
       { Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_RSA_2048" },
       { Algorithm: "ECC", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ECC" },
+      { Algorithm: "Dilithium", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_DILITHIUM" },
     ]);
   });
 
@@ -72,7 +74,10 @@ describe("CreateKey / ListAlgorithms / GetPublicKey", () => {
       expect(await fips.fail("CreateKey", { Alias: "sm2", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_SM2" })).toBe("UnsupportedOperation.UnsupportedKeyUsageInCurrentRegion");
       const r = await fips.call("CreateKey", { Alias: "rsa", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_RSA_2048" });
       expect(r.KeyState).toBe("Enabled");
-      expect((await fips.call("ListAlgorithms")).AsymmetricAlgorithms).toEqual([{ Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" }]);
+      expect((await fips.call("ListAlgorithms")).AsymmetricAlgorithms).toEqual([
+        { Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" },
+        { Algorithm: "Kyber_AES", KeyUsage: "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES" },
+      ]);
     } finally {
       await fips.stop();
     }
@@ -255,6 +260,14 @@ describe("flow 4: the server signs, openssl and VerifyByAsymmetricKey verify", (
     const params: Record<string, unknown> = { KeyId: keys.ASYMMETRIC_SIGN_VERIFY_SM2, Algorithm: "SM2DSA", Message: b64("m"), SignatureValue: b64("sig"), ...over };
     if (over.KeyId === "sym") params.KeyId = sym;
     expect(await kms.fail("VerifyByAsymmetricKey", params)).toBe(code);
+  });
+
+  it("a CiphertextBlob edited to name an asymmetric key is an invalid ciphertext", async () => {
+    const sym = (await kms.call("CreateKey", { Alias: "blob-source" })).KeyId;
+    const blob = unb64((await kms.call("Encrypt", { KeyId: sym, Plaintext: b64("x") })).CiphertextBlob);
+    Buffer.from(keys.ASYMMETRIC_DECRYPT_SM2!.replace(/-/g, ""), "hex").copy(blob, 2);
+    expect(await kms.fail("Decrypt", { CiphertextBlob: blob.toString("base64") })).toBe("InvalidParameterValue.InvalidCiphertext");
+    expect(await kms.fail("ReEncrypt", { CiphertextBlob: blob.toString("base64") })).toBe("InvalidParameterValue.InvalidCiphertext");
   });
 
   it("symmetric operations refuse asymmetric keys", async () => {

@@ -13,6 +13,7 @@ import { SqliteAuditLog } from "../src/audit/log.js";
 import { queryAuditLog } from "../src/audit/query.js";
 import { verifyAuditLog } from "../src/audit/verify.js";
 import { loadRootKey, rootKeyFromBytes } from "../src/root-key.js";
+import { DAY, testClock } from "./_clock.js";
 import { b64, callerFor, openAdmin, sdkClient, startServer, unb64, type Running } from "./_harness.js";
 
 let kms: Running;
@@ -286,6 +287,37 @@ describe("tampering is detected at the first record affected", () => {
   it("the log cannot be opened with another root key", () => {
     const other = rootKeyFromBytes(new Uint8Array(32).fill(7));
     expect(() => SqliteAuditLog.open(source, other)).toThrow(/does not open/);
+  });
+});
+
+describe("time-driven key changes", () => {
+  it("the scheduler's deletions and rotations are audited as scheduler.<event>, then handed to onKeyEvent", async () => {
+    const clock = testClock();
+    const events: string[] = [];
+    const s = await startServer({ clock, schedulerIntervalSeconds: 0, onKeyEvent: (e) => void events.push(e.type) });
+    try {
+      const doomed = (await s.call("CreateKey", { Alias: "doomed" })).KeyId;
+      await s.call("DisableKey", { KeyId: doomed });
+      await s.call("ScheduleKeyDeletion", { KeyId: doomed, PendingWindowInDays: 7 });
+      const rotating = (await s.call("CreateKey", { Alias: "rotating" })).KeyId;
+      await s.call("EnableKeyRotation", { KeyId: rotating, RotateDays: 7 });
+      clock.advance(8 * DAY);
+      await s.server.scheduler.runDue();
+      expect(events.sort()).toEqual(["KeyDeleted", "KeyRotated"]);
+      const { log, close } = await openLog(s);
+      try {
+        expect(queryAuditLog(log, { action: "scheduler.KeyDeleted" })).toEqual([
+          expect.objectContaining({ keyIds: [doomed], uin: s.server.uin, sourceAddress: "local", code: "Success" }),
+        ]);
+        expect(queryAuditLog(log, { action: "scheduler.KeyRotated", keyId: rotating })).toHaveLength(1);
+        expect(verifyAuditLog(log).ok).toBe(true);
+      } finally {
+        await close();
+      }
+    } finally {
+      await s.stop();
+      clock.restore();
+    }
   });
 });
 

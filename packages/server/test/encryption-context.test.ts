@@ -22,6 +22,12 @@ describe("EncryptionContext canonical form (SPEC §2)", () => {
     const firstKey = Buffer.from(c.subarray(8, 11)).toString("utf8");
     expect(firstKey).toBe("\uFF5E");
   });
+  it.each(['{"a":"1","a":"2"}', '{"a":"\\ud800"}', '{"\\udfff":"v"}'])("%s (repeated key, lone surrogate) → InvalidParameter", (v) => {
+    expect(() => canonicalEncryptionContext(v)).toThrow(expect.objectContaining({ kmsErrorCode: "InvalidParameter" }));
+  });
+  it("escaped quotes and backslashes inside keys and values do not confuse the repeated-key check", () => {
+    expect(hex('{"a\\"b":"c\\\\","d":"e"}')).not.toBe("");
+  });
   it.each(["not json", "[]", "null", '"s"', '{"a":1}', '{"a":{"b":"c"}}', '{"a":null}', `{"k":"${"v".repeat(1020)}"}`])(
     "%s → InvalidParameter",
     (v) => {

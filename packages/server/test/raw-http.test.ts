@@ -86,8 +86,8 @@ describe("protocol errors", () => {
     ["JSON string body", { body: '"x"' }, "InvalidParameter"],
     ["invalid UTF-8 body", { body: Buffer.from([0x7b, 0xff, 0x7d]) }, "InvalidParameter"],
     ["form POST (signature v1 not offered)", { contentType: "application/x-www-form-urlencoded", body: "Action=GetRegions" }, "InvalidParameter"],
-    ["expired timestamp", { timestamp: Math.floor(Date.now() / 1000) - 301 }, "AuthFailure.SignatureExpire"],
-    ["future timestamp", { timestamp: Math.floor(Date.now() / 1000) + 301 }, "AuthFailure.SignatureExpire"],
+    ["expired timestamp", { timestamp: Math.floor(Date.now() / 1000) - 3600 }, "AuthFailure.SignatureExpire"],
+    ["future timestamp", { timestamp: Math.floor(Date.now() / 1000) + 3600 }, "AuthFailure.SignatureExpire"],
     ["wrong secret key", { secretKey: "WRONGWRONGWRONGWRONGWRONGWRONG12" }, "AuthFailure.SignatureFailure"],
     ["no Authorization", { headers: { Authorization: "" } }, "AuthFailure.InvalidAuthorization"],
     ["garbage Authorization", { headers: { Authorization: "Bearer abc" } }, "AuthFailure.InvalidAuthorization"],
@@ -160,5 +160,67 @@ describe("GET form through the official SDK (reqMethod GET)", () => {
     const query = `Alias=${"a".repeat(33 * 1024)}`;
     const r = await raw({ method: "GET", action: "CreateKey", query });
     expect(r.json.Response.Error.Code).toBe("RequestSizeLimitExceeded");
+  });
+});
+
+describe("hardening (findings of the fresh-user review)", () => {
+  it.each([
+    "NumberOfBytes=4&__proto__.EncryptionContext=x",
+    "NumberOfBytes=4&constructor.prototype.x=1",
+    "NumberOfBytes=4&toString=1",
+    "NumberOfBytes=4&Tags.0.__proto__.x=1",
+  ])("GET %s → UnknownParameter, and nothing leaks into other requests", async (query) => {
+    const r = await raw({ method: "GET", action: "GenerateRandom", query });
+    expect(r.json.Response.Error.Code).toBe("UnknownParameter");
+    expect(({} as Record<string, unknown>).EncryptionContext).toBeUndefined();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    const ok = await raw({ action: "GenerateRandom", body: '{"NumberOfBytes":4}' });
+    expect(Buffer.from(ok.json.Response.Plaintext, "base64").length).toBe(4);
+  });
+  it("a JSON __proto__ member is an unknown parameter", async () => {
+    const r = await raw({ action: "GenerateRandom", body: '{"NumberOfBytes":4,"__proto__":{"x":1}}' });
+    expect(r.json.Response.Error.Code).toBe("UnknownParameter");
+  });
+  it("another path gets the envelope, not a 404", async () => {
+    const res = await fetch(`${kms.url}/foo`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect((await res.json()).Response.Error.Code).toBe("UnsupportedProtocol");
+  });
+  it("a 100 KB query gets RequestSizeLimitExceeded in an envelope, not HTTP 431", async () => {
+    const res = await fetch(`${kms.url}/?Alias=${"a".repeat(100 * 1024)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect((await res.json()).Response.Error.Code).toBe("RequestSizeLimitExceeded");
+  });
+  it("malformed HTTP gets an envelope too", async () => {
+    const { connect } = await import("node:net");
+    const text = await new Promise<string>((resolve, reject) => {
+      const s = connect(kms.port, "127.0.0.1", () => s.write("GARBAGE\r\n\r\n"));
+      let out = "";
+      s.on("data", (d) => (out += d));
+      s.on("end", () => resolve(out));
+      s.on("error", reject);
+    });
+    expect(text.startsWith("HTTP/1.1 200 OK\r\n")).toBe(true);
+    expect(text).toContain("Content-Type: application/json\r\n");
+    expect(JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).Response.Error.Code).toBe("InvalidParameter");
+  });
+  it("signature v1 (SDK signMethod HmacSHA256) is refused with a clear message", async () => {
+    const { CommonClient } = await import("tencentcloud-sdk-nodejs-common");
+    for (const reqMethod of ["POST", "GET"] as const) {
+      const v1 = new CommonClient("kms.tencentcloudapi.com", "2019-01-18", {
+        credential: { secretId: kms.server.credential.secretId, secretKey: kms.server.credential.secretKey },
+        region: "ap-guangzhou",
+        profile: { signMethod: "HmacSHA256", httpProfile: { endpoint: `127.0.0.1:${kms.port}`, protocol: "http://", reqMethod } },
+      });
+      const err = await v1.request("GenerateRandom", { NumberOfBytes: 4 }).then(() => undefined, (e: { code: string; message: string }) => e);
+      expect(err?.code).toBe("AuthFailure.InvalidAuthorization");
+      expect(err?.message).toMatch(/TC3-HMAC-SHA256/);
+    }
+  });
+  it("lone surrogates in any string parameter → InvalidParameter", async () => {
+    const body = '{"Alias":"lone","Description":"bad \\ud800 text"}';
+    expect((await raw({ action: "CreateKey", body })).json.Response.Error.Code).toBe("InvalidParameter");
   });
 });

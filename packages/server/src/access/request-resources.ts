@@ -4,15 +4,16 @@
  *
  * - every parameter whose name ends in `KeyId` (a string) or `KeyIds` (an array of strings), except data-key ids
  *   (`DataKeyId`, `DataKeyIds`): `KeyId`, `DestinationKeyId`, `KeyIds`, …;
- * - `CiphertextBlob`: the key id inside a CiphertextBlob (format v1, keys/ciphertext-blob.ts), so Decrypt and
- *   ReEncrypt are judged by the key that will open the blob.
+ * - `CiphertextBlob`: the key id inside the blob, so Decrypt, ReEncrypt and PostQuantumCryptoDecrypt are judged by
+ *   the key that will open it. Both blob formats (CiphertextBlob v1, keys/ciphertext-blob.ts; Kyber_AES v1,
+ *   docs/kyber-aes-blob.md) start with version 0x01, an algorithm byte and the key id's 16 bytes.
  *
  * Only well-formed key ids count (lower-cased, each once, in order). A value that names no key (malformed id,
  * undecodable blob) adds nothing; a request that names no key is judged against its account's resource
  * `qcs::kms:<region>:uin/<uin>:*`, which policy resources `*` and `qcs::kms:<region>:uin/<uin>:*` match and
  * key-specific resources do not.
  */
-import { decodeBlob } from "../keys/ciphertext-blob.js";
+import { BLOB_FORMAT_VERSION, bytesToUuid } from "../keys/ciphertext-blob.js";
 import { decodeBase64Strict } from "../protocol/params.js";
 
 const KEY_ID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -29,14 +30,11 @@ export function accountResource(region: string, ownerUin: string): string {
   return `qcs::kms:${region}:uin/${ownerUin}:*`;
 }
 
+/** Bytes 2–17 of a version-1 blob (either format) as a key id; undefined when the text is no such blob. */
 function blobKeyId(text: string): string | undefined {
   const bytes = decodeBase64Strict(text);
-  if (!bytes) return undefined;
-  try {
-    return decodeBlob(bytes).keyId;
-  } catch {
-    return undefined;
-  }
+  if (!bytes || bytes.length < 18 || bytes[0] !== BLOB_FORMAT_VERSION) return undefined;
+  return bytesToUuid(bytes.subarray(2, 18));
 }
 
 /**

@@ -7,12 +7,11 @@
  * InvalidKeyUsage}, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport}, FailedOperation.DecryptError.
  */
 import { z } from "zod";
-import { wipe } from "@openkms/crypto/constant-time";
 import * as oaep from "@openkms/crypto/rsaes-oaep";
 import * as pkcs1 from "@openkms/crypto/rsaes-pkcs1v15";
 import { ErrorCode, KmsError } from "../errors.js";
-import { loadAsymmetricKey, unwrapPrivateKey } from "../keys/asymmetric-key.js";
-import { decodeBase64Strict, encodeBase64, str } from "../protocol/params.js";
+import { decryptResponse, loadAsymmetricKey } from "../keys/asymmetric-key.js";
+import { decodeBase64Strict, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
 
 const ALGORITHMS = ["RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"];
@@ -25,22 +24,10 @@ export const asymmetricRsaDecrypt = defineAction({
     const ciphertext = decodeBase64Strict(p.Ciphertext);
     if (!ciphertext) throw new KmsError(ErrorCode.InvalidParameter, "Ciphertext must be standard base64 with padding");
     const k = await loadAsymmetricKey(ctx, p.KeyId, ["ASYMMETRIC_DECRYPT_RSA_2048"]);
-    const secret = await unwrapPrivateKey(ctx, k);
-    let plaintext: Uint8Array;
-    try {
-      plaintext =
-        p.Algorithm === "RSAES_PKCS1_V1_5"
-          ? pkcs1.decrypt(secret, ciphertext)
-          : oaep.decrypt(secret, ciphertext, p.Algorithm === "RSAES_OAEP_SHA_1" ? "SHA-1" : "SHA-256");
-    } catch {
-      throw new KmsError(ErrorCode.FailedOperationDecryptError, "Decryption failed");
-    } finally {
-      wipe(secret);
-    }
-    try {
-      return { KeyId: k.key.keyId, Plaintext: encodeBase64(plaintext) };
-    } finally {
-      wipe(plaintext);
-    }
+    return decryptResponse(ctx, k, (secret) =>
+      p.Algorithm === "RSAES_PKCS1_V1_5"
+        ? pkcs1.decrypt(secret, ciphertext)
+        : oaep.decrypt(secret, ciphertext, p.Algorithm === "RSAES_OAEP_SHA_1" ? "SHA-1" : "SHA-256"),
+    );
   },
 });

@@ -6,11 +6,10 @@
  * InvalidKeyUsage}, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport}, FailedOperation.DecryptError.
  */
 import { z } from "zod";
-import { wipe } from "@openkms/crypto/constant-time";
 import * as sm2 from "@openkms/crypto/sm2";
 import { ErrorCode, KmsError } from "../errors.js";
-import { loadAsymmetricKey, unwrapPrivateKey } from "../keys/asymmetric-key.js";
-import { decodeBase64Strict, encodeBase64, str } from "../protocol/params.js";
+import { decryptResponse, loadAsymmetricKey } from "../keys/asymmetric-key.js";
+import { decodeBase64Strict, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
 
 export const MAX_SM2_CIPHERTEXT_BYTES = 256;
@@ -25,19 +24,6 @@ export const asymmetricSm2Decrypt = defineAction({
       throw new KmsError(ErrorCode.InvalidParameter, `Ciphertext may be at most ${MAX_SM2_CIPHERTEXT_BYTES} bytes, got ${ciphertext.length}`);
     }
     const k = await loadAsymmetricKey(ctx, p.KeyId, ["ASYMMETRIC_DECRYPT_SM2"]);
-    const secret = await unwrapPrivateKey(ctx, k);
-    let plaintext: Uint8Array;
-    try {
-      plaintext = sm2.decrypt(secret, ciphertext, "C1C3C2_ASN1");
-    } catch {
-      throw new KmsError(ErrorCode.FailedOperationDecryptError, "Decryption failed");
-    } finally {
-      wipe(secret);
-    }
-    try {
-      return { KeyId: k.key.keyId, Plaintext: encodeBase64(plaintext) };
-    } finally {
-      wipe(plaintext);
-    }
+    return decryptResponse(ctx, k, (secret) => sm2.decrypt(secret, ciphertext, "C1C3C2_ASN1"));
   },
 });

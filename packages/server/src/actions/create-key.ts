@@ -1,9 +1,13 @@
 /**
  * CreateKey (reference §3.1): create a CMK. KeyUsage ENCRYPT_DECRYPT (default) gets fresh material for the server's
  * edition (SM4-GCM 16 B or AES-256-GCM 32 B); the asymmetric usages of keys/asymmetric.ts get a fresh key pair
- * (RSA-2048, SM2, ECC P-256). Private material is stored only wrapped under the root key.
+ * (RSA-2048, SM2, ECC P-256); the post-quantum usages (ASYMMETRIC_Encrypt_Decrypt_Kyber_AES,
+ * ASYMMETRIC_SIGN_VERIFY_DILITHIUM) get a version from keys/pqc-keys.ts. Private material is stored only wrapped under
+ * the root key. `Type` 2 (EXTERNAL, BYOK) creates a symmetric key without material, in state PendingImport, Origin
+ * EXTERNAL: GetParametersForImport and ImportKeyMaterial give it its material.
  * Errors: MissingParameter, InvalidParameter, InvalidParameterValue.{InvalidAlias, AliasAlreadyExists, InvalidKeyUsage,
- * InvalidType, InvalidHsmClusterId, TagKeysDuplicated}, LimitExceeded.CmkLimitExceeded, UnsupportedOperation.
+ * InvalidType (∉ {1, 2}, or 2 with an asymmetric KeyUsage), InvalidHsmClusterId, TagKeysDuplicated},
+ * LimitExceeded.CmkLimitExceeded, UnsupportedOperation.UnsupportedKeyUsageInCurrentRegion.
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -14,6 +18,7 @@ import { ErrorCode, KmsError } from "../errors.js";
 import { checkAlias, checkDescription, checkHsmClusterId, SYMMETRIC_KEY_USAGE } from "../keys/key-access.js";
 import { materialLabel } from "../keys/symmetric.js";
 import { asymmetricUsages } from "../keys/asymmetric.js";
+import { newPqcKeyVersion, pqcKeyKind } from "../keys/pqc-keys.js";
 import { str, tag, uint } from "../protocol/params.js";
 import type { KeyRecord, Tag } from "../store/types.js";
 import { defineAction } from "./define.js";
@@ -61,15 +66,14 @@ export const createKey = defineAction({
     if (type !== 1 && type !== 2) throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, `Type must be 1 or 2, got ${type}`);
     checkHsmClusterId(p.HsmClusterId);
     const tags = checkTags(p.Tags);
+    const external = type === 2;
+    if (external && keyUsage !== SYMMETRIC_KEY_USAGE) {
+      throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, `Type 2 (EXTERNAL, imported material) is only for ENCRYPT_DECRYPT keys, not ${keyUsage}`);
+    }
     const asymmetric = asymmetricUsages.get(keyUsage);
-    if (keyUsage !== SYMMETRIC_KEY_USAGE && (!asymmetric || !asymmetric.editions.includes(ctx.profile.edition))) {
+    const pqc = pqcKeyKind(keyUsage);
+    if (keyUsage !== SYMMETRIC_KEY_USAGE && !pqc && (!asymmetric || !asymmetric.editions.includes(ctx.profile.edition))) {
       throw new KmsError(ErrorCode.UnsupportedOperationUnsupportedKeyUsageInCurrentRegion, `KeyUsage ${keyUsage} is not offered by this server (edition ${ctx.profile.edition})`);
-    }
-    if (type === 2 && keyUsage !== SYMMETRIC_KEY_USAGE) {
-      throw new KmsError(ErrorCode.InvalidParameterValueInvalidType, "Only ENCRYPT_DECRYPT keys can be EXTERNAL (Type=2)");
-    }
-    if (type === 2) {
-      throw new KmsError(ErrorCode.UnsupportedOperation, "EXTERNAL keys (Type=2, key material import) are not supported by this server yet");
     }
     if ((await ctx.store.countKeys(ctx.uin)) >= ctx.limits.maxKeysPerAccount) {
       throw new KmsError(ErrorCode.LimitExceededCmkLimitExceeded, `This account already has ${ctx.limits.maxKeysPerAccount} CMKs`);
@@ -78,21 +82,28 @@ export const createKey = defineAction({
     const now = unixSeconds(ctx.clock);
     const keyId = randomUUID();
     const record: KeyRecord = {
-      keyId, uin: ctx.uin, alias, description, keyState: "Enabled", keyUsage, origin: "TENCENT_KMS",
+      keyId, uin: ctx.uin, alias, description, keyState: external ? "PendingImport" : "Enabled", keyUsage,
+      origin: external ? "EXTERNAL" : "TENCENT_KMS",
       keyType: ctx.profile.keyMetadataType, createTime: now, deletionDate: 0, validTo: 0, rotationEnabled: false,
       rotateDays: DEFAULT_ROTATE_DAYS, nextRotateTime: now + DEFAULT_ROTATE_DAYS * DAY, lastRotateTime: 0,
       currentVersion: 1, owner: "user", tags,
     };
-    const generated = asymmetric
-      ? { ...asymmetric.generate(), algorithm: asymmetric.algorithmId }
-      : { secret: randomBytes(ctx.profile.materialLength), spki: new Uint8Array(0), algorithm: ctx.profile.symmetricAlgorithm };
-    try {
-      const wrappedMaterial = ctx.root.wrap(generated.secret, materialLabel(keyId, 1));
-      await ctx.store.createKey(record, {
-        keyId, version: 1, algorithm: generated.algorithm, wrappedMaterial, publicKey: generated.spki, createTime: now,
-      });
-    } finally {
-      wipe(generated.secret);
+    if (external) {
+      await ctx.store.createKey(record); // no material until ImportKeyMaterial
+    } else if (pqc) {
+      await ctx.store.createKey(record, newPqcKeyVersion(ctx, pqc, keyId, 1, now));
+    } else {
+      const generated = asymmetric
+        ? { ...(await asymmetric.generate()), algorithm: asymmetric.algorithmId }
+        : { secret: randomBytes(ctx.profile.materialLength), spki: new Uint8Array(0), algorithm: ctx.profile.symmetricAlgorithm };
+      try {
+        const wrappedMaterial = ctx.root.wrap(generated.secret, materialLabel(keyId, 1));
+        await ctx.store.createKey(record, {
+          keyId, version: 1, algorithm: generated.algorithm, wrappedMaterial, publicKey: generated.spki, createTime: now,
+        });
+      } finally {
+        wipe(generated.secret);
+      }
     }
     return {
       KeyId: keyId, Alias: alias, CreateTime: now, Description: description, KeyState: record.keyState, KeyUsage: keyUsage,

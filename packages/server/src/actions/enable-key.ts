@@ -1,11 +1,11 @@
 /**
- * EnableKey / EnableKeys (reference §3.1). The batch form is all or nothing: every id is checked before any changes.
- * Errors: MissingParameter, InvalidParameter, InvalidParameterValue.{InvalidKeyId, DuplicatedKeyId},
- * ResourceUnavailable.{CmkNotFound, CmkStateNotSupport}.
+ * EnableKey (reference §3.1): Disabled → Enabled (Enabled stays Enabled).
+ * Errors: MissingParameter, InvalidParameterValue.InvalidKeyId, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport},
+ * UnsupportedOperation (MemberAccount).
  */
 import { z } from "zod";
-import { checkKeyId, checkKeyIdList, loadKey, refuseMemberAccount } from "../keys/key-access.js";
-import { stateAfterEnable } from "../keys/key-state.js";
+import { checkKeyId, refuseMemberAccount } from "../keys/key-access.js";
+import { stateAfterEnable, transitionKeys } from "../keys/key-state.js";
 import { memberAccount, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
 
@@ -14,23 +14,7 @@ export const enableKey = defineAction({
   schema: z.strictObject({ KeyId: str, MemberAccount: memberAccount.optional() }),
   async handler(p, ctx) {
     refuseMemberAccount(p.MemberAccount);
-    const key = await loadKey(ctx, checkKeyId(p.KeyId));
-    await ctx.store.updateKey({ ...key, keyState: stateAfterEnable(key) });
-    return {};
-  },
-});
-
-export const enableKeys = defineAction({
-  name: "EnableKeys",
-  schema: z.strictObject({ KeyIds: z.array(str), MemberAccount: memberAccount.optional() }),
-  async handler(p, ctx) {
-    refuseMemberAccount(p.MemberAccount);
-    const updated = [];
-    for (const id of checkKeyIdList(p.KeyIds)) {
-      const key = await loadKey(ctx, id);
-      updated.push({ ...key, keyState: stateAfterEnable(key) });
-    }
-    await ctx.store.updateKeys(updated);
+    await transitionKeys(ctx, [checkKeyId(p.KeyId)], stateAfterEnable);
     return {};
   },
 });

@@ -1,7 +1,9 @@
 /**
  * ReEncrypt (reference §3.3): move a CiphertextBlob to the newest version of its CMK, or to another CMK, or to another
  * EncryptionContext, without exposing the plaintext. When nothing would change (same CMK, blob already at its newest
- * version, same context) the original blob is returned with `ReEncrypted: false`.
+ * version, same context) the original blob is returned with `ReEncrypted: false` — also for an Archived key, since
+ * nothing is encrypted; otherwise the destination must be able to encrypt. After a rotation, a blob of an older
+ * version is re-encrypted under the newest one (`ReEncrypted: true`).
  * Errors: MissingParameter, InvalidParameter, InvalidParameterValue.{InvalidCiphertext, InvalidKeyId, InvalidKeyUsage},
  * ResourceUnavailable.{CmkNotFound, CmkDisabled, CmkArchived, CmkStateNotSupport}.
  */
@@ -29,11 +31,12 @@ export const reEncrypt = defineAction({
     try {
       const dest = destKeyId && destKeyId !== opened.key.keyId ? await loadKey(ctx, destKeyId) : opened.key;
       requireSymmetric(dest);
-      requireEncryptable(dest);
       const unchanged = dest.keyId === opened.key.keyId && opened.keyVersion === dest.currentVersion && constantTimeEqual(sourceContext, destContext);
       if (unchanged) {
+        // Nothing is encrypted, so an Archived source key (decrypt-only) may answer this too.
         return { CiphertextBlob: p.CiphertextBlob, KeyId: dest.keyId, SourceKeyId: opened.key.keyId, ReEncrypted: false };
       }
+      requireEncryptable(dest);
       const fresh = await sealUnderKey(ctx, dest, opened.plaintext, destContext);
       return { CiphertextBlob: encodeBase64(fresh), KeyId: dest.keyId, SourceKeyId: opened.key.keyId, ReEncrypted: true };
     } finally {

@@ -6,8 +6,7 @@
  * InvalidKeyUsage}, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport}.
  */
 import { z } from "zod";
-import { wipe } from "@openkms/crypto/constant-time";
-import { loadAsymmetricKey, unwrapPrivateKey } from "../keys/asymmetric-key.js";
+import { loadAsymmetricKey, withPrivateKey } from "../keys/asymmetric-key.js";
 import { messageParam } from "../keys/message.js";
 import { signatureScheme } from "../keys/signature.js";
 import { encodeBase64, str } from "../protocol/params.js";
@@ -22,11 +21,7 @@ export const signByAsymmetricKey = defineAction({
     const message = messageParam(p.Message, p.MessageType);
     const k = await loadAsymmetricKey(ctx, p.KeyId, SIGN_KEY_USAGES);
     const scheme = signatureScheme(p.Algorithm, k.key.keyUsage);
-    const secret = await unwrapPrivateKey(ctx, k);
-    try {
-      return { Signature: encodeBase64(scheme.sign(secret, message.bytes, message.type)) };
-    } finally {
-      wipe(secret);
-    }
+    const signature = await withPrivateKey(ctx, k, (secret) => scheme.sign(secret, message.bytes, message.type));
+    return { Signature: encodeBase64(signature) };
   },
 });

@@ -2,7 +2,9 @@
  * Using an asymmetric CMK: find it, check it is Enabled and of the wanted usage, and unwrap its private key for one
  * operation (the caller zeroes it with `wipe` in a `finally`).
  */
-import { ErrorCode, KmsError } from "../errors.js";
+import { wipe } from "@openkms/crypto/constant-time";
+import { ErrorCode, isKmsError, KmsError } from "../errors.js";
+import { encodeBase64 } from "../protocol/params.js";
 import type { ActionContext } from "../actions/define.js";
 import type { KeyRecord } from "../store/types.js";
 import { asymmetricUsages, type AsymmetricUsage } from "./asymmetric.js";
@@ -35,9 +37,37 @@ export async function loadAsymmetricKey(ctx: ActionContext, keyIdParam: string, 
   return { key, usage, spki: v.publicKey };
 }
 
-/** Unwrap the private key of an asymmetric key (stored form: see asymmetric.ts). Zero it when done. */
-export async function unwrapPrivateKey(ctx: ActionContext, k: AsymmetricKey): Promise<Uint8Array> {
+/**
+ * Run `use` with the key's unwrapped private key (stored form: see asymmetric.ts), zeroed afterwards whatever happens.
+ * @returns what `use` returns
+ */
+export async function withPrivateKey<T>(ctx: ActionContext, k: AsymmetricKey, use: (secret: Uint8Array) => T): Promise<T> {
   const v = await ctx.store.getKeyVersion(k.key.keyId, k.key.currentVersion);
   if (!v) throw new Error(`key ${k.key.keyId} has no version ${k.key.currentVersion}`);
-  return ctx.root.unwrap(v.wrappedMaterial, materialLabel(k.key.keyId, v.version));
+  const secret = ctx.root.unwrap(v.wrappedMaterial, materialLabel(k.key.keyId, v.version));
+  try {
+    return use(secret);
+  } finally {
+    wipe(secret);
+  }
+}
+
+/**
+ * Decrypt with the key's private key; any failure of `decrypt` (malformed, tampered, wrong padding) becomes the one
+ * `FailedOperation.DecryptError`, so callers learn nothing about which check failed.
+ * @returns `{KeyId, Plaintext}` for the response (the plaintext bytes are zeroed after encoding)
+ */
+export async function decryptResponse(ctx: ActionContext, k: AsymmetricKey, decrypt: (secret: Uint8Array) => Uint8Array): Promise<Record<string, unknown>> {
+  let plaintext: Uint8Array;
+  try {
+    plaintext = await withPrivateKey(ctx, k, decrypt);
+  } catch (e) {
+    if (isKmsError(e)) throw e;
+    throw new KmsError(ErrorCode.FailedOperationDecryptError, "Decryption failed");
+  }
+  try {
+    return { KeyId: k.key.keyId, Plaintext: encodeBase64(plaintext) };
+  } finally {
+    wipe(plaintext);
+  }
 }

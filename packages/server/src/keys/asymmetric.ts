@@ -31,15 +31,15 @@ export interface AsymmetricUsage {
   keyType: KeyType;
   /** Editions that offer it: SM2 is not offered in the `fips` edition. */
   editions: readonly Edition[];
-  /** A fresh key pair: the secret in its stored form and the public key as SPKI DER. */
-  generate(): { secret: Uint8Array; spki: Uint8Array };
+  /** A fresh key pair: the secret in its stored form and the public key as SPKI DER (RSA off the event loop). */
+  generate(): Promise<{ secret: Uint8Array; spki: Uint8Array }>;
 }
 
-const rsaPair = () => {
-  const { secretKey, publicKey } = rsa.generateKeyPair(2048);
+const rsaPair = async () => {
+  const { secretKey, publicKey } = await rsa.generateKeyPairAsync(2048);
   return { secret: secretKey, spki: publicKey };
 };
-const ecPair = (type: "SM2" | "P-256", gen: () => { secretKey: Uint8Array; publicKey: Uint8Array }) => () => {
+const ecPair = (type: "SM2" | "P-256", gen: () => { secretKey: Uint8Array; publicKey: Uint8Array }) => async () => {
   const { secretKey, publicKey } = gen();
   return { secret: secretKey, spki: encodePublicKey(type, publicKey) };
 };

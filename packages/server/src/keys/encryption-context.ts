@@ -6,6 +6,7 @@
  *   u32be(count) ‖ for each pair sorted by key in Unicode code point order: u32be(len k) ‖ UTF-8 k ‖ u32be(len v) ‖ UTF-8 v
  */
 import { ErrorCode, KmsError } from "../errors.js";
+import { isWellFormedUnicode } from "../protocol/params.js";
 
 export const MAX_ENCRYPTION_CONTEXT_CHARS = 1024;
 
@@ -27,7 +28,8 @@ function compareCodePoints(a: string, b: string): number {
  * @param value the parameter as sent (string) or undefined when absent
  * @param field parameter name for error messages
  * @returns canonical bytes (empty when absent or `{}`)
- * @throws KmsError `InvalidParameter` when it is not a JSON object of string values or is over 1024 characters
+ * @throws KmsError `InvalidParameter` when it is not a JSON object of string values, names a key twice, holds a lone
+ *   surrogate, or is over 1024 characters (UTF-16 code units, as JavaScript counts string length)
  */
 export function canonicalEncryptionContext(value: string | undefined, field = "EncryptionContext"): Uint8Array {
   if (value === undefined || value === "") return new Uint8Array(0);
@@ -46,6 +48,16 @@ export function canonicalEncryptionContext(value: string | undefined, field = "E
   const entries = Object.entries(parsed as Record<string, unknown>);
   for (const [k, v] of entries) {
     if (typeof v !== "string") throw new KmsError(ErrorCode.InvalidParameter, `${field} value of "${k}" must be a string`);
+    if (!isWellFormedUnicode(k) || !isWellFormedUnicode(v)) {
+      throw new KmsError(ErrorCode.InvalidParameter, `${field} must be valid Unicode (no lone surrogates)`);
+    }
+  }
+  // JSON.parse keeps the last of repeated keys; a context must name each key once, so that every reader of the same
+  // text (a policy engine, an auditor) sees the same pairs. With only string values, the string tokens of the text
+  // alternate key, value.
+  const tokens = value.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+  if (tokens.length !== entries.length * 2) {
+    throw new KmsError(ErrorCode.InvalidParameter, `${field} must name each key once`);
   }
   if (entries.length === 0) return new Uint8Array(0);
   entries.sort(([a], [b]) => compareCodePoints(a, b));

@@ -1,10 +1,12 @@
 /**
- * Finding a caller's CMK and checking that its state allows an operation (reference §8 state machine).
- * A key of another account is indistinguishable from a missing one: `ResourceUnavailable.CmkNotFound`.
+ * Finding a caller's CMK and checking that its state allows an operation (reference §8 state machine, decisions in
+ * docs/key-states.md). A key of another account is indistinguishable from a missing one: `ResourceUnavailable.CmkNotFound`.
  */
+import { unixSeconds } from "../clock.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import type { ActionContext } from "../actions/define.js";
 import type { KeyRecord } from "../store/types.js";
+import { keyAsOf } from "./due-state.js";
 
 const KEY_ID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -14,11 +16,23 @@ export function checkKeyId(value: string, field = "KeyId"): string {
   return value.toLowerCase();
 }
 
-/** The caller's key; throws `ResourceUnavailable.CmkNotFound` when it does not exist for this account. */
-export async function loadKey(ctx: ActionContext, keyId: string): Promise<KeyRecord> {
-  const key = await ctx.store.getKey(ctx.uin, keyId);
+/**
+ * The caller's key as it is now (see due-state.ts: a key past its DeletionDate is gone, expired imported material
+ * makes it PendingImport, even before the scheduler has run).
+ * @throws KmsError `ResourceUnavailable.CmkNotFound` when it does not exist for this account
+ */
+export async function loadKey(ctx: Pick<ActionContext, "store" | "uin" | "clock">, keyId: string): Promise<KeyRecord> {
+  const stored = await ctx.store.getKey(ctx.uin, keyId);
+  const key = stored && keyAsOf(stored, unixSeconds(ctx.clock));
   if (!key) throw new KmsError(ErrorCode.ResourceUnavailableCmkNotFound, `The CMK ${keyId} does not exist`);
   return key;
+}
+
+/** Throws `UnsupportedOperation.NotExternalCmk` unless the key's material is imported (Origin EXTERNAL). */
+export function requireExternal(key: KeyRecord): void {
+  if (key.origin !== "EXTERNAL") {
+    throw new KmsError(ErrorCode.UnsupportedOperationNotExternalCmk, `The CMK ${key.keyId} is not an EXTERNAL key (created with Type=2)`);
+  }
 }
 
 /** Check a KeyId list for a batch action: 1..100 well-formed ids, no duplicates; returns them normalised. */

@@ -10,7 +10,7 @@ import { ErrorCode, KmsError } from "../errors.js";
 import type { ActionContext } from "../actions/define.js";
 import type { KeyRecord, KeyVersionRecord } from "../store/types.js";
 import { blobAad, blobHeader, decodeBlob, encodeBlob, NONCE_LENGTH } from "./ciphertext-blob.js";
-import { loadKey, requireDecryptable, requireSymmetric } from "./key-access.js";
+import { loadKey, requireDecryptable, SYMMETRIC_KEY_USAGE } from "./key-access.js";
 
 /** Root-key wrapping label of a key version's material (binds the wrapped bytes to key id + version). */
 export function materialLabel(keyId: string, version: number): string {
@@ -56,7 +56,10 @@ export interface OpenedBlob {
 export async function openBlob(ctx: ActionContext, blobBytes: Uint8Array, context: Uint8Array): Promise<OpenedBlob> {
   const blob = decodeBlob(blobBytes);
   const key = await loadKey(ctx, blob.keyId);
-  requireSymmetric(key);
+  if (key.keyUsage !== SYMMETRIC_KEY_USAGE) {
+    // Only symmetric keys make CiphertextBlobs: a blob naming another key was altered.
+    throw new KmsError(ErrorCode.InvalidParameterValueInvalidCiphertext, "CiphertextBlob does not name a symmetric CMK");
+  }
   requireDecryptable(key);
   const v = await versionOf(ctx, key.keyId, blob.keyVersion);
   const aead = aeadFor(v.algorithm);

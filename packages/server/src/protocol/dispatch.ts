@@ -115,6 +115,13 @@ async function authenticate(req: ApiRequest, deps: DispatchDeps): Promise<Princi
   return found!.principal;
 }
 
+/** A signature-v1 request carries Action, Signature and SignatureMethod among its (query or form) parameters. */
+function looksLikeSignatureV1(req: ApiRequest): boolean {
+  const form = req.method === "GET" ? req.rawQuery : new TextDecoder().decode(req.body.subarray(0, 64 * 1024));
+  const params = new URLSearchParams(form);
+  return params.has("Action") && params.has("Signature");
+}
+
 /** Handle one request; never throws. */
 export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<ApiResult> {
   const requestId = randomUUID();
@@ -128,7 +135,12 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (req.method !== "GET" && req.method !== "POST") {
       throw new KmsError(ErrorCode.UnsupportedProtocol, "Only GET and POST are supported");
     }
-    if (!actionName) throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Action header is missing");
+    if (!actionName) {
+      if (looksLikeSignatureV1(req)) {
+        throw new KmsError(ErrorCode.AuthFailureInvalidAuthorization, "Signature v1 (HmacSHA1 / HmacSHA256) is not supported: sign with TC3-HMAC-SHA256, the SDKs' default signMethod");
+      }
+      throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Action header is missing");
+    }
     const action = deps.actions.get(actionName);
     if (!action) throw new KmsError(ErrorCode.InvalidAction, `The action ${actionName} does not exist`);
     const version = req.headers["x-tc-version"];

@@ -7,55 +7,82 @@
 import { z } from "zod";
 import { ErrorCode, KmsError } from "../errors.js";
 
-/** Turn flattened `a.0.b=v` pairs into nested objects and arrays. Throws InvalidParameter on conflicting shapes. */
+/** Names that must never become object keys (they reach Object.prototype): refused as unknown parameters. */
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+const INDEX_RE = /^(0|[1-9]\d{0,3})$/;
+
+type Node = string | Map<string, Node>;
+
+/**
+ * Turn flattened `a.0.b=v` pairs (GET query / form) into nested objects and arrays. The tree is built in `Map`s and
+ * turned into plain data at the end, so no parameter name can reach an object's prototype.
+ * @throws KmsError UnknownParameter for `__proto__` / `constructor` / `prototype` segments; InvalidParameter for a
+ *   repeated name, a name that is both a value and a container, or array indices that are not 0..n-1
+ */
 export function unflatten(pairs: Iterable<[string, string]>): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
+  const root = new Map<string, Node>();
   for (const [rawKey, value] of pairs) {
     const path = rawKey.split(".");
-    let node: Record<string, unknown> | unknown[] = root;
+    const bad = path.find((seg) => FORBIDDEN_SEGMENTS.has(seg) || seg === "");
+    if (bad !== undefined) throw new KmsError(ErrorCode.UnknownParameter, `The parameter ${rawKey} is not recognized`);
+    let node = root;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
-      const last = i === path.length - 1;
-      const nextIsIndex = !last && /^\d+$/.test(path[i + 1]!);
-      const slot = (node as Record<string, unknown>)[seg];
-      if (last) {
-        if (slot !== undefined) throw new KmsError(ErrorCode.InvalidParameter, `parameter ${rawKey} is given more than once`);
-        (node as Record<string, unknown>)[seg] = value;
+      const slot = node.get(seg);
+      if (i === path.length - 1) {
+        if (slot !== undefined) throw new KmsError(ErrorCode.InvalidParameter, `The parameter ${rawKey} is given more than once or conflicts with another`);
+        node.set(seg, value);
       } else {
-        if (slot === undefined) (node as Record<string, unknown>)[seg] = nextIsIndex ? [] : {};
-        const child = (node as Record<string, unknown>)[seg];
-        if (typeof child !== "object" || child === null || Array.isArray(child) !== nextIsIndex) {
-          throw new KmsError(ErrorCode.InvalidParameter, `parameter ${rawKey} conflicts with another parameter`);
-        }
-        node = child as Record<string, unknown> | unknown[];
+        if (typeof slot === "string") throw new KmsError(ErrorCode.InvalidParameter, `The parameter ${rawKey} conflicts with another parameter`);
+        const child = slot ?? new Map<string, Node>();
+        node.set(seg, child);
+        node = child;
       }
     }
   }
-  const compact = (v: unknown): unknown => {
-    if (Array.isArray(v)) {
-      const out = [];
-      for (let i = 0; i < v.length; i++) {
-        if (!(i in v)) throw new KmsError(ErrorCode.InvalidParameter, "array parameters must be numbered from 0 without gaps");
-        out.push(compact(v[i]));
+  const build = (n: Node, where: string): unknown => {
+    if (typeof n === "string") return n;
+    const keys = [...n.keys()];
+    if (keys.length > 0 && keys.every((k) => INDEX_RE.test(k))) {
+      const out: unknown[] = [];
+      for (let i = 0; i < keys.length; i++) {
+        const child = n.get(String(i));
+        if (child === undefined) throw new KmsError(ErrorCode.InvalidParameter, `${where} must be numbered from 0 without gaps`);
+        out.push(build(child, `${where}.${i}`));
       }
       return out;
     }
-    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, compact(x)]));
-    return v;
+    if (keys.some((k) => INDEX_RE.test(k)) && where !== "") {
+      throw new KmsError(ErrorCode.InvalidParameter, `${where} mixes numbered and named members`);
+    }
+    return Object.fromEntries(keys.map((k) => [k, build(n.get(k)!, where ? `${where}.${k}` : k)]));
   };
-  return compact(root) as Record<string, unknown>;
+  return build(root, "") as Record<string, unknown>;
 }
 
+const UINT_MESSAGE = "must be a non-negative integer (a JSON number or a string of decimal digits)";
+
 /** An unsigned integer: a JSON number or a string of decimal digits (official examples send `"7"`). */
-export const uint = z.union([
-  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  z.string().regex(/^\d{1,15}$/).transform(Number),
-]);
+export const uint = z.union(
+  [
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z.string().regex(/^\d{1,15}$/).transform(Number),
+  ],
+  { error: UINT_MESSAGE },
+);
 
 /** A boolean: JSON true/false or the strings "true"/"false" (GET form). */
-export const bool = z.union([z.boolean(), z.enum(["true", "false"]).transform((s) => s === "true")]);
+export const bool = z.union([z.boolean(), z.enum(["true", "false"]).transform((s) => s === "true")], { error: "must be true or false" });
 
-export const str = z.string();
+/** True when `s` has no lone UTF-16 surrogate (it then has exactly one UTF-8 encoding). */
+export function isWellFormedUnicode(s: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}
+
+/** A string of valid Unicode: lone surrogates are refused (they would collapse to U+FFFD when encoded). */
+export const str = z
+  .string({ error: "must be a string" })
+  .refine(isWellFormedUnicode, { error: "must be valid Unicode (no lone surrogates)" });
 
 export const tag = z.strictObject({ TagKey: str, TagValue: str });
 export const tagFilter = z.strictObject({ TagKey: str, TagValue: z.array(str).optional() });

@@ -1,7 +1,7 @@
 /**
  * Embedded account store on SQLite (better-sqlite3), in the same database file as the key store (its own
  * connection; WAL lets the server and `openkms admin` use the file at once). `synchronous=FULL`: a committed change
- * survives `kill -9`.
+ * survives `kill -9`. `secure_delete=ON`: a deleted credential's (root-wrapped) SecretKey is overwritten in the file.
  */
 import Database from "better-sqlite3";
 import type { AccountRecord, AccountStore, CredentialRecord, PolicyRecord, PrincipalStatus } from "./accounts.js";
@@ -54,6 +54,7 @@ export function openSqliteAccountStore(path: string): AccountStore {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
+  db.pragma("secure_delete = ON");
   db.exec(SCHEMA);
 
   const st = {

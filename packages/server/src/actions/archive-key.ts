@@ -1,0 +1,22 @@
+/**
+ * ArchiveKey (reference §3.1): an Enabled or Disabled key becomes Archived — it still decrypts (Decrypt, ReEncrypt as
+ * the source) but no longer encrypts (`ResourceUnavailable.CmkArchived`). CancelKeyArchive undoes it.
+ * Errors: MissingParameter, InvalidParameterValue.InvalidKeyId, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport},
+ * UnsupportedOperation (MemberAccount).
+ */
+import { z } from "zod";
+import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { stateAfterArchive } from "../keys/key-state.js";
+import { memberAccount, str } from "../protocol/params.js";
+import { defineAction } from "./define.js";
+
+export const archiveKey = defineAction({
+  name: "ArchiveKey",
+  schema: z.strictObject({ KeyId: str, MemberAccount: memberAccount.optional() }),
+  async handler(p, ctx) {
+    refuseMemberAccount(p.MemberAccount);
+    const key = await loadKey(ctx, checkKeyId(p.KeyId));
+    await ctx.store.updateKey({ ...key, keyState: stateAfterArchive(key) });
+    return {};
+  },
+});

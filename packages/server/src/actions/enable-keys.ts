@@ -1,0 +1,20 @@
+/**
+ * EnableKeys (reference §3.1): EnableKey for up to 100 keys, all or nothing (every id is checked before any changes).
+ * Errors: MissingParameter, InvalidParameter (0 or > 100 ids), InvalidParameterValue.{InvalidKeyId, DuplicatedKeyId},
+ * ResourceUnavailable.{CmkNotFound, CmkStateNotSupport}, UnsupportedOperation (MemberAccount).
+ */
+import { z } from "zod";
+import { checkKeyIdList, refuseMemberAccount } from "../keys/key-access.js";
+import { stateAfterEnable, transitionKeys } from "../keys/key-state.js";
+import { memberAccount, str } from "../protocol/params.js";
+import { defineAction } from "./define.js";
+
+export const enableKeys = defineAction({
+  name: "EnableKeys",
+  schema: z.strictObject({ KeyIds: z.array(str), MemberAccount: memberAccount.optional() }),
+  async handler(p, ctx) {
+    refuseMemberAccount(p.MemberAccount);
+    await transitionKeys(ctx, checkKeyIdList(p.KeyIds), stateAfterEnable);
+    return {};
+  },
+});
