@@ -343,7 +343,7 @@ describe("PQC module misuse and hygiene", () => {
     const none = new Uint8Array(0);
     const { publicKey, secretKey } = pqc.mlDsa65KeyGen(new Uint8Array(32).fill(9));
     // A signature with at least two hint bits in one polynomial (so that order can be broken) and spare index bytes.
-    let sig = new Uint8Array(0), row = -1;
+    let sig: Uint8Array = new Uint8Array(0), row = -1;
     for (let i = 0; row < 0 && i < 200; i++) {
       sig = pqc.mlDsa65Sign(secretKey, msg, none, new Uint8Array(32).fill(i));
       const counts = Array.from(sig.subarray(H0 + 55, H0 + 61));
