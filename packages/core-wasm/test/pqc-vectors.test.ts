@@ -2,7 +2,7 @@
 // Vectors: ACVP (FIPS 203 / FIPS 204, both revisions) and Wycheproof; SHA-3 against node:crypto (OpenSSL).
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loadPqcSync, pqcSimdSupported, pqcWasmBytes, PqcCore, type PqcExports } from "../src/pqc.js";
+import { InvalidKeyError, loadPqcSync, pqcSimdSupported, pqcWasmBytes, PqcCore, type PqcExports } from "../src/pqc.js";
 import { hex, loadJson, toHex, wycheproofCases } from "../../crypto/test/_vectors.js";
 import { acvpCases } from "../../crypto/test/_acvp.js";
 
@@ -301,6 +301,97 @@ describe("PQC module misuse and hygiene", () => {
     for (const secret of [seed, rnd, secretKey.subarray(32, 64), secretKey.subarray(128, 768)]) {
       expect(mem.indexOf(Buffer.from(secret))).toBe(-1);
     }
+  });
+
+  // Audit 2026-11-29: the input checks that known-answer vectors exercise only by chance.
+  it("ML-KEM modulus check (FIPS 203 §7.2) at its boundary: a 12-bit value of q − 1 passes, q fails", () => {
+    const seed = new Uint8Array(64).map((_, i) => 3 * i);
+    const { encapsulationKey } = pqc.mlKem768KeyGen(seed.subarray(0, 32), seed.subarray(32));
+    // Overwrite coefficient 0 of t̂[1] (bytes 384, 385: low 12 bits) with a chosen value v.
+    const withCoeff = (v: number) => {
+      const ek = encapsulationKey.slice();
+      ek[384] = v & 0xff;
+      ek[385] = (ek[385]! & 0xf0) | (v >> 8);
+      return ek;
+    };
+    expect(pqc.mlKem768CheckEncapsulationKey(withCoeff(3328))).toBe(true);
+    expect(() => pqc.mlKem768Encaps(withCoeff(3328), new Uint8Array(32))).not.toThrow();
+    for (const v of [3329, 4095]) {
+      expect(pqc.mlKem768CheckEncapsulationKey(withCoeff(v))).toBe(false);
+      expect(() => pqc.mlKem768Encaps(withCoeff(v), new Uint8Array(32))).toThrow(InvalidKeyError);
+    }
+  });
+
+  it("ML-KEM hash check (FIPS 203 §7.3): any change to ek or H(ek) inside dk is refused; z is not covered", () => {
+    const seed = new Uint8Array(64).map((_, i) => 5 * i);
+    const { encapsulationKey, decapsulationKey } = pqc.mlKem768KeyGen(seed.subarray(0, 32), seed.subarray(32));
+    const { ciphertext } = pqc.mlKem768Encaps(encapsulationKey, new Uint8Array(32).fill(1));
+    for (const at of [1152, 2335, 2336, 2367]) {
+      const dk = decapsulationKey.slice();
+      dk[at]! ^= 0x80;
+      expect(pqc.mlKem768CheckDecapsulationKey(dk)).toBe(false);
+      expect(() => pqc.mlKem768Decaps(dk, ciphertext)).toThrow(InvalidKeyError);
+    }
+    const dk = decapsulationKey.slice();
+    dk[2399]! ^= 1; // z: only changes the implicit-rejection key
+    expect(pqc.mlKem768CheckDecapsulationKey(dk)).toBe(true);
+  });
+
+  describe("ML-DSA verify refuses every malformed hint encoding (HintBitUnpack, FIPS 204 Algorithm 21)", () => {
+    const H0 = 48 + 5 * 640; // c̃ ‖ z ‖ h: the hint starts at byte 3248; ω = 55 index bytes, then k = 6 counts
+    const msg = new TextEncoder().encode("hints");
+    const none = new Uint8Array(0);
+    const { publicKey, secretKey } = pqc.mlDsa65KeyGen(new Uint8Array(32).fill(9));
+    // A signature with at least two hint bits in one polynomial (so that order can be broken) and spare index bytes.
+    let sig: Uint8Array = new Uint8Array(0), row = -1;
+    for (let i = 0; row < 0 && i < 200; i++) {
+      sig = pqc.mlDsa65Sign(secretKey, msg, none, new Uint8Array(32).fill(i));
+      const counts = Array.from(sig.subarray(H0 + 55, H0 + 61));
+      if (counts[5]! >= 55) continue;
+      row = counts.findIndex((c, r) => c - (r === 0 ? 0 : counts[r - 1]!) >= 2);
+    }
+    const counts = Array.from(sig.subarray(H0 + 55, H0 + 61));
+    const first = row === 0 ? 0 : counts[row - 1]!;
+    const mutate = (f: (s: Uint8Array) => void) => {
+      const s = sig.slice();
+      f(s);
+      return pqc.mlDsa65Verify(publicKey, msg, s, none);
+    };
+    it("the unmodified signature verifies", () => {
+      expect(row).toBeGreaterThanOrEqual(0);
+      expect(pqc.mlDsa65Verify(publicKey, msg, sig, none)).toBe(true);
+    });
+    it("step 4: a count above ω, or below the previous count", () => {
+      expect(mutate((s) => { s[H0 + 55 + 5] = 56; })).toBe(false);
+      expect(mutate((s) => { s[H0 + 55 + row] = first - 1 < 0 ? 255 : first - 1; })).toBe(false);
+    });
+    // Swapped indices and a stray padding byte leave the decoded h unchanged: only the checks of steps 9 and 17 refuse them.
+    it("step 9: indices within a polynomial not strictly increasing (swapped, or repeated)", () => {
+      expect(mutate((s) => { const a = s[H0 + first]!; s[H0 + first] = s[H0 + first + 1]!; s[H0 + first + 1] = a; })).toBe(false);
+      expect(mutate((s) => { s[H0 + first + 1] = s[H0 + first]!; })).toBe(false);
+    });
+    it("step 17: a non-zero byte after the last index", () => {
+      expect(mutate((s) => { s[H0 + 54] = 1; })).toBe(false);
+    });
+  });
+
+  it("error paths leave no secret in WASM memory (hash-check failure, malformed ML-DSA secret key)", () => {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(pqcWasmBytes("scalar")), {
+      env: { abort: () => { throw new Error("abort"); } },
+    }).exports as unknown as PqcExports;
+    const core = new PqcCore(exports);
+    const mem = () => Buffer.from(new Uint8Array(exports.memory.buffer));
+    const { decapsulationKey } = core.mlKem768KeyGen(new Uint8Array(32).fill(0x11), new Uint8Array(32).fill(0x22));
+    const dk = decapsulationKey.slice();
+    dk[2336]! ^= 1;
+    expect(() => core.mlKem768Decaps(dk, new Uint8Array(1088))).toThrow(InvalidKeyError);
+    expect(mem().indexOf(Buffer.from(dk.subarray(0, 64)))).toBe(-1);
+    const { secretKey } = core.mlDsa65KeyGen(new Uint8Array(32).fill(0x33));
+    const sk = secretKey.slice();
+    sk[128] = 0xff; // s1[0] coefficients η − 15: outside [−η, η]
+    expect(() => core.mlDsa65SignMu(sk, new Uint8Array(64), ZERO_RND)).toThrow(InvalidKeyError);
+    expect(mem().indexOf(Buffer.from(sk.subarray(32, 64)))).toBe(-1); // K
+    expect(mem().indexOf(Buffer.from(sk.subarray(1536, 1600)))).toBe(-1); // t0
   });
 
   it("implicit rejection: a modified ciphertext yields J(z‖c), not an error", () => {

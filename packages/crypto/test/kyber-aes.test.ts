@@ -7,7 +7,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ml_kem768 as nobleKem } from "@noble/post-quantum/ml-kem.js";
 import { getBackend, setBackend, type BackendChoice } from "../src/backend.js";
+import * as kyberAes from "../src/kyber-aes.js";
 import { decrypt, encrypt, fingerprint, isDecryptionError, lengths, parseBlob } from "../src/kyber-aes.js";
+import { seal } from "../src/_kyber-aes.js";
 import { ml_kem768 } from "../src/ml-kem.js";
 import { isInvalidKeyError } from "../src/spki.js";
 import { hex, toHex } from "./_vectors.js";
@@ -60,7 +62,19 @@ describe.each(backends)("Kyber_AES on %s", (backend) => {
 
   it.each(golden.vectors.map((v) => [v.name, v] as const))("golden %s: decrypts, and encrypts to the same bytes with the same m", (_n, v) => {
     expect(toHex(decrypt(decapsulationKey, hex(v.blob)))).toBe(v.plaintext);
-    expect(toHex(encrypt({ keyId, publicKey: encapsulationKey }, hex(v.plaintext), { m: hex(v.m) }))).toBe(v.blob);
+    expect(toHex(seal({ keyId, publicKey: encapsulationKey }, hex(v.plaintext), hex(v.m)))).toBe(v.blob);
+  });
+
+  it("the public encrypt cannot be given the ML-KEM randomness m (a repeated m would repeat the GCM key and nonce)", () => {
+    const v = golden.vectors[1]!;
+    const call = encrypt as unknown as (r: unknown, p: Uint8Array, o: unknown) => Uint8Array;
+    expect(() => call({ keyId, publicKey: encapsulationKey }, hex(v.plaintext), { m: hex(v.m) })).toThrow(TypeError);
+    expect(() => call({ keyId, publicKey: encapsulationKey }, hex(v.plaintext), {})).toThrow(TypeError);
+    expect(Object.keys(kyberAes)).not.toContain("seal");
+    // Two encryptions of the same plaintext never share a KEM ciphertext, hence never a (key, nonce) pair.
+    const a = encrypt({ keyId, publicKey: encapsulationKey }, hex(v.plaintext));
+    const b = encrypt({ keyId, publicKey: encapsulationKey }, hex(v.plaintext));
+    expect(toHex(a.subarray(lengths.header, lengths.header + lengths.kemCiphertext))).not.toBe(toHex(b.subarray(lengths.header, lengths.header + lengths.kemCiphertext)));
   });
 
   it("encrypts with the SPKI public key alone (as GetPublicKey returns it); parseBlob names the CMK", () => {

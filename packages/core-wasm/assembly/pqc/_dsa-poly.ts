@@ -77,17 +77,17 @@ export function ntt(w: usize): void {
   for (let len: usize = 128; len >= 1; len >>= 1) {
     for (let start: usize = 0; start < 256; start += len << 1) {
       m++;
-      const z = load<i32>(ZETAS + (m << 2)); // step 6: z ← zetas[m]
-      if (ASC_FEATURE_SIMD && len >= 4) { // steps 7–11, four j at a time
+      const z = load<i32>(ZETAS + (m << 2)); // step 10: z ← zetas[m] (step 9: m ← m + 1 above)
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 11–15, four j at a time
         ctLayer4(w, start, len, z, i32x4.splat(Q), i32x4.splat(QINV));
         continue;
       }
       for (let j = start; j < start + len; j++) {
         const pj = w + (j << 2), pk = pj + (len << 2);
-        const t = fqmul(z, load<i32>(pk)); // step 8
+        const t = fqmul(z, load<i32>(pk)); // step 12
         const wj = load<i32>(pj);
-        store<i32>(pk, wj - t); // step 9
-        store<i32>(pj, wj + t); // step 10
+        store<i32>(pk, wj - t); // step 13
+        store<i32>(pj, wj + t); // step 14
       }
     }
   }
@@ -103,8 +103,8 @@ export function invNtt(w: usize): void {
   for (let len: usize = 1; len < 256; len <<= 1) {
     for (let start: usize = 0; start < 256; start += len << 1) {
       m--;
-      const z = -load<i32>(ZETAS + (m << 2)); // step 7: z ← −zetas[m]
-      if (ASC_FEATURE_SIMD && len >= 4) { // steps 8–13, four j at a time
+      const z = -load<i32>(ZETAS + (m << 2)); // step 10: z ← −zetas[m] (step 9: m ← m − 1 above)
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 11–16, four j at a time
         const zv = i32x4.splat(z), q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
         for (let j = start; j < start + len; j += 4) {
           const pj = w + (j << 2), pk = pj + (len << 2);
@@ -117,19 +117,19 @@ export function invNtt(w: usize): void {
       }
       for (let j = start; j < start + len; j++) {
         const pj = w + (j << 2), pk = pj + (len << 2);
-        const t = load<i32>(pj); // step 9
+        const t = load<i32>(pj); // step 12
         const u = load<i32>(pk);
-        store<i32>(pj, reduce32(t + u)); // step 10
-        store<i32>(pk, fqmul(z, t - u)); // steps 11–12
+        store<i32>(pj, reduce32(t + u)); // step 13
+        store<i32>(pk, fqmul(z, t - u)); // steps 14–15
       }
     }
   }
   if (ASC_FEATURE_SIMD) {
     const f = i32x4.splat(INV_SCALE), q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
-    for (let j: usize = 0; j < 1024; j += 16) v128.store(w + j, montMul4(v128.load(w + j), f, q, qinv)); // steps 19–21
+    for (let j: usize = 0; j < 1024; j += 16) v128.store(w + j, montMul4(v128.load(w + j), f, q, qinv)); // steps 21–24
     return;
   }
-  for (let j: usize = 0; j < 256; j++) store<i32>(w + (j << 2), fqmul(load<i32>(w + (j << 2)), INV_SCALE)); // steps 19–21
+  for (let j: usize = 0; j < 256; j++) store<i32>(w + (j << 2), fqmul(load<i32>(w + (j << 2)), INV_SCALE)); // steps 21–24
 }
 
 /** r ← (first ? 0 : r) + a ∘ b (MultiplyNTT, Algorithm 45, with Montgomery reduction: the result carries R^−1). */
@@ -212,15 +212,15 @@ export function rejBoundedPoly(a: usize, st: usize): void {
  */
 export function sampleInBall(c: usize, st: usize, buf: usize): void {
   memory.fill(c, 0, 1024);
-  spongeSqueeze(st, buf, 8); // step 3: s ← H.Squeeze(ctx, 8); h ← BytesToBits(s)
+  spongeSqueeze(st, buf, 8); // steps 4–5: s ← H.Squeeze(ctx, 8); h ← BytesToBits(s)
   const h = load<u64>(buf);
   for (let i = 256 - 49; i < 256; i++) {
-    spongeSqueeze(st, buf, 1); // step 5
+    spongeSqueeze(st, buf, 1); // step 7
     let j = <i32>load<u8>(buf);
-    while (j > i) { spongeSqueeze(st, buf, 1); j = <i32>load<u8>(buf); } // steps 6–9
-    store<i32>(c + (<usize>i << 2), load<i32>(c + (<usize>j << 2))); // step 10: c_i ← c_j
+    while (j > i) { spongeSqueeze(st, buf, 1); j = <i32>load<u8>(buf); } // steps 8–10
+    store<i32>(c + (<usize>i << 2), load<i32>(c + (<usize>j << 2))); // step 11: c_i ← c_j
     const bit = <i32>((h >> <u64>(i + 49 - 256)) & 1);
-    store<i32>(c + (<usize>j << 2), 1 - 2 * bit); // step 11: c_j ← (−1)^h[i+τ−256]
+    store<i32>(c + (<usize>j << 2), 1 - 2 * bit); // step 12: c_j ← (−1)^h[i+τ−256]
   }
 }
 

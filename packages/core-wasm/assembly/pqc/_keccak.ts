@@ -20,7 +20,7 @@ export const RATE_SHA3_512: i32 = 72;
 export const SUFFIX_SHA3: u32 = 0x06;
 export const SUFFIX_SHAKE: u32 = 0x1f;
 
-/** Starts a sponge with the given rate (bytes) and domain suffix byte: S = 0^1600. */
+/** Starts a sponge with the given rate (bytes) and domain suffix byte: S = 0^1600 (Algorithm 8 step 5). */
 export function spongeInit(st: usize, rate: i32, suffix: u32): void {
   memory.fill(st, 0, 200);
   store<u32>(st + ST_RATE, <u32>rate);
@@ -29,7 +29,7 @@ export function spongeInit(st: usize, rate: i32, suffix: u32): void {
   store<u32>(st + ST_SUFFIX, suffix);
 }
 
-/** Absorbs `len` bytes at `p` (Algorithm 8 steps 5–6, block by block as the input arrives). */
+/** Absorbs `len` bytes at `p` (Algorithm 8 step 6, block by block as the input arrives). */
 export function spongeAbsorb(st: usize, p: usize, len: i32): void {
   const rate = <i32>load<u32>(st + ST_RATE);
   let pos = <i32>load<u32>(st + ST_POS);

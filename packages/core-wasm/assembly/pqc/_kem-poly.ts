@@ -70,7 +70,7 @@ export function ntt(f: usize): void {
     for (let start: usize = 0; start < 256; start += len << 1) {
       const zeta = load<i32>(ZETAS + (i << 2)); // step 5: ζ^BitRev7(i)
       i++;
-      if (ASC_FEATURE_SIMD && len >= 4) { // steps 6–11, four j at a time
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 7–11, four j at a time
         ctLayer4(f, start, len, zeta, i32x4.splat(Q), i32x4.splat(QINV));
         continue;
       }
@@ -95,7 +95,7 @@ export function invNtt(f: usize): void {
     for (let start: usize = 0; start < 256; start += len << 1) {
       const zeta = load<i32>(ZETAS + (i << 2)); // step 5
       i--;
-      if (ASC_FEATURE_SIMD && len >= 4) { // steps 6–11, four j at a time (sums stay < 2^21: no reduction needed)
+      if (ASC_FEATURE_SIMD && len >= 4) { // steps 7–11, four j at a time (sums stay < 2^21: no reduction needed)
         const zv = i32x4.splat(zeta), q = i32x4.splat(Q), qinv = i32x4.splat(QINV);
         for (let j = start; j < start + len; j += 4) {
           const pj = f + (j << 2), pk = pj + (len << 2);
@@ -179,7 +179,7 @@ export function sampleCbd2(f: usize, b: usize): void {
 
 /**
  * SampleNTT (Algorithm 7): rejection sampling of â ∈ T_q from the XOF sponge `st` (SHAKE128 that has absorbed
- * ρ‖j‖i), reading 3-byte groups from whole 168-byte blocks in place.
+ * ρ‖j‖i), reading the 3-byte groups C of step 5 from whole 168-byte blocks in place.
  */
 export function sampleNtt(a: usize, st: usize): void {
   let j: usize = 0;
@@ -187,10 +187,10 @@ export function sampleNtt(a: usize, st: usize): void {
     spongeNextBlock(st);
     for (let p: usize = 0; p < 168 && j < 256; p += 3) {
       const c0 = <i32>load<u8>(st + p), c1 = <i32>load<u8>(st + p, 1), c2 = <i32>load<u8>(st + p, 2);
-      const d1 = c0 | ((c1 & 15) << 8); // step 5: d1 ← C[0] + 256·(C[1] mod 16)
-      const d2 = (c1 >> 4) | (c2 << 4); // step 6: d2 ← ⌊C[1]/16⌋ + 16·C[2]
-      if (d1 < Q) { store<i32>(a + (j << 2), d1); j++; } // steps 7–10
-      if (d2 < Q && j < 256) { store<i32>(a + (j << 2), d2); j++; } // steps 11–14
+      const d1 = c0 | ((c1 & 15) << 8); // step 6: d1 ← C[0] + 256·(C[1] mod 16)
+      const d2 = (c1 >> 4) | (c2 << 4); // step 7: d2 ← ⌊C[1]/16⌋ + 16·C[2]
+      if (d1 < Q) { store<i32>(a + (j << 2), d1); j++; } // steps 8–11
+      if (d2 < Q && j < 256) { store<i32>(a + (j << 2), d2); j++; } // steps 12–15
     }
   }
 }

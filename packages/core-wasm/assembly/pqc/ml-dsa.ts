@@ -256,15 +256,15 @@ function hintBitUnpack(y: usize): bool {
   let index = 0;
   for (let i = 0; i < K; i++) {
     const end = <i32>load<u8>(y + <usize>(OMEGA + i));
-    if (end < index || end > OMEGA) return false; // step 3
+    if (end < index || end > OMEGA) return false; // step 4
     const first = index;
     while (index < end) {
-      if (index > first && load<u8>(y + <usize>(index - 1)) >= load<u8>(y + <usize>index)) return false; // steps 7–8
+      if (index > first && load<u8>(y + <usize>(index - 1)) >= load<u8>(y + <usize>index)) return false; // steps 8–9
       store<i32>(HH(i) + (<usize>load<u8>(y + <usize>index) << 2), 1);
       index++;
     }
   }
-  for (let i = index; i < OMEGA; i++) if (load<u8>(y + <usize>i) != 0) return false; // steps 15–17
+  for (let i = index; i < OMEGA; i++) if (load<u8>(y + <usize>i) != 0) return false; // steps 16–19
   return true;
 }
 

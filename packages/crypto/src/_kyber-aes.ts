@@ -1,0 +1,157 @@
+// The Kyber_AES KEM-DEM implementation behind `./kyber-aes` (format and key schedule documented there and in
+// docs/kyber-aes-blob.md). Internal: not in the package's exports map, so `seal` with a caller-chosen m — which would
+// repeat the AES-256-GCM key and nonce if m were reused — is reachable from the tests only.
+import { hkdfSync } from "node:crypto";
+import { aes256Gcm } from "./aes-gcm.js";
+import { DecryptionError } from "./_errors.js";
+import { pqcEngine } from "./_pqc-engine.js";
+import { abytes } from "./_validate.js";
+import { ml_kem768 } from "./ml-kem.js";
+
+export const FORMAT_VERSION = 0x01;
+export const ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM = 0x03;
+const INFO = new TextEncoder().encode("OpenKMS Kyber_AES v1");
+
+/** Byte lengths of the blob's parts. */
+export const lengths = {
+  keyId: 16,
+  fingerprint: 32,
+  kemCiphertext: 1088,
+  /** version ‖ algorithm ‖ CMK id ‖ fingerprint */
+  header: 50,
+  tag: 16,
+  /** blob length − plaintext length */
+  overhead: 1154,
+} as const;
+const AAD_LENGTH = lengths.header + lengths.kemCiphertext;
+
+/** The recipient of a blob: a Kyber_AES CMK's id and its public key. */
+export interface KyberAesRecipient {
+  /** CMK id, a lowercase UUID (`KeyId`). */
+  keyId: string;
+  /** The encapsulation key: 1184 raw bytes, or SPKI DER as `GetPublicKey` returns it (id-alg-ml-kem-768). */
+  publicKey: Uint8Array;
+}
+
+/** The parsed, not yet authenticated, parts of a blob. */
+export interface KyberAesBlob {
+  keyId: string;
+  /** SHA3-256 of the recipient's encapsulation key, 32 bytes */
+  fingerprint: Uint8Array;
+  kemCiphertext: Uint8Array;
+  /** AES-256-GCM ciphertext ‖ tag */
+  sealed: Uint8Array;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+function keyIdBytes(keyId: string): Uint8Array {
+  if (typeof keyId !== "string") throw new TypeError(`"keyId" expected string, got ${typeof keyId}`);
+  if (!UUID_RE.test(keyId)) throw new RangeError(`"keyId" expected a lowercase UUID, got ${keyId}`);
+  return new Uint8Array(Buffer.from(keyId.replace(/-/g, ""), "hex"));
+}
+function keyIdString(b: Uint8Array): string {
+  const h = Buffer.from(b).toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** SHA3-256(ek): the key fingerprint of the blob header (equal to the H(ek) that FIPS 203 stores inside dk). */
+export function fingerprint(encapsulationKey: Uint8Array): Uint8Array {
+  abytes(encapsulationKey, ml_kem768.lengths.encapsulationKey, "encapsulationKey");
+  return pqcEngine().sha3_256(encapsulationKey);
+}
+
+/** OKM = HKDF-SHA-256(K, salt = empty, info, 44) → AES-256 key (32) and GCM nonce (12). */
+function deriveKeyAndNonce(sharedSecret: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
+  const okm = new Uint8Array(hkdfSync("sha256", sharedSecret, new Uint8Array(0), INFO, 44));
+  const key = okm.slice(0, 32), nonce = okm.slice(32, 44);
+  okm.fill(0);
+  return { key, nonce };
+}
+
+/**
+ * The encryption of {@link encrypt} with the ML-KEM randomness m either drawn (`undefined`) or given. Only `encrypt`
+ * (m drawn) is public; a given m is for the known-answer tests that re-derive the golden blobs of
+ * docs/kyber-aes-blob.md byte for byte. This module is outside the package's exports map.
+ */
+export function seal(recipient: KyberAesRecipient, plaintext: Uint8Array, m: Uint8Array | undefined): Uint8Array {
+  if (typeof recipient !== "object" || recipient === null) throw new TypeError(`"recipient" expected an object`);
+  const id = keyIdBytes(recipient.keyId);
+  abytes(recipient.publicKey, undefined, "publicKey");
+  abytes(plaintext, undefined, "plaintext");
+  const ek = recipient.publicKey.length === ml_kem768.lengths.encapsulationKey ? recipient.publicKey : ml_kem768.parsePublicKey(recipient.publicKey);
+  const { ciphertext, sharedSecret } = ml_kem768.encapsulate(ek, m);
+  let derived: { key: Uint8Array; nonce: Uint8Array };
+  try {
+    derived = deriveKeyAndNonce(sharedSecret);
+  } finally {
+    sharedSecret.fill(0);
+  }
+  const { key, nonce } = derived;
+  try {
+    const out = new Uint8Array(AAD_LENGTH + plaintext.length + lengths.tag);
+    out[0] = FORMAT_VERSION;
+    out[1] = ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM;
+    out.set(id, 2);
+    out.set(fingerprint(ek), 18);
+    out.set(ciphertext, lengths.header);
+    out.set(aes256Gcm.seal(key, nonce, plaintext, out.subarray(0, AAD_LENGTH)), AAD_LENGTH);
+    return out;
+  } finally {
+    key.fill(0);
+    nonce.fill(0);
+  }
+}
+
+/**
+ * Reads a blob's header: which CMK it was made for, before the key is loaded. Structure only; nothing is
+ * authenticated yet.
+ * @throws DecryptionError for a short blob, an unknown version or algorithm
+ */
+export function parseBlob(blob: Uint8Array): KyberAesBlob {
+  abytes(blob, undefined, "blob");
+  if (blob.length < lengths.overhead || blob[0] !== FORMAT_VERSION || blob[1] !== ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM) {
+    throw new DecryptionError();
+  }
+  return {
+    keyId: keyIdString(blob.subarray(2, 18)),
+    fingerprint: blob.slice(18, 50),
+    kemCiphertext: blob.slice(lengths.header, AAD_LENGTH),
+    sealed: blob.slice(AAD_LENGTH),
+  };
+}
+
+/**
+ * Decrypt a v1 blob with the CMK's decapsulation key.
+ * @param decapsulationKey 2400 bytes
+ * @param blob at least 1154 bytes
+ * @returns the plaintext
+ * @throws DecryptionError for a malformed blob, another key's blob (fingerprint ≠ H(ek) inside dk), or any tampering
+ *   (GCM tag); InvalidKeyError when the decapsulation key fails the FIPS 203 §7.3 hash check
+ */
+export function decrypt(decapsulationKey: Uint8Array, blob: Uint8Array): Uint8Array {
+  abytes(decapsulationKey, ml_kem768.lengths.decapsulationKey, "decapsulationKey");
+  const parsed = parseBlob(blob);
+  // dk = dk_PKE ‖ ek ‖ H(ek) ‖ z (FIPS 203 Algorithm 16 step 3): the fingerprint must be this key's H(ek).
+  const h = decapsulationKey.subarray(2336, 2368);
+  let diff = 0;
+  for (let i = 0; i < 32; i++) diff |= h[i]! ^ parsed.fingerprint[i]!;
+  if (diff !== 0) throw new DecryptionError();
+  const sharedSecret = ml_kem768.decapsulate(decapsulationKey, parsed.kemCiphertext);
+  let derived: { key: Uint8Array; nonce: Uint8Array };
+  try {
+    derived = deriveKeyAndNonce(sharedSecret);
+  } finally {
+    sharedSecret.fill(0);
+  }
+  const { key, nonce } = derived;
+  try {
+    return aes256Gcm.open(key, nonce, parsed.sealed, blob.subarray(0, AAD_LENGTH));
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "AUTHENTICATION_FAILED") throw new DecryptionError();
+    throw err;
+  } finally {
+    key.fill(0);
+    nonce.fill(0);
+  }
+}
+
