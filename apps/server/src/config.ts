@@ -2,6 +2,7 @@
  * `openkms serve` configuration: each flag also comes from an `OPENKMS_*` environment variable (flag wins).
  */
 import { InvalidArgumentError } from "commander";
+import { parseRateOverrides } from "@openkms/server";
 
 export interface ServeConfig {
   host: string;
@@ -12,6 +13,10 @@ export interface ServeConfig {
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
   logLevel: string;
+  /** `on` (default) or `off`. */
+  rateLimits: "on" | "off";
+  /** Rate overrides by group (`symmetric=1000,GenerateDataKey=50,default=20`). */
+  rateLimit?: Record<string, number> | undefined;
 }
 
 export const ENV = {
@@ -23,6 +28,8 @@ export const ENV = {
   tlsCert: "OPENKMS_TLS_CERT",
   tlsKey: "OPENKMS_TLS_KEY",
   logLevel: "OPENKMS_LOG_LEVEL",
+  rateLimits: "OPENKMS_RATE_LIMITS",
+  rateLimit: "OPENKMS_RATE_LIMIT",
   rootKey: "OPENKMS_ROOT_KEY",
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
@@ -41,4 +48,31 @@ export function parseEdition(value: string): "sm" | "fips" {
 export function parseRegion(value: string): string {
   if (!/^[a-z]{2}-[a-z]+(-[a-z0-9]+)*$/.test(value)) throw new InvalidArgumentError("expected a region name such as ap-guangzhou");
   return value;
+}
+
+export function parseOnOff(value: string): "on" | "off" {
+  if (value !== "on" && value !== "off") throw new InvalidArgumentError("expected on or off");
+  return value;
+}
+
+/** `group=rate[,group=rate…]`; repeated flags merge. */
+export function parseRateLimit(value: string, previous: Record<string, number> | undefined): Record<string, number> {
+  try {
+    return { ...previous, ...parseRateOverrides(value) };
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** A time for `openkms audit query`: ISO 8601 (`2026-11-29T12:00:00Z`) or Unix seconds. Returns Unix ms. */
+export function parseTime(value: string): number {
+  if (/^\d{1,12}$/.test(value)) return Number(value) * 1000;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError("expected an ISO 8601 time or Unix seconds");
+  return ms;
+}
+
+export function parseLimit(value: string): number {
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a count 1-9999999");
+  return Number(value);
 }

@@ -1,10 +1,14 @@
 /**
  * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
- *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info);
+ *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
+ *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
+ *
+ * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
+ * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
@@ -12,7 +16,9 @@ import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
-import { ENV, parseEdition, parsePort, parseRegion, type ServeConfig } from "./config.js";
+import { adminCommand } from "./admin-commands.js";
+import { auditCommand } from "./audit-commands.js";
+import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -48,6 +54,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootKey: process.env[ENV.rootKey],
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
+    rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
     ...(tls ? { https: tls } : {}),
   });
   let stopping = false;
@@ -93,6 +100,8 @@ program
   .addOption(new Option("--tls-cert <file>", "PEM certificate: serve HTTPS").env(ENV.tlsCert))
   .addOption(new Option("--tls-key <file>", "PEM private key for --tls-cert").env(ENV.tlsKey))
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
+  .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
+  .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
   .action(async (opts: ServeConfig) => {
     try {
       await serve(opts);
@@ -102,5 +111,8 @@ program
       process.exit(e instanceof StartupError ? 2 : 1);
     }
   });
+
+program.addCommand(adminCommand());
+program.addCommand(auditCommand());
 
 await program.parseAsync(process.argv);

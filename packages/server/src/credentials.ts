@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "@openkms/crypto/random";
 import type { RootOfTrust } from "./root-key.js";
+import type { AccountStore } from "./store/accounts.js";
 import type { KeyStore } from "./store/types.js";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -21,12 +22,20 @@ export function randomAlphanumeric(length: number): string {
 
 const credentialLabel = (secretId: string) => `openkms/credential/v1/${secretId}`;
 
-/** The root account's uin, created (a random 12-digit number) on first use. */
+/** A fresh uin: 12 decimal digits, the first 1 (below 2^53, so JSON numbers keep it exact). */
+export function newUin(): string {
+  let digits = "";
+  while (digits.length < 11) {
+    for (const b of randomBytes(16)) if (b < 250 && digits.length < 11) digits += String(b % 10);
+  }
+  return `1${digits}`;
+}
+
+/** The first root account's uin, created on first use. */
 export async function rootUin(store: KeyStore): Promise<string> {
   const existing = await store.getMeta("root-uin");
   if (existing) return existing;
-  const digits = Array.from(randomBytes(11), (b) => String(b % 10)).join("");
-  const uin = `1${digits}`;
+  const uin = newUin();
   await store.setMeta("root-uin", uin);
   return uin;
 }
@@ -47,7 +56,7 @@ export function credentialProblem(cred: Credential): string | undefined {
  * Store (or replace) a credential for `uin`. SecretId 4–128 chars of [A-Za-z0-9], SecretKey 16–128 printable chars.
  * @throws Error when the format is wrong (see {@link credentialProblem})
  */
-export async function putCredential(store: KeyStore, root: RootOfTrust, uin: string, cred: Credential, nowSeconds: number): Promise<void> {
+export async function putCredential(store: AccountStore, root: RootOfTrust, uin: string, cred: Credential, nowSeconds: number): Promise<void> {
   const problem = credentialProblem(cred);
   if (problem) throw new Error(problem);
   const wrapped = root.wrap(new TextEncoder().encode(cred.secretKey), credentialLabel(cred.secretId));
@@ -59,11 +68,16 @@ export function newCredential(): Credential {
   return { secretId: `AKID${randomAlphanumeric(32)}`, secretKey: randomAlphanumeric(32) };
 }
 
-/** The SecretKey and account of an enabled credential, or undefined. */
-export async function lookupCredential(store: KeyStore, root: RootOfTrust, secretId: string): Promise<{ secretKey: string; uin: string } | undefined> {
+/** The SecretKey and account of an enabled credential (or of a disabled one too, when asked), or undefined. */
+export async function lookupCredential(
+  store: AccountStore,
+  root: RootOfTrust,
+  secretId: string,
+  includeDisabled = false,
+): Promise<{ secretKey: string; uin: string } | undefined> {
   if (!/^[A-Za-z0-9]{4,128}$/.test(secretId)) return undefined;
   const c = await store.getCredential(secretId);
-  if (!c || c.status !== "Enabled") return undefined;
+  if (!c || (c.status !== "Enabled" && !includeDisabled)) return undefined;
   const bytes = root.unwrap(c.wrappedSecretKey, credentialLabel(secretId));
   const secretKey = new TextDecoder().decode(bytes);
   bytes.fill(0);

@@ -1,10 +1,11 @@
 /**
  * The HTTP face of the server (fastify): `POST /` and `GET /` carry API requests, `GET /healthz` answers 200.
  * Every API response is HTTP 200 with `Content-Type: application/json` exactly (reference §1 gotcha 1) — including
- * oversize bodies (`RequestSizeLimitExceeded`) and wrong methods (`UnsupportedProtocol`).
+ * oversize bodies (`RequestSizeLimitExceeded`) and wrong methods (`UnsupportedProtocol`). Requests refused here,
+ * before dispatch, are audited too.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
-import { dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
+import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
 
@@ -17,8 +18,8 @@ function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
   return reply.code(200).header("content-type", "application/json").send(Buffer.from(JSON.stringify(body), "utf8"));
 }
 
-function errorEnvelope(code: string, message: string) {
-  return { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } };
+function errorEnvelope(code: string, message: string, requestId: string) {
+  return { Response: { Error: { Code: code, Message: message }, RequestId: requestId } };
 }
 
 export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): FastifyInstance {
@@ -30,36 +31,44 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     http: { maxHeaderSize: 64 * 1024 },
     ...(opts.https ? { https: opts.https } : {}),
     // Requests Node's HTTP parser refuses (headers over the limit, garbage) still get an API envelope.
+    // They are audited too (no headers to read: only the peer address and the code).
     clientErrorHandler: (err: { code?: string }, socket: import("node:net").Socket) => {
       if (!socket.writable) return socket.destroy();
       const tooBig = err.code === "HPE_HEADER_OVERFLOW";
+      const code = tooBig ? ErrorCode.RequestSizeLimitExceeded : ErrorCode.InvalidParameter;
+      const requestId = randomUUID();
       const body = JSON.stringify(
-        errorEnvelope(
-          tooBig ? ErrorCode.RequestSizeLimitExceeded : ErrorCode.InvalidParameter,
-          tooBig ? "The request line and headers may be at most 64 KB (GET parameters at most 32 KB)" : "Malformed HTTP request",
-        ),
+        errorEnvelope(code, tooBig ? "The request line and headers may be at most 64 KB (GET parameters at most 32 KB)" : "Malformed HTTP request", requestId),
       );
-      socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      void auditRefused(deps, { headers: {}, remoteAddress: socket.remoteAddress ?? "" }, requestId, code).then(() =>
+        socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
+      );
     },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_POST_BYTES }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((err: { code?: string; statusCode?: number; message?: string }, _req, reply) => {
+  app.setErrorHandler(async (err: { code?: string; statusCode?: number; message?: string }, req, reply) => {
+    const requestId = randomUUID();
+    let code: string = ErrorCode.InternalError;
+    let message = "An internal error occurred";
     if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return sendJson(reply, errorEnvelope(ErrorCode.RequestSizeLimitExceeded, `The request body may be at most ${MAX_POST_BYTES} bytes`));
+      code = ErrorCode.RequestSizeLimitExceeded;
+      message = `The request body may be at most ${MAX_POST_BYTES} bytes`;
+    } else if (err.statusCode && err.statusCode < 500) {
+      code = ErrorCode.InvalidParameter;
+      message = `Malformed request: ${err.message ?? "bad request"}`;
+    } else {
+      deps.logger.error({ requestId, err: { message: err.message, code: err.code } }, "http error");
     }
-    if (err.statusCode && err.statusCode < 500) {
-      return sendJson(reply, errorEnvelope(ErrorCode.InvalidParameter, `Malformed request: ${err.message ?? "bad request"}`));
-    }
-    deps.logger.error({ err: { message: err.message, code: err.code } }, "http error");
-    return sendJson(reply, errorEnvelope(ErrorCode.InternalError, "An internal error occurred"));
+    if (req.url === "/" || req.url.startsWith("/?")) await auditRefused(deps, { headers: req.headers, remoteAddress: req.ip }, requestId, code);
+    return sendJson(reply, errorEnvelope(code, message, requestId));
   });
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
   app.setNotFoundHandler((_req, reply) =>
-    sendJson(reply, errorEnvelope(ErrorCode.UnsupportedProtocol, "API requests are POST or GET to the path /; GET /healthz checks health")),
+    sendJson(reply, errorEnvelope(ErrorCode.UnsupportedProtocol, "API requests are POST or GET to the path /; GET /healthz checks health", randomUUID())),
   );
 
   app.route({

@@ -3,26 +3,31 @@
  * credential, `credentials.json` — runs the scheduler (scheduler.ts: key deletion, rotation, material and import
  * parameter expiry; once at start, then on a timer) and serves the API over HTTP(S).
  *
- * Data dir layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files),
- * `credentials.json` (0600: `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential).
+ * Data dir layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files: keys, accounts,
+ * credentials, policies), `audit.db` (+ WAL files: the audit log), `credentials.json` (0600:
+ * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential). See data-dir.ts.
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { randomBytes } from "@openkms/crypto/random";
+import { policiesOf, resolvePrincipal } from "./accounts/principal.js";
 import { actions as defaultActions } from "./actions/index.js";
 import type { ServerLimits } from "./actions/define.js";
+import type { AuditSink } from "./audit/log.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
-import { credentialProblem, lookupCredential, newCredential, putCredential, rootUin, type Credential } from "./credentials.js";
-import { createPrivateFile, warnIfExposed } from "./data-dir.js";
+import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
+import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp } from "./http-app.js";
-import type { KeyEventListener } from "./key-events.js";
-import { loadRootKey, RootKeyError, type RootOfTrust } from "./root-key.js";
+import type { KeyEvent, KeyEventListener } from "./key-events.js";
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
-import { openSqliteStore } from "./store/sqlite.js";
+import type { AccountStore } from "./store/accounts.js";
 import type { KeyStore } from "./store/types.js";
+
+export { StartupError } from "./data-dir.js";
 
 export interface KmsServerOptions {
   /** Data directory; created when missing. */
@@ -46,11 +51,19 @@ export interface KmsServerOptions {
   onKeyEvent?: KeyEventListener;
   /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
   schedulerIntervalSeconds?: number;
+  /** Rate limits (limits/rate-limits.ts); default: Tencent's per-API defaults, enabled. */
+  rateLimits?: RateLimitConfig;
+  /**
+   * Where audit records go instead of the data dir's `audit.db` — for benchmark baselines and embedders with their
+   * own audit trail only; `openkms serve` never sets it.
+   */
+  auditSink?: AuditSink;
 }
 
 export interface KmsServer {
   readonly app: FastifyInstance;
   readonly store: KeyStore;
+  readonly accounts: AccountStore;
   readonly edition: Edition;
   readonly region: string;
   /** The root account's uin. */
@@ -60,31 +73,12 @@ export interface KmsServer {
   /** Time-driven key changes; `runDue()` does what is due now (tests call it after moving the clock). */
   readonly scheduler: Scheduler;
   readonly credentialsPath: string;
+  /** `<dataDir>/audit.db`. */
+  readonly auditPath: string;
   /** Start listening; resolves with the bound address and writes credentials.json with the endpoint. */
   listen(): Promise<{ host: string; port: number; url: string }>;
   /** Stop taking requests, finish those in flight, close the store, zero the root key. */
   close(): Promise<void>;
-}
-
-/** A startup problem the operator must fix (wrong root key, edition mismatch, bad credential). */
-export class StartupError extends Error {
-  override name = "StartupError";
-}
-
-const ROOT_CHECK_LABEL = "openkms/root-check/v1";
-
-async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
-  const stored = await store.getMeta("root-check");
-  if (!stored) {
-    await store.setMeta("root-check", Buffer.from(root.wrap(randomBytes(16), ROOT_CHECK_LABEL)).toString("base64"));
-    return;
-  }
-  try {
-    root.unwrap(new Uint8Array(Buffer.from(stored, "base64")), ROOT_CHECK_LABEL).fill(0);
-  } catch (e) {
-    if (e instanceof RootKeyError) throw new StartupError(`the root key (${root.source}) is not the one this data dir was created with`);
-    throw e;
-  }
 }
 
 async function checkEdition(store: KeyStore, wanted: Edition | undefined): Promise<Edition> {
@@ -113,62 +107,69 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     if (problem) throw new StartupError(`pinned root credential: ${problem}`);
   }
   const keyFile = join(opts.dataDir, "root.key");
-  const dbFile = join(opts.dataDir, "openkms.db");
-  if (!opts.rootKey && !existsSync(keyFile) && existsSync(dbFile)) {
-    throw new StartupError(`the root key file ${keyFile} is missing: this data dir's keys cannot be opened without it (restore it, or give OPENKMS_ROOT_KEY)`);
-  }
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
-  const { root, created } = loadRootKey({ keyFile, envValue: opts.rootKey });
-  if (created) logger.info({ path: keyFile }, "created root key file");
-  createPrivateFile(dbFile); // SQLite gives the -wal and -shm files the database file's mode
-  const store = openSqliteStore(dbFile);
+  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
+  const dir = await openDataDir({ dataDir: opts.dataDir, rootKey: opts.rootKey, create: true, nowSeconds: unixSeconds(clock) });
+  if (dir.rootKeyCreated) logger.info({ path: keyFile }, "created root key file");
+  const { store, accounts, root } = dir;
   try {
-    await checkRootKey(store, root);
     const edition = await checkEdition(store, opts.edition);
     const profile = editionProfiles[edition];
-    const uin = await rootUin(store);
+    const uin = dir.rootUin;
 
     let credential: Credential;
     const storedId = await store.getMeta("root-secret-id");
+    // A root credential disabled with `openkms admin` stays disabled; only a deleted one is replaced.
+    const stored = storedId ? await lookupCredential(accounts, root, storedId, true) : undefined;
     if (opts.rootCredential) {
       credential = opts.rootCredential;
-      await putCredential(store, root, uin, credential, unixSeconds(clock));
+      await putCredential(accounts, root, uin, credential, unixSeconds(clock));
       if (storedId && storedId !== credential.secretId) {
         // Pinning a new root credential retires the previous one (rotation after a leak must revoke it).
-        const previous = await store.getCredential(storedId);
-        if (previous && previous.status === "Enabled") {
-          await store.putCredential({ ...previous, status: "Disabled" });
+        if ((await accounts.getCredential(storedId))?.status === "Enabled") {
+          await accounts.setCredentialStatus(storedId, "Disabled");
           logger.warn({ secretId: storedId, replacedBy: credential.secretId }, "disabled the previous root credential");
         }
       }
       await store.setMeta("root-secret-id", credential.secretId);
-    } else if (storedId && (await lookupCredential(store, root, storedId))) {
-      credential = { secretId: storedId, secretKey: (await lookupCredential(store, root, storedId))!.secretKey };
+    } else if (storedId && stored) {
+      credential = { secretId: storedId, secretKey: stored.secretKey };
+      if ((await accounts.getCredential(storedId))?.status !== "Enabled") logger.warn({ secretId: storedId }, "the root credential is disabled");
     } else {
       credential = newCredential();
-      await putCredential(store, root, uin, credential, unixSeconds(clock));
+      await putCredential(accounts, root, uin, credential, unixSeconds(clock));
       await store.setMeta("root-secret-id", credential.secretId);
       logger.info({ secretId: credential.secretId }, "created root credential");
     }
 
+    const audit = opts.auditSink ?? dir.audit;
+    const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
     const app = buildHttpApp(
       {
-        actions: defaultActions, clock, region, logger,
-        credential: (id) => lookupCredential(store, root, id),
-        context: (callerUin, requestId) => ({ store, root, profile, region, clock, limits, logger, uin: callerUin, requestId }),
+        actions: defaultActions, clock, region, logger, limiter, audit,
+        principal: (id) => resolvePrincipal(accounts, root, id),
+        policies: (callerUin) => policiesOf(accounts, callerUin),
+        context: (ownerUin, requestId) => ({ store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId }),
       },
       { https: opts.https },
     );
+    // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
+    const onKeyEvent = async (event: KeyEvent) => {
+      await audit.append({
+        time: event.at * 1000, requestId: randomUUID(), action: `scheduler.${event.type}`, secretId: "",
+        uin: "uin" in event ? event.uin : "", ownerUin: "uin" in event ? event.uin : "", sourceAddress: "local",
+        keyIds: [event.keyId], code: "Success", latencyMs: 0,
+      });
+      await opts.onKeyEvent?.(event);
+    };
     const scheduler = createScheduler({
-      store, root, profile, clock, logger, onKeyEvent: opts.onKeyEvent, intervalSeconds: opts.schedulerIntervalSeconds,
+      store, root, profile, clock, logger, onKeyEvent, intervalSeconds: opts.schedulerIntervalSeconds,
     });
     await scheduler.runDue(); // dates that passed while the server was down
     scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
     let closed = false;
     return {
-      app, store, edition, region, uin, credential, credentialsPath, scheduler,
+      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
       async listen() {
         const host = opts.host ?? "127.0.0.1";
         await app.listen({ host, port: opts.port ?? 8080 });
@@ -191,13 +192,12 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         closed = true;
         await app.close();
         await scheduler.stop();
-        await store.close();
-        root.close();
+        if (opts.auditSink) await opts.auditSink.close();
+        await dir.close();
       },
     };
   } catch (e) {
-    await store.close();
-    root.close();
+    await dir.close();
     throw e;
   }
 }

@@ -1,14 +1,24 @@
 /**
- * One API request from bytes to envelope (reference §2): action and version headers, TC3 authentication, parameter
- * parsing (POST JSON or GET query), schema validation, the action, and the `{"Response":{…,"RequestId"}}` envelope.
+ * One API request from bytes to envelope (reference §2), the single place every request passes:
+ *
+ *   envelope (method, action, version) → TC3 authentication (protocol/tc3.ts) → region → parameters → access policy
+ *   (access/authorize.ts) → rate limit (limits/rate-limits.ts) → schema validation → the action → audit record
+ *   (audit/log.ts, durable before the response is returned) → `{"Response":{…,"RequestId"}}`.
+ *
  * Every outcome is an envelope: user errors carry their code, anything unexpected is `InternalError` (logged, never
- * echoed).
+ * echoed). If the audit record cannot be written the caller gets `InternalError` instead of the action's result.
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import { authorize, isRootPrincipal, type Principal } from "../access/authorize.js";
+import type { PolicyDocument } from "../access/policy.js";
+import { requestKeyIds, requestResources } from "../access/request-resources.js";
 import type { Action, ActionContext } from "../actions/define.js";
+import type { AuditSink } from "../audit/log.js";
+import { auditAction, auditSecretId, type AuditEvent } from "../audit/record.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
+import type { RateLimiter } from "../limits/rate-limits.js";
 import { parseParams, unflatten } from "./params.js";
 import { verifyTc3 } from "./tc3.js";
 
@@ -38,10 +48,14 @@ export interface DispatchDeps {
   clock: Clock;
   region: string;
   logger: Logger;
-  /** Resolve a SecretId to its key and account (undefined when unknown or disabled). */
-  credential(secretId: string): Promise<{ secretKey: string; uin: string } | undefined>;
-  /** Build the per-request context once the caller is known. */
-  context(uin: string, requestId: string): Omit<ActionContext, never>;
+  /** Resolve a SecretId to its SecretKey and principal (undefined when unknown, disabled or deleted). */
+  principal(secretId: string): Promise<{ secretKey: string; principal: Principal } | undefined>;
+  /** The policy documents of a sub-user. */
+  policies(uin: string): Promise<PolicyDocument[]>;
+  limiter: RateLimiter;
+  audit: AuditSink;
+  /** Build the per-request context for the account whose keys the caller acts on. */
+  context(ownerUin: string, requestId: string): ActionContext;
 }
 
 function parseBody(req: ApiRequest): unknown {
@@ -69,6 +83,38 @@ function parseBody(req: ApiRequest): unknown {
   return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
 }
 
+/** What the audit record says about a request, filled in as dispatch learns it. */
+interface Trail {
+  secretId: string;
+  uin: string;
+  ownerUin: string;
+  keyIds: string[];
+}
+
+/** The SecretId an Authorization header claims, before it is verified (for the audit record). */
+function claimedSecretId(authorization: string | undefined): string {
+  return auditSecretId(/Credential=([^/,\s]+)\//.exec(authorization ?? "")?.[1]);
+}
+
+const round2 = (ms: number) => Math.round(ms * 100) / 100;
+
+function errorResponse(code: string, message: string, requestId: string): Record<string, unknown> {
+  return { Error: { Code: code, Message: message }, RequestId: requestId };
+}
+
+async function authenticate(req: ApiRequest, deps: DispatchDeps): Promise<Principal> {
+  let found: { secretKey: string; principal: Principal } | undefined;
+  await verifyTc3({
+    method: req.method, rawQuery: req.rawQuery, headers: req.headers, body: req.body,
+    nowSeconds: unixSeconds(deps.clock),
+    secretKeyFor: async (id) => {
+      found = await deps.principal(id);
+      return found?.secretKey;
+    },
+  });
+  return found!.principal;
+}
+
 /** A signature-v1 request carries Action, Signature and SignatureMethod among its (query or form) parameters. */
 function looksLikeSignatureV1(req: ApiRequest): boolean {
   const form = req.method === "GET" ? req.rawQuery : new TextDecoder().decode(req.body.subarray(0, 64 * 1024));
@@ -79,9 +125,10 @@ function looksLikeSignatureV1(req: ApiRequest): boolean {
 /** Handle one request; never throws. */
 export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<ApiResult> {
   const requestId = randomUUID();
+  const arrivedMs = deps.clock.nowMs();
   const started = performance.now();
   const actionName = req.headers["x-tc-action"] ?? "";
-  let secretId = "";
+  const trail: Trail = { secretId: claimedSecretId(req.headers["authorization"]), uin: "", ownerUin: "", keyIds: [] };
   let response: Record<string, unknown>;
   let code = "Success";
   try {
@@ -100,35 +147,72 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (!version) throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Version header is missing");
     if (version !== API_VERSION) throw new KmsError(ErrorCode.NoSuchVersion, `Version ${version} does not exist; use ${API_VERSION}`);
 
-    let caller: { secretKey: string; uin: string } | undefined;
-    secretId = await verifyTc3({
-      method: req.method, rawQuery: req.rawQuery, headers: req.headers, body: req.body,
-      nowSeconds: unixSeconds(deps.clock),
-      secretKeyFor: async (id) => {
-        caller = await deps.credential(id);
-        return caller?.secretKey;
-      },
-    });
+    const principal = await authenticate(req, deps);
+    Object.assign(trail, { secretId: principal.secretId, uin: principal.uin, ownerUin: principal.ownerUin });
     const region = req.headers["x-tc-region"];
     if (region && region !== deps.region) {
       throw new KmsError(ErrorCode.UnsupportedRegion, `This server serves region ${deps.region}, not ${region}`);
     }
-    const params = parseParams(action.schema, parseBody(req));
-    const fields = await action.handler(params, deps.context(caller!.uin, requestId));
+    const body = parseBody(req);
+    trail.keyIds = requestKeyIds(body);
+    const policies = isRootPrincipal(principal) ? [] : await deps.policies(principal.uin);
+    authorize(principal, policies, action.name, requestResources(deps.region, principal.ownerUin, trail.keyIds));
+    if (!deps.limiter.take(principal.ownerUin, action.name)) {
+      throw new KmsError(ErrorCode.RequestLimitExceeded, `Request rate limit exceeded for ${action.name}; retry with backoff`);
+    }
+    const params = parseParams(action.schema, body);
+    const fields = await action.handler(params, deps.context(principal.ownerUin, requestId));
+    for (const id of requestKeyIds({ KeyId: fields.KeyId })) if (!trail.keyIds.includes(id)) trail.keyIds.push(id);
     response = { ...fields, RequestId: requestId };
   } catch (err) {
     if (isKmsError(err)) {
       code = err.kmsErrorCode;
-      response = { Error: { Code: code, Message: err.message }, RequestId: requestId };
+      response = errorResponse(code, err.message, requestId);
     } else {
       code = ErrorCode.InternalError;
       deps.logger.error({ requestId, action: actionName, err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, "internal error");
-      response = { Error: { Code: code, Message: "An internal error occurred; see the server log for request " + requestId }, RequestId: requestId };
+      response = errorResponse(code, "An internal error occurred; see the server log for request " + requestId, requestId);
     }
   }
+  const latencyMs = round2(performance.now() - started);
+  try {
+    await deps.audit.append({
+      time: arrivedMs, requestId, action: auditAction(actionName), secretId: trail.secretId, uin: trail.uin,
+      ownerUin: trail.ownerUin, sourceAddress: req.remoteAddress, keyIds: trail.keyIds, code, latencyMs,
+    });
+  } catch (err) {
+    deps.logger.error({ requestId, action: actionName, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "audit write failed; answering InternalError");
+    code = ErrorCode.InternalError;
+    response = errorResponse(code, "An internal error occurred; see the server log for request " + requestId, requestId);
+  }
   deps.logger.info(
-    { requestId, action: actionName, secretId, remoteAddress: req.remoteAddress, code, ms: Math.round((performance.now() - started) * 100) / 100 },
+    { requestId, action: actionName, secretId: trail.secretId, uin: trail.uin, keyIds: trail.keyIds, remoteAddress: req.remoteAddress, code, ms: latencyMs },
     "request",
   );
   return { requestId, action: actionName, code, body: { Response: response } };
+}
+
+/**
+ * Record a request the HTTP layer refused before it reached {@link dispatch} (oversize body, malformed HTTP): it is
+ * audited like any other. Never throws; resolves once the record is durable (or its failure logged).
+ */
+export async function auditRefused(
+  deps: Pick<DispatchDeps, "audit" | "clock" | "logger">,
+  req: { headers: Record<string, string | string[] | undefined>; remoteAddress: string },
+  requestId: string,
+  code: string,
+): Promise<void> {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const event: AuditEvent = {
+    time: deps.clock.nowMs(), requestId, action: auditAction(header("x-tc-action")), secretId: claimedSecretId(header("authorization")),
+    uin: "", ownerUin: "", sourceAddress: req.remoteAddress, keyIds: [], code, latencyMs: 0,
+  };
+  try {
+    await deps.audit.append(event);
+  } catch (err) {
+    deps.logger.error({ requestId, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "audit write failed");
+  }
 }

@@ -6,7 +6,7 @@
  */
 import Database from "better-sqlite3";
 import { ErrorCode, KmsError } from "../errors.js";
-import type { CredentialRecord, ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "./types.js";
+import type { ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "./types.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,13 +54,6 @@ CREATE TABLE IF NOT EXISTS import_tokens (
 CREATE TABLE IF NOT EXISTS material_checks (
   key_id TEXT PRIMARY KEY REFERENCES keys(key_id),
   wrapped_check BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS credentials (
-  secret_id TEXT PRIMARY KEY,
-  uin TEXT NOT NULL,
-  wrapped_secret_key BLOB NOT NULL,
-  status TEXT NOT NULL,
-  create_time INTEGER NOT NULL
 );
 `;
 
@@ -165,11 +158,6 @@ export function openSqliteStore(path: string): KeyStore {
     getCheck: db.prepare<[string], { wrapped_check: Buffer }>("SELECT wrapped_check FROM material_checks WHERE key_id = ?"),
     insertCheck: db.prepare("INSERT INTO material_checks (key_id, wrapped_check) VALUES (?, ?)"),
     deleteCheck: db.prepare("DELETE FROM material_checks WHERE key_id = ?"),
-    putCredential: db.prepare(`INSERT INTO credentials (secret_id, uin, wrapped_secret_key, status, create_time)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT(secret_id) DO UPDATE SET uin = excluded.uin,
-      wrapped_secret_key = excluded.wrapped_secret_key, status = excluded.status`),
-    getCredential: db.prepare<[string], { secret_id: string; uin: string; wrapped_secret_key: Buffer; status: string; create_time: number }>(
-      "SELECT * FROM credentials WHERE secret_id = ?"),
   };
 
   const createKeyTx = db.transaction((key: KeyRecord, v: KeyVersionRecord | undefined) => {
@@ -376,19 +364,6 @@ export function openSqliteStore(path: string): KeyStore {
       open();
       deleteMaterialTx(key);
       scrub();
-    },
-    async putCredential(c: CredentialRecord) {
-      open();
-      st.putCredential.run(c.secretId, c.uin, c.wrappedSecretKey, c.status, c.createTime);
-    },
-    async getCredential(secretId) {
-      open();
-      const r = st.getCredential.get(secretId);
-      if (!r) return undefined;
-      return {
-        secretId: r.secret_id, uin: r.uin, wrappedSecretKey: new Uint8Array(r.wrapped_secret_key),
-        status: r.status as CredentialRecord["status"], createTime: r.create_time,
-      };
     },
     async close() {
       if (closed) return;

@@ -66,15 +66,6 @@ export interface ImportTokenRecord {
   validTo: number;
 }
 
-/** A SecretId/SecretKey pair; the SecretKey is wrapped under the root key. */
-export interface CredentialRecord {
-  secretId: string;
-  uin: string;
-  wrappedSecretKey: Uint8Array;
-  status: "Enabled" | "Disabled";
-  createTime: number;
-}
-
 export interface TagFilter {
   TagKey: string;
   /** Any of these values; empty = any value. */
@@ -155,8 +146,6 @@ export interface KeyStore {
   /** DeleteImportedKeyMaterial: destroy every version's material of a key and replace its fields, in one transaction. */
   deleteMaterial(key: KeyRecord): Promise<void>;
 
-  putCredential(cred: CredentialRecord): Promise<void>;
-  getCredential(secretId: string): Promise<CredentialRecord | undefined>;
   /** Flush and close; further calls fail. */
   close(): Promise<void>;
 }

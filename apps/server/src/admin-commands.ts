@@ -1,0 +1,129 @@
+/**
+ * `openkms admin …`: accounts, sub-users, access keys and policies on a data dir — the same files the server uses,
+ * so it works while the server runs (changes apply to the next request). Every command prints JSON on stdout; a new
+ * access key's SecretKey is printed once and stored only wrapped under the root key. Every change is audited
+ * (`admin.<command>`).
+ *
+ *   openkms admin create-account <name>
+ *   openkms admin create-user <name> [--account <uin|name>]
+ *   openkms admin enable-user|disable-user|delete-user <user>
+ *   openkms admin create-access-key <user>
+ *   openkms admin enable-access-key|disable-access-key|delete-access-key <SecretId>
+ *   openkms admin attach-policy <user> <policy-name> (--file <policy.json> | --document '<json>')
+ *   openkms admin detach-policy <user> <policy-name>
+ *   openkms admin list
+ *
+ * `<user>` is a uin or a name; `--data-dir` / OPENKMS_DATA_DIR (default ./.openkms), root key from the data dir or
+ * OPENKMS_ROOT_KEY. Exit codes: 0 done, 2 refused (bad input, not a data dir, wrong root key), 1 anything else.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command, Option } from "commander";
+import { AccountAdmin, openDataDir, type DataDir } from "@openkms/server";
+import { ENV } from "./config.js";
+import { runTool, ToolError } from "./tool.js";
+
+const dataDirOption = () => new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms");
+
+async function withAdmin<T>(opts: { dataDir: string }, fn: (admin: AccountAdmin, dir: DataDir) => Promise<T>): Promise<T> {
+  const dir = await openDataDir({
+    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], create: false, nowSeconds: Math.floor(Date.now() / 1000),
+  });
+  try {
+    return await fn(new AccountAdmin(dir.accounts, dir.root, dir.audit, dir.rootUin), dir);
+  } finally {
+    await dir.close();
+  }
+}
+
+const print = (value: unknown) => process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+const account = (a: { uin: string; name: string; ownerUin: string; status: string; createTime: number }) => ({
+  Uin: a.uin, Name: a.name, Kind: a.uin === a.ownerUin ? "root" : "sub-user", OwnerUin: a.ownerUin, Status: a.status, CreateTime: a.createTime,
+});
+
+export function adminCommand(): Command {
+  const admin = new Command("admin").description("manage accounts, sub-users, access keys and policies (works while the server runs)");
+  const sub = (name: string, description: string) => admin.command(name).description(description).addOption(dataDirOption());
+
+  sub("create-account", "create a root account: a new owner of keys that sees no other account's keys")
+    .argument("<name>")
+    .action((name: string, opts) => runTool(() => withAdmin(opts, async (a) => print(account(await a.createAccount(name))))));
+
+  sub("create-user", "create a sub-user (no permissions until a policy is attached)")
+    .argument("<name>")
+    .option("--account <account>", "root account (uin or name) the user belongs to; default: the first root account")
+    .action((name: string, opts) => runTool(() => withAdmin(opts, async (a) => print(account(await a.createUser(name, opts.account))))));
+
+  for (const [cmd, status] of [["enable-user", "Enabled"], ["disable-user", "Disabled"]] as const) {
+    sub(cmd, `${status === "Enabled" ? "enable" : "disable"} a user or account (all its access keys stop or start working)`)
+      .argument("<user>")
+      .action((ref: string, opts) => runTool(() => withAdmin(opts, async (a) => print(account(await a.setUserStatus(ref, status))))));
+  }
+
+  sub("delete-user", "delete a sub-user with its access keys and policies")
+    .argument("<user>")
+    .action((ref: string, opts) => runTool(() => withAdmin(opts, async (a) => print({ Deleted: account(await a.deleteUser(ref)) }))));
+
+  sub("create-access-key", "create a SecretId/SecretKey pair; the SecretKey is shown this once")
+    .argument("<user>")
+    .action((ref: string, opts) =>
+      runTool(() =>
+        withAdmin(opts, async (a) => {
+          print(await a.createAccessKey(ref));
+          process.stderr.write("openkms: store the SecretKey now; it cannot be shown again\n");
+        }),
+      ),
+    );
+
+  for (const [cmd, status] of [["enable-access-key", "Enabled"], ["disable-access-key", "Disabled"]] as const) {
+    sub(cmd, `${status === "Enabled" ? "enable" : "disable"} an access key`)
+      .argument("<secretId>")
+      .action((secretId: string, opts) =>
+        runTool(() => withAdmin(opts, async (a) => {
+          await a.setAccessKeyStatus(secretId, status);
+          print({ SecretId: secretId, Status: status });
+        })),
+      );
+  }
+
+  sub("delete-access-key", "delete an access key for good")
+    .argument("<secretId>")
+    .action((secretId: string, opts) =>
+      runTool(() => withAdmin(opts, async (a) => {
+        await a.deleteAccessKey(secretId);
+        print({ Deleted: secretId });
+      })),
+    );
+
+  sub("attach-policy", "attach (or replace) a CAM-style policy on a sub-user")
+    .argument("<user>")
+    .argument("<policy-name>")
+    .option("--file <path>", "policy JSON file")
+    .option("--document <json>", "policy JSON text")
+    .action((ref: string, name: string, opts) =>
+      runTool(() => {
+        if (Boolean(opts.file) === Boolean(opts.document)) throw new ToolError("give the policy with exactly one of --file or --document");
+        const text: string = opts.file ? readFileSync(opts.file, "utf8") : opts.document;
+        return withAdmin(opts, async (a) => {
+          await a.attachPolicy(ref, name, text);
+          const p = await a.principal(ref);
+          print({ Uin: p.uin, Policy: name, Attached: true });
+        });
+      }),
+    );
+
+  sub("detach-policy", "detach a policy from a sub-user")
+    .argument("<user>")
+    .argument("<policy-name>")
+    .action((ref: string, name: string, opts) =>
+      runTool(() => withAdmin(opts, async (a) => {
+        await a.detachPolicy(ref, name);
+        print({ Policy: name, Detached: true });
+      })),
+    );
+
+  sub("list", "list accounts and sub-users with their access keys (no secrets) and policies")
+    .action((opts) => runTool(() => withAdmin(opts, async (a) => print(await a.list()))));
+
+  return admin;
+}

@@ -1,0 +1,210 @@
+/**
+ * The append-only audit log on SQLite (`<data-dir>/audit.db`, WAL, `synchronous=FULL`).
+ *
+ * `append` resolves only after the record is committed (fsynced), so the dispatcher can hold the response until the
+ * record is durable. Records arriving in the same event-loop turn are committed together (group commit): one fsync
+ * for the batch. Each commit runs in an IMMEDIATE transaction that reads the chain head from the file, so several
+ * processes (the server and `openkms admin`) can append to one log without breaking the chain.
+ *
+ * The table refuses UPDATE and DELETE (triggers); someone with the file can still drop them, which is what
+ * `openkms audit verify` (verify.ts) exists to catch.
+ */
+import Database from "better-sqlite3";
+import { randomBytes } from "@openkms/crypto/random";
+import { wipe } from "@openkms/crypto/constant-time";
+import type { RootOfTrust } from "../root-key.js";
+import { GENESIS_MAC, headMac, recordMac, type AuditEvent, type AuditRecord } from "./record.js";
+
+/** Where the dispatcher sends events. */
+export interface AuditSink {
+  /** Resolves once the record is durable; rejects when it could not be written. */
+  append(event: AuditEvent): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A sink that keeps nothing (benchmark baselines and library embedders that audit elsewhere). */
+export const nullAuditSink: AuditSink = { append: async () => {}, close: async () => {} };
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_log (
+  pos INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  secret_id TEXT NOT NULL,
+  uin TEXT NOT NULL,
+  owner_uin TEXT NOT NULL,
+  source_address TEXT NOT NULL,
+  key_ids TEXT NOT NULL,
+  code TEXT NOT NULL,
+  latency_ms REAL NOT NULL,
+  prev_mac TEXT NOT NULL,
+  mac TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time_ms);
+CREATE TABLE IF NOT EXISTS audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  mac TEXT NOT NULL,
+  head_mac TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`;
+
+const KEY_LABEL = "openkms/audit-mac-key/v1";
+
+export interface AuditRow {
+  pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;
+  owner_uin: string; source_address: string; key_ids: string; code: string; latency_ms: number; prev_mac: string; mac: string;
+}
+
+export interface AuditHead {
+  seq: number;
+  mac: string;
+  headMac: string;
+}
+
+/** A stored row as a record; `keyIds` that do not parse become []. */
+export function rowToRecord(r: AuditRow): AuditRecord {
+  let keyIds: string[] = [];
+  try {
+    const parsed = JSON.parse(r.key_ids);
+    if (Array.isArray(parsed)) keyIds = parsed.map(String);
+  } catch {
+    /* reported by verify as an edit */
+  }
+  return {
+    seq: r.seq, time: r.time_ms, requestId: r.request_id, action: r.action, secretId: r.secret_id, uin: r.uin,
+    ownerUin: r.owner_uin, sourceAddress: r.source_address, keyIds, code: r.code, latencyMs: r.latency_ms,
+    prevMac: r.prev_mac, mac: r.mac,
+  };
+}
+
+interface Pending {
+  event: AuditEvent;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class SqliteAuditLog implements AuditSink {
+  /** The underlying connection, for verify.ts and query.ts (read-only use). */
+  readonly db: Database.Database;
+  private readonly key: Uint8Array;
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private closed = false;
+  private readonly appendBatch: Database.Transaction<(events: AuditEvent[]) => void>;
+
+  private constructor(db: Database.Database, key: Uint8Array) {
+    this.db = db;
+    this.key = key;
+    const selectHead = db.prepare<[], { seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1");
+    const insert = db.prepare(`INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin,
+      source_address, key_ids, code, latency_ms, prev_mac, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const putHead = db.prepare(`INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac`);
+    this.appendBatch = db.transaction((events: AuditEvent[]) => {
+      let head = selectHead.get() ?? { seq: 0, mac: GENESIS_MAC };
+      for (const e of events) {
+        const seq = head.seq + 1;
+        const mac = recordMac(this.key, seq, head.mac, e);
+        insert.run(seq, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
+          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac);
+        head = { seq, mac };
+      }
+      putHead.run(head.seq, head.mac, headMac(this.key, head.seq, head.mac));
+    });
+  }
+
+  /**
+   * Open (creating when missing) the audit log at `path`. Its MAC key is created on first open, stored wrapped under
+   * the root key; opening with another root key fails.
+   * @throws RootKeyError when the stored MAC key does not open under `root`; the driver's error for a bad file
+   */
+  static open(path: string, root: RootOfTrust): SqliteAuditLog {
+    const db = new Database(path);
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = FULL");
+      db.pragma("busy_timeout = 5000");
+      db.exec(SCHEMA);
+      const fresh = randomBytes(32);
+      db.prepare("INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('mac-key', ?)").run(
+        Buffer.from(root.wrap(fresh, KEY_LABEL)).toString("base64"),
+      );
+      wipe(fresh);
+      const stored = db.prepare<[], { value: string }>("SELECT value FROM audit_meta WHERE name = 'mac-key'").get()!.value;
+      const key = root.unwrap(new Uint8Array(Buffer.from(stored, "base64")), KEY_LABEL);
+      return new SqliteAuditLog(db, key);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Queue one record; it is committed with the others queued in this event-loop turn.
+   * @returns resolves once the record is committed (fsynced); rejects with the driver's error when the commit fails
+   *   (then none of that batch was written) or when the log is closed
+   */
+  append(event: AuditEvent): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("audit log is closed"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commit every queued event in one IMMEDIATE transaction and settle their promises. */
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    try {
+      this.appendBatch.immediate(batch.map((p) => p.event));
+      for (const p of batch) p.resolve();
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+    }
+  }
+
+  /** Rows in file order (by position), for verification. */
+  rows(): IterableIterator<AuditRow> {
+    return this.db.prepare<[], AuditRow>("SELECT * FROM audit_log ORDER BY pos").iterate();
+  }
+
+  /** The head row (last seq, its mac, the head's own MAC), or undefined when there is none. */
+  head(): AuditHead | undefined {
+    const r = this.db.prepare<[], { seq: number; mac: string; head_mac: string }>("SELECT seq, mac, head_mac FROM audit_head WHERE id = 1").get();
+    return r ? { seq: r.seq, mac: r.mac, headMac: r.head_mac } : undefined;
+  }
+
+  /** Does the row's MAC match its content under this log's key? */
+  macMatches(row: AuditRow): boolean {
+    const rec = rowToRecord(row);
+    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids;
+  }
+
+  /** Does the head's MAC match? */
+  headMatches(head: AuditHead): boolean {
+    return headMac(this.key, head.seq, head.mac) === head.headMac;
+  }
+
+  /** Commit what is queued, close the file and zero the MAC key. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+    wipe(this.key);
+  }
+}

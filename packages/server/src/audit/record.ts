@@ -1,0 +1,76 @@
+/**
+ * One audit record and its place in the chain.
+ *
+ * A record says who (SecretId, uin, account), when (Unix ms), what (action, key ids), from where (source address),
+ * with what result (`Success` or the error code) and how long it took (ms, excluding the audit write). It never holds
+ * request or response bodies: no plaintext, ciphertext, data key, key material or secret.
+ *
+ * Chain: `mac = HMAC-SHA-256(auditKey, JSON([ "openkms-audit/v1", seq, prevMac, time, requestId, action, secretId,
+ * uin, ownerUin, sourceAddress, keyIds, code, latencyMs ]))` as lower-case hex, with `prevMac` the previous record's
+ * mac (64 zeros before the first). `seq` counts from 1 without gaps. The key is random, stored wrapped under the root
+ * key, so an edit cannot be covered by recomputing the chain without the root key. The head (last seq and mac) is
+ * kept beside the records with its own MAC, so removing records at the end shows too.
+ */
+import { hmacSha256 } from "@openkms/crypto/sha256";
+
+/** `prevMac` of the first record. */
+export const GENESIS_MAC = "0".repeat(64);
+
+/** What happened, as the dispatcher (or `openkms admin`) reports it. */
+export interface AuditEvent {
+  /** Unix time in milliseconds when the request arrived. */
+  time: number;
+  requestId: string;
+  /** API action (`Encrypt`), `admin.<command>` for `openkms admin`, or "" when the request named none or a malformed one. */
+  action: string;
+  /** The SecretId the request claimed ("" when none); unknown SecretIds are recorded too. */
+  secretId: string;
+  /** The authenticated principal's uin ("" when authentication failed). */
+  uin: string;
+  /** The account whose keys the principal acts on ("" when authentication failed). */
+  ownerUin: string;
+  /** Peer address (`127.0.0.1`, `::1`, `local` for `openkms admin`). */
+  sourceAddress: string;
+  /** Well-formed key ids the request named or created. */
+  keyIds: string[];
+  /** `Success` or the API error code returned. */
+  code: string;
+  /** Time from arrival to response, excluding the audit write, in ms (2 decimals). */
+  latencyMs: number;
+}
+
+/** A stored record: the event, its position in the chain and its MAC. */
+export interface AuditRecord extends AuditEvent {
+  seq: number;
+  prevMac: string;
+  mac: string;
+}
+
+const ACTION_RE = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
+const SECRET_ID_RE = /^[A-Za-z0-9]{1,128}$/;
+
+/** An action name fit for the log: as given when it looks like one, else "". */
+export const auditAction = (value: string | undefined) => (value && ACTION_RE.test(value) ? value : "");
+/** A SecretId fit for the log: as given when it looks like one (letters and digits, ≤ 128), else "". */
+export const auditSecretId = (value: string | undefined) => (value && SECRET_ID_RE.test(value) ? value : "");
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+/** The bytes a record's MAC covers. */
+export function macInput(seq: number, prevMac: string, e: AuditEvent): Uint8Array {
+  return utf8(JSON.stringify([
+    "openkms-audit/v1", seq, prevMac, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
+    e.keyIds, e.code, e.latencyMs,
+  ]));
+}
+
+/** A record's MAC (64 lower-case hex chars) under the 32-byte audit key. */
+export function recordMac(key: Uint8Array, seq: number, prevMac: string, e: AuditEvent): string {
+  return hex(hmacSha256(key, macInput(seq, prevMac, e)));
+}
+
+/** The head's MAC: binds the last seq to the last record's mac. */
+export function headMac(key: Uint8Array, seq: number, mac: string): string {
+  return hex(hmacSha256(key, utf8(JSON.stringify(["openkms-audit-head/v1", seq, mac]))));
+}
