@@ -1,11 +1,1 @@
-import { defineConfig } from "vitest/config";
-
-export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // test-results.json is what .ci/run counts.
-    reporters: ["default", ["json", { outputFile: "test-results.json" }]],
-  },
-});
+export { default } from "../../vitest.shared.ts";
