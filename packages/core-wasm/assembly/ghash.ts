@@ -117,7 +117,12 @@ export function ghashPowers(): void {
  * four blocks and four independent products in flight.
  */
 export function ghashBlocks(p: usize, n: i32): void {
-  if (n >= 4) ghashPowers();
+  // H^2..H^4 cost three products: computed for a run of at least POWERS_MIN blocks (or already there, e.g. a prepared
+  // key); a short message under a fresh key is cheaper block by block.
+  if (n >= 4 && load<u32>(CTX + C_HPOW) == 0) {
+    if (n < POWERS_MIN) n = ghashSerial(p, n);
+    else ghashPowers();
+  }
   while (n >= 4) {
     let a0: u64 = 0, b0: u64 = 0, cc: u64 = 0, ra: u64 = 0, rb: u64 = 0, rc: u64 = 0;
     for (let t: usize = 0; t < 4; t++) {
@@ -131,6 +136,14 @@ export function ghashBlocks(p: usize, n: i32): void {
     reduceInto(a0, b0, cc, ra, rb, rc);
     p += 64; n -= 4;
   }
+  ghashSerial(p, n);
+}
+
+/** Blocks at or past this count make the H^2..H^4 precomputation worth its three products. */
+const POWERS_MIN: i32 = 32;
+
+/** Y_i = (Y_{i-1} ⊕ X_i) · H one block at a time (§6.4 steps 2–3) for `n` blocks at `p`; returns 0. */
+function ghashSerial(p: usize, n: i32): i32 {
   for (; n > 0; n--, p += 16) {
     const xl = load<u64>(CTX + C_Y) ^ loadPoly(p, 0), xh = load<u64>(CTX + C_Y, 8) ^ loadPoly(p, 8);
     const rxl = rev64(xl), rxh = rev64(xh);
@@ -138,6 +151,7 @@ export function ghashBlocks(p: usize, n: i32): void {
     reduceInto(clmulLo(xl, load<u64>(q)), clmulLo(xh, load<u64>(q, 8)), clmulLo(xl ^ xh, load<u64>(q, 16)),
       clmulLo(rxl, load<u64>(q, 24)), clmulLo(rxh, load<u64>(q, 32)), clmulLo(rxl ^ rxh, load<u64>(q, 40)));
   }
+  return 0;
 }
 
 /** Absorbs `len` bytes at `p`, buffering a partial block in the context. */
