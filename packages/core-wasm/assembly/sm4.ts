@@ -208,19 +208,20 @@ export function sm4ExpandKeyAndEncrypt(key: usize, enc: usize, dec: usize, src: 
   memory.copy(TAIL, src, <usize>n << 4);
   let x0 = wordsIn(TAIL, 0), x1 = wordsIn(TAIL, 1), x2 = wordsIn(TAIL, 2), x3 = wordsIn(TAIL, 3);
   let y0 = wordsIn(TAIL + 64, 0), y1 = wordsIn(TAIL + 64, 1), y2 = wordsIn(TAIL + 64, 2), y3 = wordsIn(TAIL + 64, 3);
-  let k0 = bswap<u32>(load<u32>(key)) ^ load<u32>(FK), k1 = bswap<u32>(load<u32>(key, 4)) ^ load<u32>(FK, 4);
-  let k2 = bswap<u32>(load<u32>(key, 8)) ^ load<u32>(FK, 8), k3 = bswap<u32>(load<u32>(key, 12)) ^ load<u32>(FK, 12);
+  // K_j kept splat across the four lanes, so rk_i feeds the rounds without leaving the vector unit.
+  let k0 = i32x4.splat(bswap<u32>(load<u32>(key)) ^ load<u32>(FK)), k1 = i32x4.splat(bswap<u32>(load<u32>(key, 4)) ^ load<u32>(FK, 4));
+  let k2 = i32x4.splat(bswap<u32>(load<u32>(key, 8)) ^ load<u32>(FK, 8)), k3 = i32x4.splat(bswap<u32>(load<u32>(key, 12)) ^ load<u32>(FK, 12));
   for (let i: u32 = 0; i < 32; i++) {
-    // rk_i = K_i ⊕ T'(K_{i+1} ⊕ K_{i+2} ⊕ K_{i+3} ⊕ CK_i)
+    // rk_i = K_i ⊕ T'(K_{i+1} ⊕ K_{i+2} ⊕ K_{i+3} ⊕ CK_i), T' = L' ∘ τ, L'(B) = B ⊕ (B <<< 13) ⊕ (B <<< 23)
     const c = i << 2;
     const ck = ((c * 7 & 255) << 24) | (((c + 1) * 7 & 255) << 16) | (((c + 2) * 7 & 255) << 8) | ((c + 3) * 7 & 255);
-    const b = i32x4.extract_lane(tauV(i32x4.splat(k1 ^ k2 ^ k3 ^ ck)), 0);
-    const rk = k0 ^ b ^ rotl<u32>(b, 13) ^ rotl<u32>(b, 23);
+    const b = tauV(v128.xor(v128.xor(k1, k2), v128.xor(k3, i32x4.splat(ck))));
+    const k = v128.xor(v128.xor(k0, b), v128.xor(rotlV(b, 13), rotlV(b, 23)));
+    const rk = i32x4.extract_lane(k, 0);
     store<u32>(enc + (<usize>i << 2), rk);
     store<u32>(dec + (<usize>(31 - i) << 2), rk);
-    k0 = k1; k1 = k2; k2 = k3; k3 = rk;
+    k0 = k1; k1 = k2; k2 = k3; k3 = k;
     // X_{i+4} = X_i ⊕ T(X_{i+1} ⊕ X_{i+2} ⊕ X_{i+3} ⊕ rk_i) on both chains
-    const k = i32x4.splat(rk);
     const t = TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, k)));
     const u = TV(v128.xor(v128.xor(y1, y2), v128.xor(y3, k)));
     const nx = v128.xor(x0, t), ny = v128.xor(y0, u);
