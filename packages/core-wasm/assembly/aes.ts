@@ -241,11 +241,11 @@ function expandKeyV(key: usize, nk: i32, enc: usize, dec: usize): i32 {
 // One round of Cipher (§5.1): SubBytes, ShiftRows, MixColumns, AddRoundKey. SubBytes is bytewise, so it commutes with
 // ShiftRows.
 // @ts-ignore: decorator
-@inline export function roundV(x: v128, k: v128): v128 {
+@inline function roundV(x: v128, k: v128): v128 {
   return v128.xor(mixColumnsV(shiftRowsV(subBytesV(x))), k);
 }
 // @ts-ignore: decorator
-@inline export function lastRoundV(x: v128, k: v128): v128 {
+@inline function lastRoundV(x: v128, k: v128): v128 {
   return v128.xor(shiftRowsV(subBytesV(x)), k);
 }
 // One round of the equivalent inverse cipher (§5.3.5): InvSubBytes, InvShiftRows, InvMixColumns, AddRoundKey(dw).

@@ -2,14 +2,10 @@
 // gcmEncrypt* / gcmDecrypt*, gcmFinal; one-shot in the I/O window: gcmSealIo / gcmOpenIo; a prepared key (gcmPrepare:
 // H and its powers computed once, kept by the glue) serves many messages. KMS profile: 96-bit IV only
 // (J0 = IV ‖ 0^31 ‖ 1), full 128-bit tag; the glue enforces the lengths; tags are compared in constant time.
-import {
-  ALG_AES, C_AADLEN, C_ALG, C_CTLEN, C_CTR, C_EKJ0, C_H, C_KS_ENC, C_KSUSED, C_NR, C_PARTLEN, C_PHASE, C_Y, CTX, IO,
-  SCRATCH, SCRATCH_BLOCKS, useScratch,
-} from "./_layout";
+import { C_AADLEN, C_CTLEN, C_CTR, C_EKJ0, C_KSUSED, C_PHASE, CTX, IO, SCRATCH, SCRATCH_BLOCKS, useScratch } from "./_layout";
 import { encryptBlocks, xorInto } from "./_cipher";
 import { ctrXor } from "./ctr";
-import { clmulLo, ghashInit, ghashOutput, ghashPad, ghashPowers, ghashReset, ghashUpdate, loadPoly, reduceInto, rev64 } from "./ghash";
-import { lastRoundV, roundV } from "./aes";
+import { ghashInit, ghashOutput, ghashPad, ghashPowers, ghashReset, ghashUpdate } from "./ghash";
 
 /**
  * Starts a message with the 12-byte IV at `iv`: J0 = IV ‖ 0^31 ‖ 1 (§7.1 step 2), E(K, J0) for the tag, first data
@@ -70,70 +66,10 @@ function startText(): void {
   }
 }
 
-/**
- * SIMD build, AES: GCTR and GHASH fused over `groups` groups of 4 whole blocks at `p`, in place (§7.1 step 3 and
- * step 5; §7.2 steps 3 and 5). The 4 counter blocks of group g go through the vector-permute AES rounds while the
- * four GHASH products of the ciphertext group before it (encryption) or of group g itself (decryption, read before
- * it is overwritten) are computed between those rounds: the rounds run on the vector units and the carry-less products
- * on the integer multiplier, so the processor overlaps them instead of running one pass after the other. Requires the
- * context aligned to a block (no keystream left over, no GHASH partial block). Same values as ctrXor + ghashUpdate.
- */
-function gctrGhashAesV(p: usize, groups: i32, decrypt: bool): void {
-  ghashPowers();
-  const w = CTX + C_KS_ENC, nr = <i32>load<u32>(CTX + C_NR);
-  const end = w + (<usize>nr << 4);
-  const j = v128.load(CTX + C_CTR);
-  let c = bswap<u32>(load<u32>(CTX + C_CTR, 12)); // inc32 (§6.2) on the last 32 bits
-  for (let g = 0; g < groups; g++, p += 64) {
-    const hp: usize = decrypt ? p : p - 64; // ciphertext group to absorb (none before the first when encrypting)
-    const hashing = decrypt || g > 0;
-    let k = v128.load(w);
-    let a = v128.xor(i32x4.replace_lane(j, 3, bswap<u32>(c)), k), b = v128.xor(i32x4.replace_lane(j, 3, bswap<u32>(c + 1)), k);
-    let d = v128.xor(i32x4.replace_lane(j, 3, bswap<u32>(c + 2)), k), e = v128.xor(i32x4.replace_lane(j, 3, bswap<u32>(c + 3)), k);
-    c += 4;
-    let a0: u64 = 0, b0: u64 = 0, cc: u64 = 0, ra: u64 = 0, rb: u64 = 0, rc: u64 = 0;
-    let r = 1;
-    for (let q = w + 16; q < end; q += 16, r++) {
-      k = v128.load(q);
-      a = roundV(a, k); b = roundV(b, k); d = roundV(d, k); e = roundV(e, k);
-      // Rounds 1, 3, 5, 7: one product X_t · H^(4-t) each (Y' = (Y ⊕ X_1)·H^4 ⊕ X_2·H^3 ⊕ X_3·H^2 ⊕ X_4·H).
-      if (hashing && (r & 1) != 0 && r < 8) {
-        const t = <usize>(r >> 1);
-        let xl = loadPoly(hp + (t << 4), 0), xh = loadPoly(hp + (t << 4), 8);
-        if (t == 0) { xl ^= load<u64>(CTX + C_Y); xh ^= load<u64>(CTX + C_Y, 8); }
-        const h = CTX + C_H + (3 - t) * 48;
-        const rxl = rev64(xl), rxh = rev64(xh);
-        a0 ^= clmulLo(xl, load<u64>(h)); b0 ^= clmulLo(xh, load<u64>(h, 8)); cc ^= clmulLo(xl ^ xh, load<u64>(h, 16));
-        ra ^= clmulLo(rxl, load<u64>(h, 24)); rb ^= clmulLo(rxh, load<u64>(h, 32)); rc ^= clmulLo(rxl ^ rxh, load<u64>(h, 40));
-      }
-    }
-    if (hashing) reduceInto(a0, b0, cc, ra, rb, rc);
-    k = v128.load(end);
-    v128.store(p, v128.xor(v128.load(p), lastRoundV(a, k)));
-    v128.store(p, v128.xor(v128.load(p, 16), lastRoundV(b, k)), 16);
-    v128.store(p, v128.xor(v128.load(p, 32), lastRoundV(d, k)), 32);
-    v128.store(p, v128.xor(v128.load(p, 48), lastRoundV(e, k)), 48);
-  }
-  if (!decrypt && groups > 0) ghashUpdate(p - 64, 64);
-  store<u32>(CTX + C_CTR, bswap<u32>(c), 12);
-}
-
-/** Bytes of `len` that {@link gctrGhashAesV} takes (whole 4-block groups), or 0 when it does not apply. */
-// @ts-ignore: decorator
-@inline function fusedBytes(len: i32): i32 {
-  if (load<u32>(CTX + C_ALG) != ALG_AES) return 0;
-  if (load<u32>(CTX + C_KSUSED) != 16 || load<u32>(CTX + C_PARTLEN) != 0) return 0;
-  return len & ~63;
-}
-
 /** C = GCTR_K(inc32(J0), P) in place on `len` bytes at `p` (§7.1 step 3), then absorbed into GHASH. */
 function encryptText(p: usize, len: i32): void {
   startText();
   store<u64>(CTX + C_CTLEN, load<u64>(CTX + C_CTLEN) + <u64>len);
-  if (ASC_FEATURE_SIMD) {
-    const f = fusedBytes(len);
-    if (f > 0) { gctrGhashAesV(p, f >> 6, false); p += f; len -= f; }
-  }
   ctrXor(p, len, true);
   ghashUpdate(p, len);
 }
@@ -142,10 +78,6 @@ function encryptText(p: usize, len: i32): void {
 function decryptText(p: usize, len: i32): void {
   startText();
   store<u64>(CTX + C_CTLEN, load<u64>(CTX + C_CTLEN) + <u64>len);
-  if (ASC_FEATURE_SIMD) {
-    const f = fusedBytes(len);
-    if (f > 0) { gctrGhashAesV(p, f >> 6, true); p += f; len -= f; }
-  }
   ghashUpdate(p, len);
   ctrXor(p, len, true);
 }

@@ -12,7 +12,7 @@ const M3: u64 = 0x8888888888888888;
 
 /** Low 64 bits of the carry-less product x·y. */
 // @ts-ignore: decorator
-@inline export function clmulLo(x: u64, y: u64): u64 {
+@inline function clmulLo(x: u64, y: u64): u64 {
   const x0 = x & M0, x1 = x & M1, x2 = x & M2, x3 = x & M3;
   const y0 = y & M0, y1 = y & M1, y2 = y & M2, y3 = y & M3;
   // Within one class of bit positions (mod 4) at most 16 terms meet, and only at the top digit: no kept bit is
@@ -26,7 +26,7 @@ const M3: u64 = 0x8888888888888888;
 
 /** clmulLo on the two 64-bit lanes of x and y at once (SIMD build): the vector multiplier works beside the scalar one. */
 // @ts-ignore: decorator
-@inline export function clmulLo2(x: v128, y: v128): v128 {
+@inline function clmulLo2(x: v128, y: v128): v128 {
   const m0 = i64x2.splat(M0), m1 = i64x2.splat(M1), m2 = i64x2.splat(M2), m3 = i64x2.splat(M3);
   const x0 = v128.and(x, m0), x1 = v128.and(x, m1), x2 = v128.and(x, m2), x3 = v128.and(x, m3);
   const y0 = v128.and(y, m0), y1 = v128.and(y, m1), y2 = v128.and(y, m2), y3 = v128.and(y, m3);
@@ -56,7 +56,7 @@ const M3: u64 = 0x8888888888888888;
 
 /** Reverses all 64 bits. */
 // @ts-ignore: decorator
-@inline export function rev64(x: u64): u64 {
+@inline function rev64(x: u64): u64 {
   return bswap<u64>(revBitsInBytes(x));
 }
 
@@ -86,7 +86,7 @@ const M3: u64 = 0x8888888888888888;
 
 /** Reduces the 256-bit product held as (a0, b0, cc, ra, rb, rc) modulo x^128 + x^7 + x^2 + x + 1 into Y. */
 // @ts-ignore: decorator
-@inline export function reduceInto(a0: u64, b0: u64, cc: u64, ra: u64, rb: u64, rc: u64): void {
+@inline function reduceInto(a0: u64, b0: u64, cc: u64, ra: u64, rb: u64, rc: u64): void {
   // Karatsuba: (xh·x^64 + xl)(hh·x^64 + hl); the high half of a 64×64 product is rev(clmulLo(rev a, rev b)) >> 1.
   const c0 = cc ^ a0 ^ b0;
   const a1 = rev64(ra) >>> 1, b1 = rev64(rb) >>> 1, c1 = rev64(rc ^ ra ^ rb) >>> 1;
