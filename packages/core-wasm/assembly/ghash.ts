@@ -188,6 +188,21 @@ const POWERS_MIN: i32 = 32;
 
 /** Y_i = (Y_{i-1} ⊕ X_i) · H one block at a time (§6.4 steps 2–3) for `n` blocks at `p`; returns 0. */
 function ghashSerial(p: usize, n: i32): i32 {
+  if (ASC_FEATURE_SIMD) {
+    for (; n > 0; n--, p += 16) {
+      const yv = v128.load(CTX + C_Y), raw = v128.load(p);
+      const xv = v128.xor(revBitsV(raw), yv); // (xl, xh) of Y ⊕ X
+      const r = v128.xor(raw, revBitsV(yv));
+      const rxv = i8x16.shuffle(r, r, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8); // (rev xl, rev xh)
+      const q = CTX + C_H;
+      const ab = clmulLo2(xv, v128.load(q)), rab = clmulLo2(rxv, v128.load(q, 24));
+      reduceInto(i64x2.extract_lane(ab, 0), i64x2.extract_lane(ab, 1),
+        clmulLo(i64x2.extract_lane(xv, 0) ^ i64x2.extract_lane(xv, 1), load<u64>(q, 16)),
+        i64x2.extract_lane(rab, 0), i64x2.extract_lane(rab, 1),
+        clmulLo(i64x2.extract_lane(rxv, 0) ^ i64x2.extract_lane(rxv, 1), load<u64>(q, 40)));
+    }
+    return 0;
+  }
   for (; n > 0; n--, p += 16) {
     const xl = load<u64>(CTX + C_Y) ^ loadPoly(p, 0), xh = load<u64>(CTX + C_Y, 8) ^ loadPoly(p, 8);
     const rxl = rev64(xl), rxh = rev64(xh);
