@@ -4,7 +4,8 @@
 // (fused key-expansion batches, 4-block groups, 1–3-block tails) equals node:crypto.
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Core, wasmBytes, type BlockCipher, type CoreExports } from "../src/index.js";
+import { Core, wasmBytes, type BlockCipher } from "../src/index.js";
+import type { CoreExports } from "../src/_core.js";
 
 const rnd = (n: number) => new Uint8Array(randomBytes(n));
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
