@@ -171,10 +171,12 @@ export function aesDecryptBlocks(w: usize, nr: i32, src: usize, dst: usize, n: i
 @inline function invSubBytesV(x: v128): v128 { // InvSubBytes (§5.3.2)
   return vpermSbox(x, AESI_IN_LO, AESI_IN_HI, AESI_OUT_HI, AESI_OUT_LO, AESI_OUT_C);
 }
-// ShiftRows (§5.1.2): s'[r][c] = s[r][(c + r) mod 4].
+// ShiftRows (§5.1.2): s'[r][c] = s[r][(c + r) mod 4]. A swizzle by a constant index vector in memory: the engine
+// builds an i8x16.shuffle's arbitrary byte pattern from immediates at every use, which costs more.
+const SHIFT_ROWS: usize = memory.data<u8>([0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11], 16);
 // @ts-ignore: decorator
 @inline function shiftRowsV(x: v128): v128 {
-  return i8x16.shuffle(x, x, 0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11);
+  return i8x16.swizzle(x, v128.load(SHIFT_ROWS));
 }
 // InvShiftRows (§5.3.1): s'[r][(c + r) mod 4] = s[r][c].
 // @ts-ignore: decorator
@@ -190,7 +192,7 @@ export function aesDecryptBlocks(w: usize, nr: i32, src: usize, dst: usize, n: i
 // t_r = s_r ⊕ s_{r+1} (rows taken mod 4 within each column).
 // @ts-ignore: decorator
 @inline function mixColumnsV(s: v128): v128 {
-  const r1 = i8x16.shuffle(s, s, 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
+  const r1 = v128.or(i32x4.shr_u(s, 8), i32x4.shl(s, 24)); // s_{r+1}: each column (a little-endian word) rotated
   const t = v128.xor(s, r1);
   const t2 = i8x16.shuffle(t, t, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
   return v128.xor(v128.xor(xtimeV(t), r1), t2);
