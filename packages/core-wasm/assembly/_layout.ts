@@ -34,6 +34,7 @@ export const C_PARTLEN: usize = 16; // u32: bytes buffered in C_PART (GHASH)
 export const C_HPOW: usize = 20; // u32: 1 once H^2..H^4 are in C_H (computed when first needed)
 export const C_AADLEN: usize = 24; // u64: AAD bytes
 export const C_CTLEN: usize = 32; // u64: text bytes
+export const C_PENDING: usize = 40; // u32: SIMD build, SM4: 1 while the key waits at C_SM4_KEY, not yet expanded
 export const C_CTR: usize = 48; // 16 B counter block (CTR / GCM)
 export const C_KSB: usize = 64; // 16 B keystream block (partial-block carry)
 export const C_IV: usize = 80; // 16 B CBC chaining value
@@ -44,6 +45,8 @@ export const C_H: usize = 128;
 export const C_Y: usize = 320; // GHASH accumulator yl, yh (2 × u64)
 export const C_KS_ENC: usize = 352; // encryption key schedule (≤ 240 B)
 export const C_KS_DEC: usize = 592; // decryption key schedule (≤ 240 B)
+// SIMD build: an SM4 key waiting for expansion (the SM4 schedule uses only the first 128 B of C_KS_ENC).
+export const C_SM4_KEY: usize = C_KS_ENC + 224;
 
 export const ALG_SM4: u32 = 1;
 export const ALG_AES: u32 = 2;

@@ -3,8 +3,7 @@
 // H and its powers computed once, kept by the glue) serves many messages. KMS profile: 96-bit IV only
 // (J0 = IV ‖ 0^31 ‖ 1), full 128-bit tag; the glue enforces the lengths; tags are compared in constant time.
 import { C_AADLEN, C_CTLEN, C_CTR, C_EKJ0, C_KSUSED, C_PHASE, CTX, IO, SCRATCH, SCRATCH_BLOCKS, useScratch } from "./_layout";
-import { xorInto } from "./_cipher";
-import { encryptBlocks } from "./_cipher";
+import { encryptBlocks, xorInto } from "./_cipher";
 import { ctrXor } from "./ctr";
 import { ghashInit, ghashOutput, ghashPad, ghashPowers, ghashReset, ghashUpdate } from "./ghash";
 
@@ -70,17 +69,17 @@ function startText(): void {
 /** C = GCTR_K(inc32(J0), P) in place on `len` bytes at `p` (§7.1 step 3), then absorbed into GHASH. */
 function encryptText(p: usize, len: i32): void {
   startText();
+  store<u64>(CTX + C_CTLEN, load<u64>(CTX + C_CTLEN) + <u64>len);
   ctrXor(p, len, true);
   ghashUpdate(p, len);
-  store<u64>(CTX + C_CTLEN, load<u64>(CTX + C_CTLEN) + <u64>len);
 }
 
 /** Ciphertext absorbed into GHASH, then P = GCTR_K(inc32(J0), C) in place (§7.2 steps 3 and 5). */
 function decryptText(p: usize, len: i32): void {
   startText();
+  store<u64>(CTX + C_CTLEN, load<u64>(CTX + C_CTLEN) + <u64>len);
   ghashUpdate(p, len);
   ctrXor(p, len, true);
-  store<u64>(CTX + C_CTLEN, load<u64>(CTX + C_CTLEN) + <u64>len);
 }
 
 /** Streaming encryption of IO[0..len) in place. */

@@ -24,6 +24,28 @@ const M3: u64 = 0x8888888888888888;
   return (z0 & M0) | (z1 & M1) | (z2 & M2) | (z3 & M3);
 }
 
+/** clmulLo on the two 64-bit lanes of x and y at once (SIMD build): the vector multiplier works beside the scalar one. */
+// @ts-ignore: decorator
+@inline function clmulLo2(x: v128, y: v128): v128 {
+  const m0 = i64x2.splat(M0), m1 = i64x2.splat(M1), m2 = i64x2.splat(M2), m3 = i64x2.splat(M3);
+  const x0 = v128.and(x, m0), x1 = v128.and(x, m1), x2 = v128.and(x, m2), x3 = v128.and(x, m3);
+  const y0 = v128.and(y, m0), y1 = v128.and(y, m1), y2 = v128.and(y, m2), y3 = v128.and(y, m3);
+  const z0 = v128.xor(v128.xor(i64x2.mul(x0, y0), i64x2.mul(x1, y3)), v128.xor(i64x2.mul(x2, y2), i64x2.mul(x3, y1)));
+  const z1 = v128.xor(v128.xor(i64x2.mul(x0, y1), i64x2.mul(x1, y0)), v128.xor(i64x2.mul(x2, y3), i64x2.mul(x3, y2)));
+  const z2 = v128.xor(v128.xor(i64x2.mul(x0, y2), i64x2.mul(x1, y1)), v128.xor(i64x2.mul(x2, y0), i64x2.mul(x3, y3)));
+  const z3 = v128.xor(v128.xor(i64x2.mul(x0, y3), i64x2.mul(x1, y2)), v128.xor(i64x2.mul(x2, y1), i64x2.mul(x3, y0)));
+  return v128.or(v128.or(v128.and(z0, m0), v128.and(z1, m1)), v128.or(v128.and(z2, m2), v128.and(z3, m3)));
+}
+
+/** Reverses the bits within each of the 16 bytes (SIMD build): two nibble permutes of a constant table. */
+// @ts-ignore: decorator
+@inline function revBitsV(x: v128): v128 {
+  const rev = v128(0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15);
+  const m = i8x16.splat(0x0f);
+  const lo = i8x16.swizzle(rev, v128.and(x, m)), hi = i8x16.swizzle(rev, v128.and(i16x8.shr_u(x, 4), m));
+  return v128.or(i16x8.shl(lo, 4), hi);
+}
+
 /** Reverses the bits within each byte. */
 // @ts-ignore: decorator
 @inline function revBitsInBytes(x: u64): u64 {
@@ -117,9 +139,35 @@ export function ghashPowers(): void {
  * four blocks and four independent products in flight.
  */
 export function ghashBlocks(p: usize, n: i32): void {
-  if (n >= 4) ghashPowers();
+  // H^2..H^4 cost three products: computed for a run of at least POWERS_MIN blocks (or already there, e.g. a prepared
+  // key); a short message under a fresh key is cheaper block by block.
+  if (n >= 4 && load<u32>(CTX + C_HPOW) == 0) {
+    if (n < POWERS_MIN) n = ghashSerial(p, n);
+    else ghashPowers();
+  }
   while (n >= 4) {
     let a0: u64 = 0, b0: u64 = 0, cc: u64 = 0, ra: u64 = 0, rb: u64 = 0, rc: u64 = 0;
+    if (ASC_FEATURE_SIMD) {
+      let ab = i64x2.splat(0), rab = i64x2.splat(0);
+      const yv = v128.load(CTX + C_Y);
+      for (let t: usize = 0; t < 4; t++) {
+        const raw = v128.load(p + (t << 4));
+        let xv = revBitsV(raw); // (xl, xh) = loadPoly of both halves
+        let rxv = i8x16.shuffle(raw, raw, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8); // rev64 of each = bswap
+        if (t == 0) {
+          xv = v128.xor(xv, yv);
+          const ry = revBitsV(yv);
+          rxv = v128.xor(rxv, i8x16.shuffle(ry, ry, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
+        }
+        const q = CTX + C_H + (3 - t) * 48; // H^(4-t)
+        ab = v128.xor(ab, clmulLo2(xv, v128.load(q)));
+        rab = v128.xor(rab, clmulLo2(rxv, v128.load(q, 24)));
+        cc ^= clmulLo(i64x2.extract_lane(xv, 0) ^ i64x2.extract_lane(xv, 1), load<u64>(q, 16));
+        rc ^= clmulLo(i64x2.extract_lane(rxv, 0) ^ i64x2.extract_lane(rxv, 1), load<u64>(q, 40));
+      }
+      a0 = i64x2.extract_lane(ab, 0); b0 = i64x2.extract_lane(ab, 1);
+      ra = i64x2.extract_lane(rab, 0); rb = i64x2.extract_lane(rab, 1);
+    } else {
     for (let t: usize = 0; t < 4; t++) {
       let xl = loadPoly(p + (t << 4), 0), xh = loadPoly(p + (t << 4), 8);
       if (t == 0) { xl ^= load<u64>(CTX + C_Y); xh ^= load<u64>(CTX + C_Y, 8); }
@@ -128,8 +176,32 @@ export function ghashBlocks(p: usize, n: i32): void {
       a0 ^= clmulLo(xl, load<u64>(q)); b0 ^= clmulLo(xh, load<u64>(q, 8)); cc ^= clmulLo(xl ^ xh, load<u64>(q, 16));
       ra ^= clmulLo(rxl, load<u64>(q, 24)); rb ^= clmulLo(rxh, load<u64>(q, 32)); rc ^= clmulLo(rxl ^ rxh, load<u64>(q, 40));
     }
+    }
     reduceInto(a0, b0, cc, ra, rb, rc);
     p += 64; n -= 4;
+  }
+  ghashSerial(p, n);
+}
+
+/** Blocks at or past this count make the H^2..H^4 precomputation worth its three products. */
+const POWERS_MIN: i32 = 32;
+
+/** Y_i = (Y_{i-1} ⊕ X_i) · H one block at a time (§6.4 steps 2–3) for `n` blocks at `p`; returns 0. */
+function ghashSerial(p: usize, n: i32): i32 {
+  if (ASC_FEATURE_SIMD) {
+    for (; n > 0; n--, p += 16) {
+      const yv = v128.load(CTX + C_Y), raw = v128.load(p);
+      const xv = v128.xor(revBitsV(raw), yv); // (xl, xh) of Y ⊕ X
+      const r = v128.xor(raw, revBitsV(yv));
+      const rxv = i8x16.shuffle(r, r, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8); // (rev xl, rev xh)
+      const q = CTX + C_H;
+      const ab = clmulLo2(xv, v128.load(q)), rab = clmulLo2(rxv, v128.load(q, 24));
+      reduceInto(i64x2.extract_lane(ab, 0), i64x2.extract_lane(ab, 1),
+        clmulLo(i64x2.extract_lane(xv, 0) ^ i64x2.extract_lane(xv, 1), load<u64>(q, 16)),
+        i64x2.extract_lane(rab, 0), i64x2.extract_lane(rab, 1),
+        clmulLo(i64x2.extract_lane(rxv, 0) ^ i64x2.extract_lane(rxv, 1), load<u64>(q, 40)));
+    }
+    return 0;
   }
   for (; n > 0; n--, p += 16) {
     const xl = load<u64>(CTX + C_Y) ^ loadPoly(p, 0), xh = load<u64>(CTX + C_Y, 8) ^ loadPoly(p, 8);
@@ -138,6 +210,7 @@ export function ghashBlocks(p: usize, n: i32): void {
     reduceInto(clmulLo(xl, load<u64>(q)), clmulLo(xh, load<u64>(q, 8)), clmulLo(xl ^ xh, load<u64>(q, 16)),
       clmulLo(rxl, load<u64>(q, 24)), clmulLo(rxh, load<u64>(q, 32)), clmulLo(rxl ^ rxh, load<u64>(q, 40)));
   }
+  return 0;
 }
 
 /** Absorbs `len` bytes at `p`, buffering a partial block in the context. */

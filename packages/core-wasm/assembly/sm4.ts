@@ -111,7 +111,11 @@ export function sm4ExpandKey(key: usize, enc: usize, dec: usize): void {
 
 // @ts-ignore: decorator
 @inline function TV(a: v128): v128 {
-  const b = tauV(a);
+  return LV(tauV(a));
+}
+
+// @ts-ignore: decorator
+@inline function LV(b: v128): v128 {
   // L(B) = B ⊕ (B <<< 2) ⊕ (B <<< 10) ⊕ (B <<< 18) ⊕ (B <<< 24)
   //      = B ⊕ ((B ⊕ (B <<< 8) ⊕ (B <<< 16)) <<< 2) ⊕ (B <<< 24)
   const b8 = i8x16.shuffle(b, b, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14); // lanes are little-endian words
@@ -198,6 +202,94 @@ function blocks16(rk: usize, src: usize, dst: usize): void {
   blocksOut(dst + 64, y0, y1, y2, y3);
   blocksOut(dst + 128, z0, z1, z2, z3);
   blocksOut(dst + 192, w0, w1, w2, w3);
+}
+
+// ck_{i,j} = (4i + j) × 7 mod 256 as the word CK_i (key expansion constant; i is public).
+// @ts-ignore: decorator
+@inline function CK(i: u32): u32 {
+  const c = i << 2;
+  return ((c * 7 & 255) << 24) | (((c + 1) * 7 & 255) << 16) | (((c + 2) * 7 & 255) << 8) | ((c + 3) * 7 & 255);
+}
+
+/**
+ * Key expansion (as {@link sm4ExpandKey}) and the encryption of `n` ≤ 8 blocks in one pass: round i of the
+ * interleaved 4-block chains uses rk_i as soon as it is computed (SIMD build; a batch under 8 blocks is padded).
+ * Up to 6 blocks, the key expansion rides in lane 2 of the second chain (blocks 4 and 5 in lanes 0 and 1), one round
+ * ahead of the data: each step is then two S-box evaluations instead of three.
+ */
+export function sm4ExpandKeyAndEncrypt(key: usize, enc: usize, dec: usize, src: usize, dst: usize, n: i32): void {
+  if (n <= 6) { expandKeyAndEncrypt6(key, enc, dec, src, dst, n); return; }
+  memory.copy(TAIL, src, <usize>n << 4);
+  let x0 = wordsIn(TAIL, 0), x1 = wordsIn(TAIL, 1), x2 = wordsIn(TAIL, 2), x3 = wordsIn(TAIL, 3);
+  let y0 = wordsIn(TAIL + 64, 0), y1 = wordsIn(TAIL + 64, 1), y2 = wordsIn(TAIL + 64, 2), y3 = wordsIn(TAIL + 64, 3);
+  // K_j kept splat across the four lanes, so rk_i feeds the rounds without leaving the vector unit.
+  let k0 = i32x4.splat(bswap<u32>(load<u32>(key)) ^ load<u32>(FK)), k1 = i32x4.splat(bswap<u32>(load<u32>(key, 4)) ^ load<u32>(FK, 4));
+  let k2 = i32x4.splat(bswap<u32>(load<u32>(key, 8)) ^ load<u32>(FK, 8)), k3 = i32x4.splat(bswap<u32>(load<u32>(key, 12)) ^ load<u32>(FK, 12));
+  for (let i: u32 = 0; i < 32; i++) {
+    // rk_i = K_i ⊕ T'(K_{i+1} ⊕ K_{i+2} ⊕ K_{i+3} ⊕ CK_i), T' = L' ∘ τ, L'(B) = B ⊕ (B <<< 13) ⊕ (B <<< 23)
+    const c = i << 2;
+    const ck = ((c * 7 & 255) << 24) | (((c + 1) * 7 & 255) << 16) | (((c + 2) * 7 & 255) << 8) | ((c + 3) * 7 & 255);
+    const b = tauV(v128.xor(v128.xor(k1, k2), v128.xor(k3, i32x4.splat(ck))));
+    const k = v128.xor(v128.xor(k0, b), v128.xor(rotlV(b, 13), rotlV(b, 23)));
+    const rk = i32x4.extract_lane(k, 0);
+    store<u32>(enc + (<usize>i << 2), rk);
+    store<u32>(dec + (<usize>(31 - i) << 2), rk);
+    k0 = k1; k1 = k2; k2 = k3; k3 = k;
+    // X_{i+4} = X_i ⊕ T(X_{i+1} ⊕ X_{i+2} ⊕ X_{i+3} ⊕ rk_i) on both chains
+    const t = TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, k)));
+    const u = TV(v128.xor(v128.xor(y1, y2), v128.xor(y3, k)));
+    const nx = v128.xor(x0, t), ny = v128.xor(y0, u);
+    x0 = x1; x1 = x2; x2 = x3; x3 = nx;
+    y0 = y1; y1 = y2; y2 = y3; y3 = ny;
+  }
+  blocksOut(TAIL, x0, x1, x2, x3);
+  blocksOut(TAIL + 64, y0, y1, y2, y3);
+  memory.copy(dst, TAIL, <usize>n << 4);
+  memory.fill(TAIL, 0, 128);
+}
+
+/**
+ * {@link sm4ExpandKeyAndEncrypt} for n ≤ 6. Chain x holds blocks 0–3; chain y holds blocks 4–5 in lanes 0–1 and, in
+ * lane 2, the key-expansion register: at step i, lane 2 of (y0, y1, y2, y3) is (K_{i+1}, K_{i+2}, K_{i+3}, K_{i+4} =
+ * rk_i), so the same step computes data round i (lanes 0, 1, 3 and chain x, with rk_i) and key round i + 1
+ * (lane 2: K_{i+5} = K_{i+1} ⊕ L'(τ(K_{i+2} ⊕ K_{i+3} ⊕ K_{i+4} ⊕ CK_{i+1})), L applied to the data lanes and L' to
+ * lane 2). Lane 3 encrypts a zero block that is discarded; lane 2's last value (a "K_36") is never stored.
+ */
+function expandKeyAndEncrypt6(key: usize, enc: usize, dec: usize, src: usize, dst: usize, n: i32): void {
+  memory.copy(TAIL, src, <usize>n << 4); // TAIL is all zero beyond the n blocks
+  let x0 = wordsIn(TAIL, 0), x1 = wordsIn(TAIL, 1), x2 = wordsIn(TAIL, 2), x3 = wordsIn(TAIL, 3);
+  let y0 = wordsIn(TAIL + 64, 0), y1 = wordsIn(TAIL + 64, 1), y2 = wordsIn(TAIL + 64, 2), y3 = wordsIn(TAIL + 64, 3);
+  // (K0, K1, K2, K3) = MK ⊕ FK; rk_0 = K_4 on its own.
+  const k0 = bswap<u32>(load<u32>(key)) ^ load<u32>(FK), k1 = bswap<u32>(load<u32>(key, 4)) ^ load<u32>(FK, 4);
+  const k2 = bswap<u32>(load<u32>(key, 8)) ^ load<u32>(FK, 8), k3 = bswap<u32>(load<u32>(key, 12)) ^ load<u32>(FK, 12);
+  const b = i32x4.extract_lane(tauV(i32x4.splat(k1 ^ k2 ^ k3 ^ CK(0))), 0);
+  const rk0 = k0 ^ b ^ rotl<u32>(b, 13) ^ rotl<u32>(b, 23);
+  store<u32>(enc, rk0);
+  store<u32>(dec + 124, rk0);
+  y0 = i32x4.replace_lane(y0, 2, k1); y1 = i32x4.replace_lane(y1, 2, k2);
+  y2 = i32x4.replace_lane(y2, 2, k3); y3 = i32x4.replace_lane(y3, 2, rk0);
+  const lane2 = v128(0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, 0, 0, 0, 0);
+  for (let i: u32 = 0; i < 32; i++) {
+    const ck = i32x4.replace_lane(i32x4.splat(0), 2, CK(i + 1)); // public; off the dependency chain
+    const rk = i8x16.shuffle(y3, y3, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11, 8, 9, 10, 11); // rk_i in every lane
+    const tx = TV(v128.xor(v128.xor(x1, x2), v128.xor(x3, rk)));
+    // lanes 0, 1, 3: X_{i+1} ⊕ X_{i+2} ⊕ X_{i+3} ⊕ rk_i; lane 2: K_{i+2} ⊕ K_{i+3} ⊕ K_{i+4} ⊕ CK_{i+1}
+    const s = tauV(v128.xor(v128.xor(y1, y2), v128.xor(y3, v128.bitselect(ck, rk, lane2))));
+    // L' (B) = B ⊕ (B <<< 13) ⊕ (B <<< 23) for lane 2, L for the data lanes
+    const ty = v128.bitselect(v128.xor(s, v128.xor(rotlV(s, 13), rotlV(s, 23))), LV(s), lane2);
+    const nx = v128.xor(x0, tx), ny = v128.xor(y0, ty);
+    x0 = x1; x1 = x2; x2 = x3; x3 = nx;
+    y0 = y1; y1 = y2; y2 = y3; y3 = ny;
+    if (i < 31) {
+      const r = i32x4.extract_lane(ny, 2); // rk_{i+1}
+      store<u32>(enc + (<usize>(i + 1) << 2), r);
+      store<u32>(dec + (<usize>(30 - i) << 2), r);
+    }
+  }
+  blocksOut(TAIL, x0, x1, x2, x3);
+  blocksOut(TAIL + 64, y0, y1, y2, y3);
+  memory.copy(dst, TAIL, <usize>n << 4);
+  memory.fill(TAIL, 0, 128);
 }
 
 // 1–7 trailing blocks of the SIMD path are padded to a 4- or 8-block batch here, so no block ever takes the table path.

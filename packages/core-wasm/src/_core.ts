@@ -230,15 +230,13 @@ export class Core {
   }
 
   /**
-   * A fresh copy of WASM memory [at, at + n). Short results are copied by a loop into a new array: `slice` on a view
-   * of WASM memory takes a slow path that costs more than the whole cipher call for a 64-byte message.
+   * A fresh copy of WASM memory [at, at + n). `slice` on the one view of the (never growing) memory: on Node 20 it is
+   * ≈ 60–100 ns faster than a byte loop into a new array for an 80-byte GCM result (re-measured; an earlier build
+   * found the opposite, so keep measuring when the engine changes). Results over 64 B are allocated outside V8's heap
+   * either way (≈ 120 ns), a fixed cost of every short call.
    */
   #copyOut(at: number, n: number): Uint8Array {
-    if (n > 256) return this.#mem.slice(at, at + n);
-    const out = new Uint8Array(n);
-    const mem = this.#mem;
-    for (let i = 0; i < n; i++) out[i] = mem[at + i]!;
-    return out;
+    return this.#mem.slice(at, at + n);
   }
 
   #ioBytes(n: number): Uint8Array {

@@ -2,7 +2,8 @@
  * AES-CBC (FIPS 197 in NIST SP 800-38A §6.2). Key 16 B (AES-128) or 32 B (AES-256), IV 16 B.
  * `encrypt`/`decrypt` apply PKCS#7 padding (RFC 5652 §6.3); `encryptBlocks`/`decryptBlocks` take whole blocks.
  * No authentication: pair with a MAC or use `./aes-gcm`.
- * Backend (see `./backend`): `node:crypto` (AES-NI) by default; the WASM core with `"wasm*"`.
+ * Backend (see `./backend`): `node:crypto` (AES-NI) by default; the WASM core with `"wasm*"` (constant time in the
+ * SIMD128 build, not in the scalar one).
  */
 import { abytes } from "./_validate.js";
 import { engine } from "./backend.js";

@@ -1,6 +1,7 @@
 /**
  * AES-CTR (FIPS 197 in NIST SP 800-38A §6.5, 128-bit big-endian counter block). Key 16 B or 32 B, counter block 16 B.
- * No authentication. Backend (see `./backend`): `node:crypto` by default; the WASM core with `"wasm*"`.
+ * No authentication. Backend (see `./backend`): `node:crypto` by default; the WASM core with `"wasm*"` (constant time
+ * in the SIMD128 build, not in the scalar one).
  */
 import { abytes } from "./_validate.js";
 import { engine } from "./backend.js";

@@ -3,7 +3,9 @@
  * are rejected.
  *
  * Backend (see `./backend`): `node:crypto` (OpenSSL, AES-NI where the CPU has it) by default; the WASM core with
- * `"wasm"`, `"wasm-simd"` or `"wasm-scalar"`.
+ * `"wasm"`, `"wasm-simd"` or `"wasm-scalar"`. The WASM SIMD128 AES is constant time (vector-permute S-box), the scalar
+ * one is not (T-tables); `node:crypto` stays the default because AES-NI is constant time in hardware and about ten
+ * times faster (see `@openkms/core-wasm` SECURITY.md).
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { AuthenticationError, type Aead } from "./aead.js";

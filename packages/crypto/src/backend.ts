@@ -2,8 +2,11 @@
  * Backend selection for the symmetric primitives of this package.
  *
  * - `"auto"` (default): the WASM core (SIMD128 build when the platform validates it) for SM3, HMAC-SM3 and SM4 in
- *   every mode; `node:crypto` (OpenSSL, AES-NI) for AES-CBC / AES-CTR / AES-GCM.
+ *   every mode; `node:crypto` (OpenSSL, AES-NI) for AES-CBC / AES-CTR / AES-GCM — AES-NI is constant time in hardware
+ *   and about ten times faster than any WebAssembly AES.
  * - `"wasm"`: the WASM core for everything (SIMD when supported); `"wasm-simd"` / `"wasm-scalar"`: one build forced.
+ *   The SIMD128 build is constant time for every algorithm, AES included (vector-permute S-box); the scalar build's
+ *   SM4 and AES are T-table ciphers, not constant time (`"wasm"` falls back to it only where SIMD128 is missing).
  * - `"node"`: `node:crypto` for everything it has; SM4-GCM then uses OpenSSL `sm4-ecb` under the portable GCM.
  *
  * Set it with {@link setBackend} or the `OPENKMS_CRYPTO_BACKEND` environment variable (read once at import). Tests use
