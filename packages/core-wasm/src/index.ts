@@ -12,6 +12,7 @@
  */
 import { CORE_SIMD_WASM, CORE_WASM } from "./_binaries.js";
 import { Core, type CoreExports } from "./_core.js";
+import { wasmBuilds, type Flavor } from "./_loader.js";
 
 export {
   AuthenticationError,
@@ -27,45 +28,26 @@ export {
 } from "./_core.js";
 
 /** Which build to load: `"simd"`, `"scalar"`, or `"auto"` (SIMD when {@link simdSupported}). */
-export type CoreFlavor = "auto" | "simd" | "scalar";
+export type CoreFlavor = Flavor;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+const builds = wasmBuilds("core-wasm", CORE_WASM, CORE_SIMD_WASM, (exports) => new Core(exports as unknown as CoreExports));
 
-const binaries: { scalar?: Uint8Array<ArrayBuffer>; simd?: Uint8Array<ArrayBuffer> } = {};
 /** The raw `.wasm` bytes of a build (a fresh copy). */
 export function wasmBytes(flavor: "simd" | "scalar"): Uint8Array<ArrayBuffer> {
-  const b = (binaries[flavor] ??= decodeBase64(flavor === "simd" ? CORE_SIMD_WASM : CORE_WASM));
-  return b.slice();
+  return builds.bytes(flavor);
 }
 
-let simdCache: boolean | undefined;
 /** True when this platform's WebAssembly accepts the SIMD128 build (`WebAssembly.validate`). */
 export function simdSupported(): boolean {
-  return (simdCache ??= WebAssembly.validate(wasmBytes("simd")));
+  return builds.simdSupported();
 }
-
-function resolveFlavor(flavor: CoreFlavor): "simd" | "scalar" {
-  if (flavor === "auto") return simdSupported() ? "simd" : "scalar";
-  if (flavor === "simd" && !simdSupported()) throw new Error("SIMD128 WebAssembly is not supported here");
-  return flavor;
-}
-
-const imports = { env: { abort: () => { throw new Error("core-wasm: abort"); } } };
 
 /** A new, independent core instance, compiled synchronously (Node, workers; not a browser's main thread). */
 export function loadCoreSync(flavor: CoreFlavor = "auto"): Core {
-  const module = new WebAssembly.Module(wasmBytes(resolveFlavor(flavor)));
-  return new Core(new WebAssembly.Instance(module, imports).exports as unknown as CoreExports);
+  return builds.loadSync(flavor);
 }
 
 /** A new, independent core instance, compiled asynchronously. */
-export async function loadCore(flavor: CoreFlavor = "auto"): Promise<Core> {
-  const module = await WebAssembly.compile(wasmBytes(resolveFlavor(flavor)));
-  const instance = await WebAssembly.instantiate(module, imports);
-  return new Core(instance.exports as unknown as CoreExports);
+export function loadCore(flavor: CoreFlavor = "auto"): Promise<Core> {
+  return builds.load(flavor);
 }

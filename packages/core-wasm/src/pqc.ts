@@ -8,50 +8,32 @@
  * accepts it. Use {@link loadPqc} (async) on a browser's main thread.
  */
 import { PQC_SIMD_WASM, PQC_WASM } from "./_pqc-binaries.js";
+import { wasmBuilds, type Flavor } from "./_loader.js";
 import { PqcCore, type PqcExports } from "./_pqc.js";
 
 export { InvalidKeyError, ML_DSA_65, ML_KEM_768, PqcCore, type PqcExports } from "./_pqc.js";
 
 /** Which build to load: `"simd"`, `"scalar"`, or `"auto"` (SIMD when {@link pqcSimdSupported}). */
-export type PqcFlavor = "auto" | "simd" | "scalar";
+export type PqcFlavor = Flavor;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+const builds = wasmBuilds("core-wasm pqc", PQC_WASM, PQC_SIMD_WASM, (exports) => new PqcCore(exports as unknown as PqcExports));
 
-const binaries: { scalar?: Uint8Array<ArrayBuffer>; simd?: Uint8Array<ArrayBuffer> } = {};
 /** The raw `.wasm` bytes of a build of the PQC module (a fresh copy). */
 export function pqcWasmBytes(flavor: "simd" | "scalar"): Uint8Array<ArrayBuffer> {
-  const b = (binaries[flavor] ??= decodeBase64(flavor === "simd" ? PQC_SIMD_WASM : PQC_WASM));
-  return b.slice();
+  return builds.bytes(flavor);
 }
 
-let simdCache: boolean | undefined;
 /** True when this platform's WebAssembly accepts the SIMD128 build (`WebAssembly.validate`). */
 export function pqcSimdSupported(): boolean {
-  return (simdCache ??= WebAssembly.validate(pqcWasmBytes("simd")));
+  return builds.simdSupported();
 }
-
-function resolveFlavor(flavor: PqcFlavor): "simd" | "scalar" {
-  if (flavor === "auto") return pqcSimdSupported() ? "simd" : "scalar";
-  if (flavor === "simd" && !pqcSimdSupported()) throw new Error("SIMD128 WebAssembly is not supported here");
-  return flavor;
-}
-
-const imports = { env: { abort: () => { throw new Error("core-wasm pqc: abort"); } } };
 
 /** A new, independent PQC instance, compiled synchronously (Node, workers; not a browser's main thread). */
 export function loadPqcSync(flavor: PqcFlavor = "auto"): PqcCore {
-  const module = new WebAssembly.Module(pqcWasmBytes(resolveFlavor(flavor)));
-  return new PqcCore(new WebAssembly.Instance(module, imports).exports as unknown as PqcExports);
+  return builds.loadSync(flavor);
 }
 
 /** A new, independent PQC instance, compiled asynchronously. */
-export async function loadPqc(flavor: PqcFlavor = "auto"): Promise<PqcCore> {
-  const module = await WebAssembly.compile(pqcWasmBytes(resolveFlavor(flavor)));
-  const instance = await WebAssembly.instantiate(module, imports);
-  return new PqcCore(instance.exports as unknown as PqcExports);
+export function loadPqc(flavor: PqcFlavor = "auto"): Promise<PqcCore> {
+  return builds.load(flavor);
 }
