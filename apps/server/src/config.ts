@@ -17,6 +17,8 @@ export interface ServeConfig {
   rateLimits: "on" | "off";
   /** Rate overrides by group (`symmetric=1000,GenerateDataKey=50,default=20`). */
   rateLimit?: Record<string, number> | undefined;
+  /** On SIGTERM, seconds before connections still open are cut (default 10). */
+  shutdownTimeout: number;
 }
 
 export const ENV = {
@@ -33,7 +35,14 @@ export const ENV = {
   rootKey: "OPENKMS_ROOT_KEY",
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
+  shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
 } as const;
+
+/** Whole seconds, 1–3600. */
+export function parseSeconds(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > 3600) throw new InvalidArgumentError("expected whole seconds 1-3600");
+  return Number(value);
+}
 
 export function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("expected a port number 0-65535");

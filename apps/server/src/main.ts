@@ -10,15 +10,16 @@
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
-import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, type ServeConfig } from "./config.js";
+import { claimDataDir } from "./pid-file.js";
+import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -36,6 +37,9 @@ function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer
   return pair;
 }
 
+/** On SIGTERM, how long responses keep saying `Connection: close` before the listener closes (clients move off). */
+const SHUTDOWN_DRAIN_MS = 1000;
+
 async function serve(cfg: ServeConfig): Promise<void> {
   const logger = pino({ level: cfg.logLevel, base: { service: "openkms" } }, pino.destination({ dest: 2, sync: true }));
   const rootSecretId = process.env[ENV.rootSecretId];
@@ -45,6 +49,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
   }
   if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) throw new StartupError("--tls-cert and --tls-key must be given together");
   const tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
+  const pidFile = claimDataDir(resolve(cfg.dataDir));
   const server = await createKmsServer({
     dataDir: resolve(cfg.dataDir),
     edition: cfg.edition,
@@ -62,7 +67,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    server.close().then(
+    server.close({ drainMs: Math.min(SHUTDOWN_DRAIN_MS, cfg.shutdownTimeout * 1000), timeoutMs: cfg.shutdownTimeout * 1000 }).then(
       () => {
         logger.info("stopped");
         process.exit(0);
@@ -73,13 +78,12 @@ async function serve(cfg: ServeConfig): Promise<void> {
       },
     );
   };
-  const pidFile = join(server.credentialsPath, "..", "openkms.pid");
-  process.on("exit", () => rmSync(pidFile, { force: true }));
+  process.on("exit", () => pidFile.release());
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   const { url } = await server.listen();
   logger.info({ url, edition: server.edition, region: server.region, credentials: server.credentialsPath, secretId: server.credential.secretId }, "listening");
-  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+  pidFile.write();
   process.stdout.write(`openkms listening on ${url}\n`);
 }
 
@@ -102,6 +106,7 @@ program
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
   .action(async (opts: ServeConfig) => {
     try {
       await serve(opts);

@@ -244,4 +244,62 @@ describe("openkms serve", () => {
     });
     expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it("a second serve on a data dir in use is refused, and leaves the running server's files alone", async () => {
+    const dataDir = join(tmp(), "busy");
+    const first = await start(["--port", "0", "--data-dir", dataDir]);
+    const creds = readFileSync(join(dataDir, "credentials.json"), "utf8");
+    const r = await new Promise<{ code: number | null; err: string }>((res) => {
+      const c = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      c.stderr.on("data", (d) => (err += d));
+      c.on("exit", (code) => res({ code, err }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`in use by a running openkms \\(pid ${first.child.pid}\\)`));
+    expect(readFileSync(join(dataDir, "openkms.pid"), "utf8").trim()).toBe(String(first.child.pid));
+    expect(readFileSync(join(dataDir, "credentials.json"), "utf8")).toBe(creds);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+  });
+
+  it("a stale pid file (no such process) does not block a start", async () => {
+    const dataDir = join(tmp(), "stale");
+    const s1 = await start(["--port", "0", "--data-dir", dataDir]);
+    s1.child.kill("SIGKILL");
+    await s1.exited;
+    expect(existsSync(join(dataDir, "openkms.pid"))).toBe(true);
+    const s2 = await start(["--port", "0", "--data-dir", dataDir]);
+    expect(readFileSync(join(dataDir, "openkms.pid"), "utf8").trim()).toBe(String(s2.child.pid));
+    s2.child.kill("SIGTERM");
+    expect(await s2.exited).toBe(0);
+  });
+
+  it("after SIGTERM, requests still get answers (Connection: close) while it drains, then it exits 0", async () => {
+    const dataDir = join(tmp(), "drain");
+    const s = await start(["--port", "0", "--data-dir", dataDir]);
+    s.child.kill("SIGTERM");
+    for (let i = 0; i < 500 && !s.stderr().includes("shutting down"); i++) await new Promise((r) => setTimeout(r, 2));
+    const res = await fetch(`${s.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("connection")).toBe("close");
+    expect(await s.exited).toBe(0);
+  });
+
+  it("a client that never finishes its request cannot hold up shutdown past --shutdown-timeout", async () => {
+    const dataDir = join(tmp(), "slow");
+    const s = await start(["--port", "0", "--data-dir", dataDir, "--shutdown-timeout", "1"]);
+    const { connect } = await import("node:net");
+    const port = Number(new URL(s.url).port);
+    const sock = connect(port, "127.0.0.1");
+    await new Promise<void>((r) => sock.on("connect", () => r()));
+    sock.write("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
+    sock.on("error", () => {});
+    await new Promise((r) => setTimeout(r, 100));
+    s.child.kill("SIGTERM");
+    expect(await s.exited).toBe(0);
+    expect(s.stderr()).toMatch(/shutdown timeout/);
+    sock.destroy();
+  });
 });
+

@@ -11,6 +11,8 @@ import { ErrorCode } from "./errors.js";
 
 export interface HttpOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
+  /** True once shutdown has begun: responses then carry `Connection: close` so clients stop reusing connections. */
+  draining?: () => boolean;
 }
 
 function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
@@ -27,6 +29,8 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     logger: false,
     bodyLimit: MAX_POST_BYTES,
     forceCloseConnections: "idle",
+    // While closing, requests already on open connections are still answered (never a bare 503).
+    return503OnClosing: false,
     // GET requests may carry up to 32 KB of parameters in the URL (reference §2.1).
     http: { maxHeaderSize: 64 * 1024 },
     ...(opts.https ? { https: opts.https } : {}),
@@ -65,6 +69,14 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     if (req.url === "/" || req.url.startsWith("/?")) await auditRefused(deps, { headers: req.headers, remoteAddress: req.ip }, requestId, code);
     return sendJson(reply, errorEnvelope(code, message, requestId));
   });
+
+  if (opts.draining) {
+    const draining = opts.draining;
+    app.addHook("onSend", async (_req, reply, payload) => {
+      if (draining()) reply.header("connection", "close");
+      return payload;
+    });
+  }
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
   app.setNotFoundHandler((_req, reply) =>

@@ -77,8 +77,12 @@ export interface KmsServer {
   readonly auditPath: string;
   /** Start listening; resolves with the bound address and writes credentials.json with the endpoint. */
   listen(): Promise<{ host: string; port: number; url: string }>;
-  /** Stop taking requests, finish those in flight, close the store, zero the root key. */
-  close(): Promise<void>;
+  /**
+   * Stop: for `drainMs` (default 0) keep answering, with `Connection: close`, so clients move off their kept-alive
+   * connections; then stop taking connections and finish the requests in flight — connections still open after
+   * `timeoutMs` (default 10000) are cut; then stop the scheduler, close the stores, zero the root key.
+   */
+  close(options?: { drainMs?: number; timeoutMs?: number }): Promise<void>;
 }
 
 async function checkEdition(store: KeyStore, wanted: Edition | undefined): Promise<Edition> {
@@ -148,9 +152,12 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         actions: defaultActions, clock, region, logger, limiter, audit,
         principal: (id) => resolvePrincipal(accounts, root, id),
         policies: (callerUin) => policiesOf(accounts, callerUin),
-        context: (ownerUin, requestId) => ({ store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId }),
+        context: (ownerUin, requestId) => ({
+          store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId,
+          settleDue: async () => void (await scheduler.runDue()),
+        }),
       },
-      { https: opts.https },
+      { https: opts.https, draining: () => draining },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
@@ -168,6 +175,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
     let closed = false;
+    let draining = false;
     return {
       app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
       async listen() {
@@ -187,10 +195,18 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         logger.info({ endpoint, credentials: credentialsPath, edition, region, rewritten: existed }, "credentials written");
         return { host, port, url: `${opts.https ? "https" : "http"}://${endpoint}` };
       },
-      async close() {
+      async close({ drainMs = 0, timeoutMs = 10_000 } = {}) {
         if (closed) return;
         closed = true;
+        draining = true;
+        if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+        const cut = setTimeout(() => {
+          logger.warn({ timeoutMs }, "shutdown timeout: closing the connections still open");
+          app.server.closeAllConnections();
+        }, timeoutMs);
+        cut.unref();
         await app.close();
+        clearTimeout(cut);
         await scheduler.stop();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();

@@ -130,6 +130,19 @@ describe("flow 3: openssl encrypts with the public key, the server decrypts", ()
     expect(unb64(r.Plaintext).toString()).toBe(secret);
   });
 
+  it("an Archived decryption key still decrypts (decrypt-only) but gives no public key", async () => {
+    const k = (await kms.call("CreateKey", { Alias: "archived-rsa", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" })).KeyId as string;
+    ossl.write("archived.pem", (await kms.call("GetPublicKey", { KeyId: k })).PublicKeyPem);
+    ossl.write("pt.bin", secret);
+    ossl.run("pkeyutl", "-encrypt", "-pubin", "-inkey", "archived.pem", "-in", "pt.bin", "-out", "archived.bin", "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256");
+    await kms.call("ArchiveKey", { KeyId: k });
+    const r = await kms.call("AsymmetricRsaDecrypt", { KeyId: k, Ciphertext: ossl.read("archived.bin").toString("base64"), Algorithm: "RSAES_OAEP_SHA_256" });
+    expect(unb64(r.Plaintext).toString()).toBe(secret);
+    expect(await kms.fail("GetPublicKey", { KeyId: k })).toBe("ResourceUnavailable.CmkStateNotSupport");
+    await kms.call("DisableKey", { KeyId: k });
+    expect(await kms.fail("AsymmetricRsaDecrypt", { KeyId: k, Ciphertext: ossl.read("archived.bin").toString("base64"), Algorithm: "RSAES_OAEP_SHA_256" })).toBe("ResourceUnavailable.CmkStateNotSupport");
+  });
+
   it("every malformed RSA ciphertext gets the same FailedOperation.DecryptError", async () => {
     ossl.write("pt.bin", secret);
     ossl.run("pkeyutl", "-encrypt", "-pubin", "-inkey", "ASYMMETRIC_DECRYPT_RSA_2048.pem", "-in", "pt.bin", "-out", "ct.bin", "-pkeyopt", "rsa_padding_mode:pkcs1");

@@ -54,7 +54,7 @@ describe("ScheduleKeyDeletion / CancelKeyDeletion", () => {
     [{ PendingWindowInDays: 31 }, "InvalidParameter.InvalidPendingWindowInDays"],
     [{ PendingWindowInDays: 0 }, "InvalidParameter.InvalidPendingWindowInDays"],
     [{ PendingWindowInDays: "3" }, "InvalidParameter.InvalidPendingWindowInDays"],
-    [{ PendingWindowInDays: -7 }, "InvalidParameter"],
+    [{ PendingWindowInDays: -7 }, "InvalidParameter.InvalidPendingWindowInDays"],
     [{ PendingWindowInDays: "a week" }, "InvalidParameter"],
     [{ PendingWindowInDays: 7.5 }, "InvalidParameter"],
     [{ PendingWindowInDays: undefined }, "MissingParameter"],
@@ -225,3 +225,20 @@ describe("the scheduler's timer", () => {
     }
   });
 });
+
+describe("lists, counts and aliases see passed dates at once (no waiting for the scheduler's timer)", () => {
+  it("a key past its DeletionDate is neither listed nor holding its alias; expired material shows in lists", async () => {
+    const alias = `gone-alias-${++seq}`;
+    const keyId = (await kms.call("CreateKey", { Alias: alias })).KeyId as string;
+    await kms.call("DisableKey", { KeyId: keyId });
+    await kms.call("ScheduleKeyDeletion", { KeyId: keyId, PendingWindowInDays: 7 });
+    const countBefore = (await kms.call("GetServiceStatus")).CmkUserCount;
+    clock.advance(7 * DAY + 1); // the timer is off (schedulerIntervalSeconds: 0): only the requests themselves settle it
+    const listed = (await kms.call("ListKeyDetail", { KeyState: 0, Limit: 200 })).KeyMetadatas.map((m: { KeyId: string }) => m.KeyId);
+    expect(listed).not.toContain(keyId);
+    expect((await kms.call("GetServiceStatus")).CmkUserCount).toBe(countBefore - 1);
+    const again = await kms.call("CreateKey", { Alias: alias });
+    expect(again.KeyId).not.toBe(keyId);
+  });
+});
+

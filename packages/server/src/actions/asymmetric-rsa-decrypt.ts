@@ -23,7 +23,7 @@ export const asymmetricRsaDecrypt = defineAction({
     if (!ALGORITHMS.includes(p.Algorithm)) throw new KmsError(ErrorCode.InvalidParameter, `Algorithm must be one of ${ALGORITHMS.join(", ")}`);
     const ciphertext = decodeBase64Strict(p.Ciphertext);
     if (!ciphertext) throw new KmsError(ErrorCode.InvalidParameter, "Ciphertext must be standard base64 with padding");
-    const k = await loadAsymmetricKey(ctx, p.KeyId, ["ASYMMETRIC_DECRYPT_RSA_2048"]);
+    const k = await loadAsymmetricKey(ctx, p.KeyId, ["ASYMMETRIC_DECRYPT_RSA_2048"], { decrypt: true });
     return decryptResponse(ctx, k, (secret) =>
       p.Algorithm === "RSAES_PKCS1_V1_5"
         ? pkcs1.decrypt(secret, ciphertext)

@@ -23,7 +23,7 @@ export const asymmetricSm2Decrypt = defineAction({
     if (ciphertext.length > MAX_SM2_CIPHERTEXT_BYTES) {
       throw new KmsError(ErrorCode.InvalidParameter, `Ciphertext may be at most ${MAX_SM2_CIPHERTEXT_BYTES} bytes, got ${ciphertext.length}`);
     }
-    const k = await loadAsymmetricKey(ctx, p.KeyId, ["ASYMMETRIC_DECRYPT_SM2"]);
+    const k = await loadAsymmetricKey(ctx, p.KeyId, ["ASYMMETRIC_DECRYPT_SM2"], { decrypt: true });
     return decryptResponse(ctx, k, (secret) => sm2.decrypt(secret, ciphertext, "C1C3C2_ASN1"));
   },
 });

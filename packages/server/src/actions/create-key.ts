@@ -75,6 +75,7 @@ export const createKey = defineAction({
     if (keyUsage !== SYMMETRIC_KEY_USAGE && !pqc && (!asymmetric || !asymmetric.editions.includes(ctx.profile.edition))) {
       throw new KmsError(ErrorCode.UnsupportedOperationUnsupportedKeyUsageInCurrentRegion, `KeyUsage ${keyUsage} is not offered by this server (edition ${ctx.profile.edition})`);
     }
+    await ctx.settleDue(); // keys past their DeletionDate no longer hold their alias or count against the quota
     if ((await ctx.store.countKeys(ctx.uin)) >= ctx.limits.maxKeysPerAccount) {
       throw new KmsError(ErrorCode.LimitExceededCmkLimitExceeded, `This account already has ${ctx.limits.maxKeysPerAccount} CMKs`);
     }

@@ -27,6 +27,11 @@ export interface ActionContext {
   /** The calling account's uin (from the credential). */
   uin: string;
   requestId: string;
+  /**
+   * Carry out now whatever time has made due (deletions, material expiry, rotation: the scheduler's `runDue`), so
+   * that actions that read many keys at once (lists, counts, alias uniqueness) see the same keys as DescribeKey.
+   */
+  settleDue(): Promise<void>;
 }
 
 export interface Action<S extends z.ZodType = z.ZodType> {

@@ -6,6 +6,7 @@ export const getServiceStatus = defineAction({
   name: "GetServiceStatus",
   schema: z.strictObject({}),
   async handler(_p, ctx) {
+    await ctx.settleDue();
     return {
       ServiceEnabled: true, InvalidType: 1, UserLevel: 0, ProExpireTime: 0, ProRenewFlag: 0, ProResourceId: "",
       ExclusiveVSMEnabled: false, ExclusiveHSMEnabled: false, SubscriptionInfo: "", ExclusiveHSMList: [],

@@ -50,6 +50,7 @@ export const listKeyDetail = defineAction({
     }
     if ((p.SearchKeyAlias ?? "").length > 128) throw new KmsError(ErrorCode.InvalidParameter, "SearchKeyAlias may be at most 128 characters");
     if (role === 1) return { TotalCount: 0, KeyMetadatas: [] };
+    await ctx.settleDue();
 
     const filter: KeyListFilter = { order: orderType === 1 ? "asc" : "desc", ...page };
     const states = STATE_FILTER[stateCode];

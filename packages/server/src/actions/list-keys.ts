@@ -15,6 +15,7 @@ export const listKeys = defineAction({
     const page = paging(p.Offset, p.Limit);
     const role = checkRole(p.Role);
     checkHsmClusterId(p.HsmClusterId);
+    await ctx.settleDue();
     if (role === 1) return { Keys: [], TotalCount: 0 };
     const { total, keys } = await ctx.store.listKeys(ctx.uin, { states: ["Enabled", "Disabled", "PendingImport"], order: "desc", ...page });
     return { Keys: keys.map((k) => ({ KeyId: k.keyId })), TotalCount: total };

@@ -12,7 +12,7 @@ import { ErrorCode, KmsError } from "../errors.js";
 import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
 import { stateAfterScheduleDeletion } from "../keys/key-state.js";
 import { DAY_SECONDS } from "../keys/rotation.js";
-import { memberAccount, str, uint } from "../protocol/params.js";
+import { int, memberAccount, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
 
 /** `PendingWindowInDays`: days between scheduling and destruction. */
@@ -20,7 +20,7 @@ export const PENDING_WINDOW_DAYS = Object.freeze({ min: 7, max: 30 });
 
 export const scheduleKeyDeletion = defineAction({
   name: "ScheduleKeyDeletion",
-  schema: z.strictObject({ KeyId: str, PendingWindowInDays: uint, MemberAccount: memberAccount.optional() }),
+  schema: z.strictObject({ KeyId: str, PendingWindowInDays: int, MemberAccount: memberAccount.optional() }),
   async handler(p, ctx) {
     refuseMemberAccount(p.MemberAccount);
     const keyId = checkKeyId(p.KeyId);

@@ -15,6 +15,7 @@ export const updateAlias = defineAction({
   async handler(p, ctx) {
     refuseMemberAccount(p.MemberAccount);
     const alias = checkAlias(p.Alias);
+    await ctx.settleDue(); // a deleted key's alias is free at its DeletionDate
     const key = await loadKey(ctx, checkKeyId(p.KeyId));
     requireModifiable(key);
     await ctx.store.updateKey({ ...key, alias });

@@ -19,17 +19,18 @@ export interface AsymmetricKey {
 }
 
 /**
- * Load an Enabled asymmetric key whose KeyUsage is one of `allowed`.
+ * Load an Enabled asymmetric key whose KeyUsage is one of `allowed` (for decryption, `opts.decrypt`, an Archived one too).
  * @throws KmsError InvalidParameterValue.InvalidKeyId, ResourceUnavailable.CmkNotFound,
  *   InvalidParameterValue.InvalidKeyUsage (other usage), ResourceUnavailable.CmkStateNotSupport (not Enabled)
  */
-export async function loadAsymmetricKey(ctx: ActionContext, keyIdParam: string, allowed: readonly string[]): Promise<AsymmetricKey> {
+export async function loadAsymmetricKey(ctx: ActionContext, keyIdParam: string, allowed: readonly string[], opts: { decrypt?: boolean } = {}): Promise<AsymmetricKey> {
   const key = await loadKey(ctx, checkKeyId(keyIdParam));
   const usage = asymmetricUsages.get(key.keyUsage);
   if (!usage || !allowed.includes(key.keyUsage)) {
     throw new KmsError(ErrorCode.InvalidParameterValueInvalidKeyUsage, `The CMK ${key.keyId} has KeyUsage ${key.keyUsage}; this operation needs ${allowed.join(" or ")}`);
   }
-  if (key.keyState !== "Enabled") {
+  // Archived keys are decrypt-only (reference §3.1 ArchiveKey): they still decrypt, nothing else.
+  if (key.keyState !== "Enabled" && !(opts.decrypt && key.keyState === "Archived")) {
     throw new KmsError(ErrorCode.ResourceUnavailableCmkStateNotSupport, `The CMK ${key.keyId} is ${key.keyState}; asymmetric operations need an Enabled key`);
   }
   const v = await ctx.store.getKeyVersion(key.keyId, key.currentVersion);

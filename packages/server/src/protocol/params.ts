@@ -71,6 +71,18 @@ export const uint = z.union(
   { error: UINT_MESSAGE },
 );
 
+/**
+ * A signed integer, for fields whose range check has its own error code (the range is checked by the action, so
+ * `-1` gets that code rather than a generic type error).
+ */
+export const int = z.union(
+  [
+    z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+    z.string().regex(/^-?\d{1,15}$/).transform(Number),
+  ],
+  { error: "must be an integer (a JSON number or a string of decimal digits)" },
+);
+
 /** A boolean: JSON true/false or the strings "true"/"false" (GET form). */
 export const bool = z.union([z.boolean(), z.enum(["true", "false"]).transform((s) => s === "true")], { error: "must be true or false" });
 
