@@ -327,6 +327,24 @@ describe("the shared EncryptionPublicKey re-wrap (keys/rewrap.ts) on Decrypt and
   });
 });
 
+describe("post-quantum keys in the Archived state (docs/key-states.md)", () => {
+  it("Kyber_AES: decrypts but does not encrypt; Dilithium: neither signs nor verifies", async () => {
+    const k = (await kms.call("CreateKey", { Alias: "pq-archived-kyber", KeyUsage: KYBER })).KeyId as string;
+    const d = (await kms.call("CreateKey", { Alias: "pq-archived-dilithium", KeyUsage: DILITHIUM })).KeyId as string;
+    const blob = (await kms.call("PostQuantumCryptoEncrypt", { KeyId: k, PlainText: b64("kept") })).CiphertextBlob;
+    const sig = (await kms.call("PostQuantumCryptoSign", { KeyId: d, Message: b64("m") })).Signature;
+    await kms.call("ArchiveKey", { KeyId: k });
+    await kms.call("ArchiveKey", { KeyId: d });
+    expect(unb64((await kms.call("PostQuantumCryptoDecrypt", { CiphertextBlob: blob })).PlainText).toString()).toBe("kept");
+    expect(await kms.fail("PostQuantumCryptoEncrypt", { KeyId: k, PlainText: b64("x") })).toBe("ResourceUnavailable.CmkArchived");
+    expect(await kms.fail("PostQuantumCryptoSign", { KeyId: d, Message: b64("m") })).toBe("ResourceUnavailable.CmkStateNotSupport");
+    expect(await kms.fail("PostQuantumCryptoVerify", { KeyId: d, Message: b64("m"), SignatureValue: sig })).toBe("ResourceUnavailable.CmkStateNotSupport");
+    expect(await kms.fail("GetPublicKey", { KeyId: k })).toBe("ResourceUnavailable.CmkStateNotSupport");
+    await kms.call("CancelKeyArchive", { KeyId: d });
+    expect((await kms.call("PostQuantumCryptoVerify", { KeyId: d, Message: b64("m"), SignatureValue: sig })).SignatureValid).toBe(true);
+  });
+});
+
 describe("post-quantum keys across a restart", () => {
   it("old blobs decrypt, old signatures verify and the public key is unchanged after the server restarts", async () => {
     const blob = (await kms.call("PostQuantumCryptoEncrypt", { KeyId: kyberId, PlainText: b64("persisted") })).CiphertextBlob;
