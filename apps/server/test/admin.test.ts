@@ -152,6 +152,7 @@ describe("openkms admin and openkms audit on a running server", () => {
     ["a bad policy on a sub-user", ["admin", "attach-policy", "app", "p", "--document", '{"version":"2.0","statement":[{"effect":"allow","action":"Encrypt","resource":"*"}]}'], /action/],
     ["both --file and --document", ["admin", "attach-policy", "app", "p", "--file", "x", "--document", "{}"], /exactly one/],
     ["a taken name", ["admin", "create-user", "app"], /taken/],
+    ["an all-digit name (read as a uin)", ["admin", "create-user", "104550428062"], /all digits/],
     ["an unknown user", ["admin", "create-access-key", "nobody"], /no user or account nobody/],
     ["an unknown access key", ["admin", "disable-access-key", "AKIDnope"], /no access key/],
     ["deleting a root account", ["admin", "delete-user", "root"], /root account/],
@@ -159,6 +160,20 @@ describe("openkms admin and openkms audit on a running server", () => {
     const r = await run([...args, ...d]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+  });
+
+  it("refuses to pin as root a SecretId that belongs to a sub-user", async () => {
+    const pinDir = join(scratch, "pin-takeover");
+    const first = await serve(pinDir);
+    first.child.kill("SIGTERM");
+    await first.exited;
+    await ok(["admin", "create-user", "victim", "--data-dir", pinDir]);
+    const ak = JSON.parse((await run(["admin", "create-access-key", "victim", "--data-dir", pinDir])).out);
+    const r = await run(["serve", "--port", "0", "--data-dir", pinDir], { OPENKMS_ROOT_SECRET_ID: ak.SecretId, OPENKMS_ROOT_SECRET_KEY: "takeover-secret-key-0001" });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/belongs to another principal/);
+    const list = (await run(["admin", "list", "--data-dir", pinDir])).out;
+    expect(list).toContain(ak.SecretId);
   });
 
   it("refuses a dir that is not a data dir, and a wrong root key", async () => {

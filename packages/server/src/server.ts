@@ -126,6 +126,11 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const stored = storedId ? await lookupCredential(accounts, root, storedId, true) : undefined;
     if (opts.rootCredential) {
       credential = opts.rootCredential;
+      const existing = await accounts.getCredential(credential.secretId);
+      if (existing && existing.uin !== uin) {
+        // Never move another principal's access key to root (it would lock that principal out and hand its id to root).
+        throw new StartupError(`pinned root credential: SecretId ${credential.secretId} belongs to another principal (uin ${existing.uin})`);
+      }
       await putCredential(accounts, root, uin, credential, unixSeconds(clock));
       if (storedId && storedId !== credential.secretId) {
         // Pinning a new root credential retires the previous one (rotation after a leak must revoke it).

@@ -125,10 +125,26 @@ describe("parsePolicy", () => {
     ["principal refused", '{"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*","principal":{}}]}', /principal/],
     ["unknown member", '{"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*","colour":1}]}', /colour/],
     ["duplicate member in two cases", '{"version":"2.0","statement":[{"effect":"allow","Effect":"deny","action":"*","resource":"*"}]}', /twice/],
+    ["an alias resource", '{"version":"2.0","statement":[{"effect":"deny","action":"kms:*","resource":"qcs::kms:ap-guangzhou:uin/1:alias/foo"}]}', /resource/],
+    ["an empty uin value", '{"version":"2.0","statement":[{"effect":"deny","action":"kms:*","resource":"qcs::kms::uin/:key/*"}]}', /resource/],
+    ["a trailing space", '{"version":"2.0","statement":[{"effect":"deny","action":"kms:*","resource":"qcs::kms:ap-guangzhou:uin/1:key/abc "}]}', /resource/],
     ["too large", JSON.stringify({ version: "2.0", statement: [{ effect: "allow", action: "*", resource: ["*", "x".repeat(40000)] }] }), /at most/],
   ])("%s → PolicyError", (_name, text, message) => {
     expect(() => parsePolicy(text)).toThrow(PolicyError);
     expect(() => parsePolicy(text)).toThrow(message);
+  });
+});
+
+describe("resource and action patterns are compared as the server names things", () => {
+  it("an upper-case KeyId, region or service in a policy still matches (and an upper-case action)", () => {
+    const keyId = "5005eedf-1111-4222-8333-444455556666";
+    const doc = parsePolicy(`{"version":"2.0","statement":[{"effect":"deny","action":"KMS:ENCRYPT","resource":"qcs::KMS:AP-GUANGZHOU:uin/100:key/${keyId.toUpperCase()}"}]}`);
+    expect(doc.statement[0]!.resource).toEqual([`qcs::kms:ap-guangzhou:uin/100:key/${keyId}`]);
+    expect(resourceMatches(doc.statement[0]!.resource[0]!, `qcs::kms:ap-guangzhou:uin/100:key/${keyId}`)).toBe(true);
+    const decision = evaluatePolicies([policy({ effect: "allow", action: "*", resource: "*" }), doc], {
+      action: "kms:Encrypt", resources: [`qcs::kms:ap-guangzhou:uin/100:key/${keyId}`],
+    });
+    expect(decision).toMatchObject({ allowed: false, explicitDeny: true });
   });
 });
 

@@ -55,7 +55,7 @@ describe("limit groups and defaults (reference §6.2)", () => {
     expect(groupRate("DescribeKey", rates)).toBe(7);
     expect(groupRate("ReEncrypt", rates)).toBe(ACTION_RATES.ReEncrypt);
   });
-  it.each(["symmetric", "symmetric=", "symmetric=0", "symmetric=-5", "Encrypt=10", "a b=1", "x=1e3"])("override %j is refused", (text) => {
+  it.each(["symmetric", "symmetric=", "symmetric=0", "symmetric=-5", "Encrypt=10", "a b=1", "x=1e3", "", "encrypt=2", "Symmetric=3", "Foo=1", "symmetric=5,symmetric=6"])("override %j is refused", (text) => {
     expect(() => parseRateOverrides(text)).toThrow(RangeError);
   });
   it("a disabled limiter allows everything", () => {

@@ -44,8 +44,19 @@ export class PolicyError extends Error {
   override name = "PolicyError";
 }
 
-const ACTION_RE = /^(?:\*|(?:name\/)?[a-z0-9-]+:[A-Za-z0-9*]+)$/;
-const RESOURCE_RE = /^(?:\*|qcs:[^:]*:[^:]*:[^:]*:[^:]*:.+)$/;
+/** `*`, or `<service>:<Action pattern>` (any case; CAM's optional `name/` prefix). Only `kms:` actions ever match here. */
+const ACTION_RE = /^(?:\*|(?:name\/)?[a-z0-9-]+:[A-Za-z0-9*]+)$/i;
+
+/**
+ * Resource patterns: `*`, or `qcs:<project>:<service>:<region>:<account>:<resource>`. A policy may name other
+ * services' resources (they never match a KMS request); a KMS resource must have an empty or `*` project, region
+ * `[a-z0-9-*]` or empty, account empty or `uin/<digits or *>`, resource `*` or `key/<KeyId pattern>` (hex, `-`, `*`).
+ * Letters are lower-cased first, so `key/5005EEDF-…` matches the key the server names `key/5005eedf-…`; a KMS
+ * resource that could never match is refused instead of being silently ignored (a deny on it would do nothing).
+ */
+const ANY_RESOURCE_RE = /^(?:\*|qcs:[^:\s]*:[^:\s]+:[^:\s]*:[^:\s]*:\S+)$/;
+const KMS_RESOURCE_RE = /^qcs:\*?:(?:kms|\*):[a-z0-9*-]*:(?:uin\/[0-9*]+)?:(?:\*|key\/[0-9a-f*-]+)$/;
+const validResource = (r: string) => ANY_RESOURCE_RE.test(r) && (r === "*" || !/^qcs:[^:]*:(?:kms|\*):/.test(r) || KMS_RESOURCE_RE.test(r));
 
 const patternList = (re: RegExp, what: string) =>
   z
@@ -57,10 +68,21 @@ const patternList = (re: RegExp, what: string) =>
       ),
     );
 
+const resourceList = z
+  .union([z.string(), z.array(z.string()).min(1).max(MAX_ENTRIES)])
+  .transform((v) => (Array.isArray(v) ? v : [v]).map((r) => r.toLowerCase()))
+  .pipe(
+    z.array(
+      z.string().max(MAX_PATTERN_LENGTH).refine(validResource, {
+        message: "not a valid resource: use * or qcs::kms:<region>:uin/<uin>:key/<KeyId> (parts may be * or, for project, region and account, empty)",
+      }),
+    ),
+  );
+
 const statementSchema = z.strictObject({
   effect: z.string().transform((e) => e.toLowerCase()).pipe(z.enum(["allow", "deny"])),
   action: patternList(ACTION_RE, "action"),
-  resource: patternList(RESOURCE_RE, "resource"),
+  resource: resourceList,
 });
 
 const documentSchema = z.strictObject({

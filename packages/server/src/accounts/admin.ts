@@ -23,6 +23,8 @@ const SECRET_ID_RE = /^[A-Za-z0-9]{4,128}$/;
 
 function checkName(name: string, what: string): string {
   if (!NAME_RE.test(name)) throw new AdminError(`${what} "${name}" must be 1-64 letters, digits, _ . @ -, starting with a letter or digit`);
+  // Commands take a uin or a name; an all-digit name would be read as a uin (possibly another principal's).
+  if (/^\d+$/.test(name)) throw new AdminError(`${what} "${name}" must not be all digits (digits name a uin)`);
   return name;
 }
 

@@ -9,6 +9,7 @@
  * sub-users share its quota, as Tencent counts per uin). Buckets live in this process: with several nodes each node
  * enforces the limit on its own (SPEC §2: "safe per node").
  */
+import { actions } from "../actions/index.js";
 import type { Clock } from "../clock.js";
 import { TokenBucket } from "./token-bucket.js";
 
@@ -84,12 +85,19 @@ export function groupRate(group: string, rates: Readonly<Record<string, number>>
  */
 export function parseRateOverrides(text: string): Record<string, number> {
   const rates: Record<string, number> = {};
-  for (const entry of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+  const entries = text.split(",").map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) throw new RangeError("rate limits: expected group=requests-per-second[,…], e.g. symmetric=1000");
+  for (const entry of entries) {
     const m = /^([A-Za-z][A-Za-z0-9]*)=(\d+(?:\.\d+)?)$/.exec(entry);
     if (!m) throw new RangeError(`rate limit "${entry}": expected group=requests-per-second, e.g. symmetric=1000`);
     const [, name, value] = m as unknown as [string, string, string];
+    const known = name === "default" || name in SHARED_LIMIT_GROUPS || actions.has(name);
+    if (!known) {
+      throw new RangeError(`rate limit "${entry}": ${name} is not a group (${Object.keys(SHARED_LIMIT_GROUPS).join(", ")}, default) or an action name`);
+    }
     const group = limitGroup(name);
     if (group !== name) throw new RangeError(`rate limit "${entry}": ${name} shares the group ${group}; set ${group}=N`);
+    if (name in rates) throw new RangeError(`rate limit "${entry}": ${name} is given twice`);
     const rate = Number(value);
     if (!(rate > 0)) throw new RangeError(`rate limit "${entry}": the rate must be above 0`);
     rates[name] = rate;
