@@ -142,7 +142,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
       throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Action header is missing");
     }
     const action = deps.actions.get(actionName);
-    if (!action) throw new KmsError(ErrorCode.InvalidAction, `The action ${actionName} does not exist`);
+    if (!action) throw new KmsError(ErrorCode.InvalidAction, `The action ${actionName.slice(0, 64)}${actionName.length > 64 ? "…" : ""} does not exist`);
     const version = req.headers["x-tc-version"];
     if (!version) throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Version header is missing");
     if (version !== API_VERSION) throw new KmsError(ErrorCode.NoSuchVersion, `Version ${version} does not exist; use ${API_VERSION}`);
