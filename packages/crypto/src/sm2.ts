@@ -173,6 +173,19 @@ export interface Sm2SignOptions {
 }
 
 /**
+ * The per-operation random k ∈ [1, n−1] (GB/T 32918.2 A3, 32918.4 A1): fresh from the CSPRNG, or the given 32 bytes
+ * (known-answer tests only).
+ * @throws RangeError when a given k is not 32 bytes or not in [1, n−1]
+ */
+function ephemeralScalar(given: Uint8Array | undefined): bigint {
+  if (given === undefined) return randomScalar(curve.n - 1n);
+  abytes(given, 32, "k");
+  const k = bytesToNumberBE(given);
+  if (k < 1n || k >= curve.n) throw new RangeError('"k" out of range [1, n-1]');
+  return k;
+}
+
+/**
  * SM2DSA over a 32-byte e (DIGEST mode), GB/T 32918.2-2016 §6.1 steps A3–A7.
  * @param secretKey 32 B
  * @param e 32 B, normally SM3(Z_A ‖ M) from {@link digest}
@@ -186,14 +199,7 @@ export function signDigest(secretKey: Uint8Array, e: Uint8Array, options: Pick<S
   const dInv = Fn.inv(Fn.create(1n + d));
   for (;;) {
     // A3: k ∈ [1, n−1]
-    let k: bigint;
-    if (options.k !== undefined) {
-      abytes(options.k, 32, "k");
-      k = bytesToNumberBE(options.k);
-      if (k < 1n || k >= curve.n) throw new RangeError('"k" out of range [1, n-1]');
-    } else {
-      k = randomScalar(curve.n - 1n);
-    }
+    const k = ephemeralScalar(options.k);
     // A4: (x1, y1) = [k]G
     const x1 = G.multiply(k).x;
     // A5: r = (e + x1) mod n; retry if r = 0 or r + k = n
@@ -343,14 +349,7 @@ export function encrypt(
   const pb = publicPoint(publicKey); // A3: S = [h]P_B ≠ O holds since h = 1 and P_B is a valid non-infinity point
   for (;;) {
     // A1: k ∈ [1, n−1]
-    let k: bigint;
-    if (options.k !== undefined) {
-      abytes(options.k, 32, "k");
-      k = bytesToNumberBE(options.k);
-      if (k < 1n || k >= curve.n) throw new RangeError('"k" out of range [1, n-1]');
-    } else {
-      k = randomScalar(curve.n - 1n);
-    }
+    const k = ephemeralScalar(options.k);
     // A2: C1 = [k]G = (x1, y1)
     const c1 = G.multiply(k);
     // A4: [k]P_B = (x2, y2)
