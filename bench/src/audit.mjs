@@ -2,7 +2,7 @@
 //   1. SqliteAuditLog.append alone: 1, 16 and 64 appends outstanding (group commit: one fsync per batch).
 //   2. A whole request through the server (fastify inject: TC3 verification, dispatch, action, audit), with the data
 //      dir's audit log and with a sink that keeps nothing, in the same run: Encrypt (32 B) and GetRegions, one at a
-//      time and 16 at once. The difference is the audit's cost per request.
+//      time and 16 at once; UpdateKeyDescription for the state-changing path. The difference is the audit's cost per request.
 // fsync cost depends on the disk under BENCH_DIR (default: the OS temp dir; its file system is reported — on tmpfs an
 // fsync is nearly free). Writes reports/audit.json and reports/audit.md. Bounded: each task runs ~TASK_MS.
 import { createHash, randomUUID } from "node:crypto";
@@ -86,6 +86,8 @@ const CONCURRENCY = [1, 16];
 const ACTIONS = {
   "Encrypt 32 B": (x) => x.call("Encrypt", { KeyId: x.KeyId, Plaintext: plaintext }),
   GetRegions: (x) => x.call("GetRegions", {}),
+  // A state-changing action: a durable "Started" record before the action, then the final record.
+  UpdateKeyDescription: (x) => x.call("UpdateKeyDescription", { KeyId: x.KeyId, Description: "bench" }),
 };
 for (const [label, fn] of Object.entries(ACTIONS)) {
   for (const n of CONCURRENCY) {
