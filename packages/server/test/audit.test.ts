@@ -167,17 +167,21 @@ describe("query", () => {
     const { log, close } = await openLog(q);
     try {
       const actions = (f: Parameters<typeof queryAuditLog>[1]) => queryAuditLog(log, f).map((r) => `${r.action}:${r.code}`);
-      expect(actions({})).toEqual(["CreateKey:Success", "Encrypt:Success", "Encrypt:InvalidParameterValue.InvalidPlaintext", "GetRegions:Success", "GetRegions:AuthFailure.SecretIdNotFound"]);
+      expect(actions({})).toEqual(["CreateKey:Started", "CreateKey:Success", "Encrypt:Success", "Encrypt:InvalidParameterValue.InvalidPlaintext", "GetRegions:Success", "GetRegions:AuthFailure.SecretIdNotFound"]);
       expect(actions({ action: "Encrypt" })).toEqual(["Encrypt:Success", "Encrypt:InvalidParameterValue.InvalidPlaintext"]);
       expect(actions({ keyId: keyA.toUpperCase() })).toHaveLength(3);
-      expect(actions({ account: q.server.uin })).toHaveLength(4);
+      expect(actions({ account: q.server.uin })).toHaveLength(5);
       expect(actions({ secretId: "AKIDunknown00000000" })).toEqual(["GetRegions:AuthFailure.SecretIdNotFound"]);
       expect(actions({ result: "success" })).toHaveLength(3);
-      expect(actions({ result: "error" })).toHaveLength(2);
+      expect(actions({ result: "error" })).toHaveLength(2); // a Started record is not an error
+      expect(actions({ result: "Started" })).toEqual(["CreateKey:Started"]);
+      expect(actions({ phase: "started" })).toEqual(["CreateKey:Started"]);
+      expect(actions({ phase: "final" })).toHaveLength(5);
+      expect(actions({ unfinished: true })).toEqual([]);
       expect(actions({ result: "AuthFailure" })).toEqual(["GetRegions:AuthFailure.SecretIdNotFound"]);
       expect(actions({ result: "InvalidParameterValue.InvalidPlaintext" })).toHaveLength(1);
       expect(actions({ result: "Invalid" })).toHaveLength(0); // a prefix matches only before a dot
-      expect(actions({ sinceMs: t0 - 1 })).toHaveLength(5);
+      expect(actions({ sinceMs: t0 - 1 })).toHaveLength(6);
       expect(actions({ untilMs: t0 - 1 })).toHaveLength(0);
       expect(actions({ sinceMs: Date.now() + 60_000 })).toHaveLength(0);
       expect(actions({ limit: 2, order: "desc" })).toEqual(["GetRegions:AuthFailure.SecretIdNotFound", "GetRegions:Success"]);
