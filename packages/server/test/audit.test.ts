@@ -117,6 +117,19 @@ describe("what gets recorded", () => {
     expect(committedRecord(kms.dataDir, junkAction.Response.RequestId)).toMatchObject({ action: "", code: "InvalidAction" });
   });
 
+  it("requests to paths other than /: UnsupportedProtocol, recorded like other refusals", async () => {
+    const signed = { "Content-Type": "application/json", "X-TC-Action": "Encrypt", Authorization: "TC3-HMAC-SHA256 Credential=AKIDclaimed0000/2024-01-01/kms/tc3_request, SignedHeaders=host, Signature=00" };
+    for (const [method, path] of [["POST", "/x"], ["GET", "/favicon.ico"], ["POST", "/healthz"]] as const) {
+      const res = await fetch(`${kms.url}${path}`, { method, headers: method === "POST" ? signed : {}, ...(method === "POST" ? { body: "{}" } : {}) });
+      const body = (await res.json()) as { Response: { RequestId: string; Error: { Code: string } } };
+      expect(body.Response.Error.Code).toBe("UnsupportedProtocol");
+      expect(committedRecord(kms.dataDir, body.Response.RequestId), `${method} ${path}`).toMatchObject({
+        code: "UnsupportedProtocol", source_address: "127.0.0.1", ...(method === "POST" ? { action: "Encrypt", secret_id: "AKIDclaimed0000" } : { action: "" }),
+      });
+    }
+    expect(((await (await fetch(`${kms.url}/healthz`)).json()) as { status: string }).status).toBe("ok");
+  });
+
   it("concurrent requests are committed in groups and the chain stays whole", async () => {
     const results = await Promise.all(Array.from({ length: 40 }, () => kms.call("GetRegions")));
     for (const r of results) expect(committedRecord(kms.dataDir, r.RequestId)).toBeDefined();
