@@ -29,6 +29,7 @@ async function withAdmin<T>(opts: { dataDir: string }, fn: (admin: AccountAdmin,
   const dir = await openDataDir({
     dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], create: false, nowSeconds: Math.floor(Date.now() / 1000),
   });
+  if (dir.auditProblem) process.stderr.write(`openkms: warning: the audit log does not match its checkpoint: ${dir.auditProblem}\n`);
   try {
     return await fn(new AccountAdmin(dir.accounts, dir.root, dir.audit, dir.rootUin), dir);
   } finally {

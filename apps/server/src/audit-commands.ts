@@ -2,28 +2,32 @@
  * `openkms audit …`: check and read the audit log (`<data-dir>/audit.db`), also while the server runs.
  *
  *   openkms audit verify [--json]
- *     exit 0 and `ok: N records, head <seq> <mac>` when the chain is whole; exit 1 and the first record that was
- *     edited, removed or reordered (or a damaged head) otherwise.
+ *     exit 0 and `ok: N records, head <seq> <mac>, checkpoint <seq>[, K started without a final record]` when the
+ *     chain is whole and reaches the checkpoint kept in openkms.db; exit 1 and the first record that was edited,
+ *     removed or reordered (or a damaged head, a checkpoint the log does not reach, a missing or emptied audit.db)
+ *     otherwise. Never creates audit.db.
  *   openkms audit query [--since T] [--until T] [--action A] [--key KeyId] [--account uin] [--secret-id ID]
- *                       [--result success|error|<code>] [--limit N] [--order asc|desc]
- *     one JSON record per line (times: ISO 8601 or Unix seconds).
+ *                       [--result success|error|Started|<code>] [--phase started|final] [--unfinished]
+ *                       [--limit N] [--order asc|desc]
+ *     one JSON record per line (times: ISO 8601 or Unix seconds), with `phase`: `started` (write-ahead record of a
+ *     state-changing action) or `final`.
  */
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { openDataDir, queryAuditLog, verifyAuditLog, type AuditFilter, type DataDir } from "@openkms/server";
+import { inspectAuditLog, missingAuditLog, queryAuditLog, STARTED, verifyAuditLog, type AuditFilter, type AuditInspection } from "@openkms/server";
 import { ENV, parseLimit, parseTime } from "./config.js";
-import { runTool } from "./tool.js";
+import { runTool, ToolError } from "./tool.js";
 
 const dataDirOption = () => new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms");
 
-async function withDataDir<T>(opts: { dataDir: string }, fn: (dir: DataDir) => T | Promise<T>): Promise<T> {
-  const dir = await openDataDir({
-    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], create: false, nowSeconds: Math.floor(Date.now() / 1000),
+async function withAuditLog<T>(opts: { dataDir: string }, fn: (audit: AuditInspection) => T | Promise<T>): Promise<T> {
+  const audit = await inspectAuditLog({
+    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], nowSeconds: Math.floor(Date.now() / 1000),
   });
   try {
-    return await fn(dir);
+    return await fn(audit);
   } finally {
-    await dir.close();
+    await audit.close();
   }
 }
 
@@ -37,10 +41,13 @@ export function auditCommand(): Command {
     .option("--json", "print the result as JSON")
     .action((opts) =>
       runTool(() =>
-        withDataDir(opts, (dir) => {
-          const v = verifyAuditLog(dir.audit);
+        withAuditLog(opts, (audit) => {
+          const v = audit.log ? verifyAuditLog(audit.log, { checkpoint: audit.checkpoint }) : missingAuditLog(audit.unavailable!);
           if (opts.json) process.stdout.write(JSON.stringify(v) + "\n");
-          else if (v.ok) process.stdout.write(`ok: ${v.records} records, head ${v.lastSeq} ${v.lastMac}\n`);
+          else if (v.ok) {
+            const unfinished = v.unfinished ? `, ${v.unfinished} started without a final record` : "";
+            process.stdout.write(`ok: ${v.records} records, head ${v.lastSeq} ${v.lastMac}, checkpoint ${v.checkpoint!.seq}${unfinished}\n`);
+          } else if (v.problem!.kind === "missing") process.stdout.write(`TAMPERED: the audit log is missing: ${v.problem!.detail}\n`);
           else process.stdout.write(`TAMPERED: record ${v.problem!.seq} ${v.problem!.kind}: ${v.problem!.detail}\n`);
           if (!v.ok) process.exitCode = 1;
         }),
@@ -57,18 +64,22 @@ export function auditCommand(): Command {
     .option("--key <keyId>", "records naming this KeyId")
     .option("--account <uin>", "records of this uin, as caller or as owning account")
     .option("--secret-id <secretId>", "records signed with this SecretId")
-    .option("--result <result>", "success, error, or an error code (a prefix before a dot matches: AuthFailure)")
+    .option("--result <result>", "success, error, Started, or an error code (a prefix before a dot matches: AuthFailure)")
+    .addOption(new Option("--phase <phase>", "started (write-ahead records) or final").choices(["started", "final"]))
+    .option("--unfinished", "only Started records that no final record follows")
     .addOption(new Option("--limit <n>", "most records").argParser(parseLimit).default(1000))
     .addOption(new Option("--order <order>", "asc (oldest first) or desc").choices(["asc", "desc"]).default("asc"))
     .action((opts) =>
       runTool(() =>
-        withDataDir(opts, (dir) => {
+        withAuditLog(opts, (audit) => {
+          if (!audit.log) throw new ToolError(`the audit log is missing: ${audit.unavailable}`);
           const filter: AuditFilter = {
             sinceMs: opts.since, untilMs: opts.until, action: opts.action, keyId: opts.key, account: opts.account,
-            secretId: opts.secretId, result: opts.result, limit: opts.limit, order: opts.order,
+            secretId: opts.secretId, result: opts.result, phase: opts.phase, unfinished: opts.unfinished, limit: opts.limit, order: opts.order,
           };
-          for (const r of queryAuditLog(dir.audit, filter)) {
-            process.stdout.write(JSON.stringify({ timeIso: new Date(r.time).toISOString(), ...r }) + "\n");
+          for (const r of queryAuditLog(audit.log, filter)) {
+            const phase = r.code === STARTED ? "started" : "final";
+            process.stdout.write(JSON.stringify({ timeIso: new Date(r.time).toISOString(), phase, ...r }) + "\n");
           }
         }),
       ),

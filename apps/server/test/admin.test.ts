@@ -3,7 +3,7 @@
  * processes, on the data dir of a running `openkms serve`, with the official SDK as the API client.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function serve(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+function serve(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; exited: Promise<number | null>; stderr: () => string }> {
   const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let out = "";
@@ -29,7 +29,7 @@ function serve(dataDir: string, args: string[] = []): Promise<{ child: ChildProc
   const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", () => {
-      if (/openkms listening on /.test(out)) resolve({ child, exited });
+      if (/openkms listening on /.test(out)) resolve({ child, exited, stderr: () => err });
     });
     exited.then((code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
@@ -120,7 +120,7 @@ describe("openkms admin and openkms audit on a running server", () => {
     // audit: whole, and queryable while the server runs
     const verified = await run(["audit", "verify", ...d]);
     expect(verified.code).toBe(0);
-    expect(verified.out).toMatch(/^ok: \d+ records, head \d+ [0-9a-f]{64}\n$/);
+    expect(verified.out).toMatch(/^ok: \d+ records, head \d+ [0-9a-f]{64}, checkpoint \d+\n$/);
     const denied = (await run(["audit", "query", "--account", user.Uin, "--result", "UnauthorizedOperation", ...d])).out.trim().split("\n").map((l) => JSON.parse(l));
     expect(denied.map((r: { action: string }) => r.action)).toEqual(["Encrypt", "GenerateDataKey", "Encrypt"]);
     expect(denied[0]).toMatchObject({ uin: user.Uin, ownerUin: user.OwnerUin, keyIds: [KeyId], secretId: ak.SecretId, sourceAddress: "127.0.0.1" });
@@ -187,6 +187,44 @@ describe("openkms admin and openkms audit on a running server", () => {
     const c = await run(["audit", "query", "--since", "yesterday", ...d]);
     expect(c.code).not.toBe(0);
     expect(c.err).toMatch(/ISO 8601/);
+  });
+});
+
+describe("a deleted or emptied audit log", () => {
+  it("audit verify fails without creating audit.db; serve logs an error and keeps serving; audit query refuses", async () => {
+    const dataDir = join(scratch, "lost-log");
+    const d = ["--data-dir", dataDir];
+    const first = await serve(dataDir);
+    const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+    await sdk(creds.Endpoint, creds.SecretId, creds.SecretKey).request("CreateKey", { Alias: "k" });
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect((await run(["audit", "verify", ...d])).out).toMatch(/^ok: 2 records, head 2 [0-9a-f]{64}, checkpoint 2\n$/);
+
+    truncateSync(join(dataDir, "audit.db"), 0); // `: > audit.db`
+    const emptied = await run(["audit", "verify", ...d]);
+    expect(emptied.code).toBe(1);
+    expect(emptied.out).toMatch(/^TAMPERED: the audit log is missing: .*audit\.db is empty \(the checkpoint in openkms\.db names record 2\)/);
+
+    for (const f of ["audit.db", "audit.db-wal", "audit.db-shm"]) rmSync(join(dataDir, f), { force: true }); // `rm audit.db`
+    const missing = await run(["audit", "verify", ...d]);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/^TAMPERED: the audit log is missing: .*audit\.db is missing/);
+    expect(existsSync(join(dataDir, "audit.db"))).toBe(false);
+    const query = await run(["audit", "query", ...d]);
+    expect(query.code).toBe(2);
+    expect(query.err).toMatch(/audit log is missing/);
+
+    const again = await serve(dataDir);
+    const creds2 = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+    await sdk(creds2.Endpoint, creds2.SecretId, creds2.SecretKey).request("CreateKey", { Alias: "k2" });
+    again.child.kill("SIGTERM");
+    expect(await again.exited).toBe(0);
+    const problem = again.stderr().split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.level === 50);
+    expect(problem).toMatchObject({ problem: expect.stringMatching(/audit\.db was missing/) });
+    const still = await run(["audit", "verify", ...d]);
+    expect(still.code).toBe(1);
+    expect(still.out).toMatch(/^TAMPERED: record 2 /);
   });
 });
 

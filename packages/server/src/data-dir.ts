@@ -7,12 +7,20 @@
  *
  * Layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files), `audit.db` (+ WAL files),
  * `credentials.json` (written by the server).
+ *
+ * The audit log is anchored in `openkms.db` (audit/checkpoint.ts): a data dir's first start writes the checkpoint of
+ * the empty log (the marker that a log exists), and every open compares audit.db with the stored checkpoint. When
+ * audit.db is missing, empty or behind it, the dir still opens — a new log is started so requests stay audited — but
+ * {@link DataDir.auditProblem} names the problem and the checkpoint is left as it is (not advanced), so `openkms audit
+ * verify` keeps reporting it. {@link inspectAuditLog} opens the log for reading without ever creating it.
  */
 import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { randomBytes } from "@openkms/crypto/random";
-import { SqliteAuditLog } from "./audit/log.js";
+import { CHECKPOINT_META, CheckpointStore, parseCheckpoint, type AuditCheckpoint } from "./audit/checkpoint.js";
+import { AuditLogUnavailableError, SqliteAuditLog } from "./audit/log.js";
+import { checkpointProblem } from "./audit/verify.js";
 import { rootUin } from "./credentials.js";
 import { loadRootKey, RootKeyError, type RootOfTrust } from "./root-key.js";
 import type { AccountStore } from "./store/accounts.js";
@@ -52,6 +60,8 @@ export interface DataDirOptions {
   create: boolean;
   /** Unix seconds, for the root account's CreateTime. */
   nowSeconds: number;
+  /** Hears of periodic audit checkpoints that could not be written (the server logs them). */
+  onCheckpointError?: (e: unknown) => void;
 }
 
 export interface DataDir {
@@ -64,6 +74,11 @@ export interface DataDir {
   readonly audit: SqliteAuditLog;
   /** The first root account's uin. */
   readonly rootUin: string;
+  /**
+   * Why the audit log does not match its checkpoint in openkms.db (missing, emptied, cut back, replaced), or
+   * undefined when it does. While set, the log is written but not anchored: the checkpoint keeps the evidence.
+   */
+  readonly auditProblem: string | undefined;
   /** Close the stores and the audit log (committing what is queued) and zero the root key. */
   close(): Promise<void>;
 }
@@ -91,15 +106,22 @@ async function ensureRootAccount(accounts: AccountStore, uin: string, nowSeconds
   await accounts.createAccount({ uin, ownerUin: uin, name, status: "Enabled", createTime: nowSeconds });
 }
 
-/**
- * Open a data dir.
- * @throws StartupError when `create` is false and the dir has no key store or no root key, or when the root key is
- *   not the one the dir was created with; RootKeyError for a malformed root key
- */
-export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
+const fileState = (path: string) => (!existsSync(path) ? "missing" : statSync(path).size === 0 ? "empty" : "present");
+
+interface Stores {
+  root: RootOfTrust;
+  rootKeyCreated: boolean;
+  store: KeyStore;
+  accounts: AccountStore;
+  rootUin: string;
+  /** Whether openkms.db held data before this open (false: the data dir's first start). */
+  keyDbExisted: boolean;
+  opened: { close(): Promise<void> }[];
+}
+
+async function openStores(opts: DataDirOptions): Promise<Stores> {
   const keyFile = join(opts.dataDir, ROOT_KEY_FILE);
   const keyDb = join(opts.dataDir, KEY_DB);
-  const auditDb = join(opts.dataDir, AUDIT_DB);
   if (!opts.create && !existsSync(keyDb)) {
     throw new StartupError(`${opts.dataDir} is not an OpenKMS data dir (no ${KEY_DB}); run openkms serve with it once first`);
   }
@@ -107,9 +129,9 @@ export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
     throw new StartupError(`the root key file ${keyFile} is missing: this data dir's keys cannot be opened without it (restore it, or give OPENKMS_ROOT_KEY)`);
   }
   if (opts.create) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const keyDbExisted = fileState(keyDb) === "present";
   // SQLite gives the -wal and -shm files the database file's mode.
   createPrivateFile(keyDb);
-  createPrivateFile(auditDb);
   const { root, created } = loadRootKey({ keyFile, envValue: opts.rootKey });
   const opened: { close(): Promise<void> }[] = [];
   try {
@@ -120,17 +142,121 @@ export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
     opened.push(accounts);
     const uin = await rootUin(store);
     await ensureRootAccount(accounts, uin, opts.nowSeconds);
+    return { root, rootKeyCreated: created, store, accounts, rootUin: uin, keyDbExisted, opened };
+  } catch (e) {
+    for (const o of opened.reverse()) await o.close();
+    root.close();
+    throw e;
+  }
+}
+
+/**
+ * Compare a just-opened log with its checkpoint; anchor it when they agree.
+ * @returns the problem (then the log is left unanchored), or undefined
+ */
+async function anchorAuditLog(
+  opts: DataDirOptions, stores: Stores, audit: SqliteAuditLog, auditFile: "missing" | "empty" | "present",
+): Promise<string | undefined> {
+  const auditDb = join(opts.dataDir, AUDIT_DB);
+  const cp = parseCheckpoint(await stores.store.getMeta(CHECKPOINT_META));
+  const lost = auditFile === "missing" ? `${auditDb} was missing (a new, empty log was started)`
+    : auditFile === "empty" ? `${auditDb} was empty (a new log was started in it)` : undefined;
+  let problem: string | undefined;
+  if (cp === undefined) {
+    // No checkpoint: the data dir's first start, or a data dir from a version that wrote none (anchored from now on).
+    if (stores.keyDbExisted && lost) problem = `${lost}, and openkms.db holds no audit checkpoint`;
+  } else {
+    const p = checkpointProblem(audit, cp, audit.head()?.seq ?? 0);
+    if (p || lost) problem = [lost, p?.detail].filter(Boolean).join("; ");
+  }
+  if (problem) return problem;
+  const checkpoints = new CheckpointStore(join(opts.dataDir, KEY_DB));
+  try {
+    audit.anchorTo(checkpoints, opts.onCheckpointError);
+  } catch (e) {
+    checkpoints.close();
+    throw e;
+  }
+  return undefined;
+}
+
+/**
+ * Open a data dir.
+ * @throws StartupError when `create` is false and the dir has no key store or no root key, or when the root key is
+ *   not the one the dir was created with; RootKeyError for a malformed root key
+ */
+export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
+  const auditDb = join(opts.dataDir, AUDIT_DB);
+  const stores = await openStores(opts);
+  const { root, store, accounts, opened } = stores;
+  try {
+    const auditFile = fileState(auditDb);
+    createPrivateFile(auditDb);
     const audit = SqliteAuditLog.open(auditDb, root);
     opened.push(audit);
+    const auditProblem = await anchorAuditLog(opts, stores, audit, auditFile);
     let closed = false;
     return {
-      path: opts.dataDir, root, rootKeyCreated: created, store, accounts, audit, rootUin: uin,
+      path: opts.dataDir, root, rootKeyCreated: stores.rootKeyCreated, store, accounts, audit, rootUin: stores.rootUin, auditProblem,
       async close() {
         if (closed) return;
         closed = true;
         await audit.close();
         await accounts.close();
         await store.close();
+        root.close();
+      },
+    };
+  } catch (e) {
+    for (const o of opened.reverse()) await o.close();
+    root.close();
+    if (e instanceof RootKeyError) throw new StartupError(`the root key (${root.source}) does not open this data dir's audit log`);
+    throw e;
+  }
+}
+
+/** A data dir's audit log opened for reading (`openkms audit verify|query`), with its checkpoint. */
+export interface AuditInspection {
+  /** The log, or undefined when audit.db is missing or holds no log ({@link unavailable} says which). */
+  readonly log: SqliteAuditLog | undefined;
+  readonly unavailable: string | undefined;
+  /** The checkpoint stored in openkms.db (null: none). */
+  readonly checkpoint: AuditCheckpoint | null | "malformed";
+  close(): Promise<void>;
+}
+
+/**
+ * Open a data dir's audit log for reading: never creates, repairs or anchors it (a missing audit.db stays missing).
+ * @throws as {@link openDataDir}
+ */
+export async function inspectAuditLog(opts: Omit<DataDirOptions, "create" | "onCheckpointError">): Promise<AuditInspection> {
+  const auditDb = join(opts.dataDir, AUDIT_DB);
+  const stores = await openStores({ ...opts, create: false });
+  const { root, store, opened } = stores;
+  try {
+    const checkpoint = parseCheckpoint(await store.getMeta(CHECKPOINT_META)) ?? null;
+    let log: SqliteAuditLog | undefined;
+    let unavailable: string | undefined;
+    const state = fileState(auditDb);
+    const named = typeof checkpoint === "object" && checkpoint ? ` (the checkpoint in openkms.db names record ${checkpoint.seq})` : "";
+    if (state === "missing") unavailable = `${auditDb} is missing${named}`;
+    else if (state === "empty") unavailable = `${auditDb} is empty${named}`;
+    else {
+      try {
+        log = SqliteAuditLog.open(auditDb, root, { create: false });
+        opened.push(log);
+      } catch (e) {
+        if (!(e instanceof AuditLogUnavailableError)) throw e;
+        unavailable = e.message + named;
+      }
+    }
+    let closed = false;
+    return {
+      log, unavailable, checkpoint,
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const o of opened.reverse()) await o.close();
         root.close();
       },
     };

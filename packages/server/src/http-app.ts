@@ -1,8 +1,8 @@
 /**
  * The HTTP face of the server (fastify): `POST /` and `GET /` carry API requests, `GET /healthz` answers 200.
  * Every API response is HTTP 200 with `Content-Type: application/json` exactly (reference §1 gotcha 1) — including
- * oversize bodies (`RequestSizeLimitExceeded`) and wrong methods (`UnsupportedProtocol`). Requests refused here,
- * before dispatch, are audited too.
+ * oversize bodies (`RequestSizeLimitExceeded`), wrong methods and paths other than `/` (`UnsupportedProtocol`).
+ * Requests refused here, before dispatch, are audited too (`GET /healthz` is not: it is no API request).
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
@@ -66,7 +66,7 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     } else {
       deps.logger.error({ requestId, err: { message: err.message, code: err.code } }, "http error");
     }
-    if (req.url === "/" || req.url.startsWith("/?")) await auditRefused(deps, { headers: req.headers, remoteAddress: req.ip }, requestId, code);
+    await auditRefused(deps, { headers: req.headers, remoteAddress: req.ip }, requestId, code);
     return sendJson(reply, errorEnvelope(code, message, requestId));
   });
 
@@ -79,9 +79,11 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
   }
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
-  app.setNotFoundHandler((_req, reply) =>
-    sendJson(reply, errorEnvelope(ErrorCode.UnsupportedProtocol, "API requests are POST or GET to the path /; GET /healthz checks health", randomUUID())),
-  );
+  app.setNotFoundHandler(async (req, reply) => {
+    const requestId = randomUUID();
+    await auditRefused(deps, { headers: req.headers, remoteAddress: req.ip }, requestId, ErrorCode.UnsupportedProtocol);
+    return sendJson(reply, errorEnvelope(ErrorCode.UnsupportedProtocol, "API requests are POST or GET to the path /; GET /healthz checks health", requestId));
+  });
 
   app.route({
     method: ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],

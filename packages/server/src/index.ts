@@ -5,7 +5,7 @@ export { systemClock, type Clock } from "./clock.js";
 export { EDITIONS, type Edition } from "./edition.js";
 export { tc3Signature, canonicalRequestHash, verifyTc3, utcDate } from "./protocol/tc3.js";
 export { actions } from "./actions/index.js";
-export { openDataDir, type DataDir, type DataDirOptions } from "./data-dir.js";
+export { inspectAuditLog, openDataDir, type AuditInspection, type DataDir, type DataDirOptions } from "./data-dir.js";
 export { AccountAdmin, AdminError, type NewAccessKey, type PrincipalView } from "./accounts/admin.js";
 export { parsePolicy, evaluatePolicies, PolicyError, type PolicyDocument, type PolicyStatement, type Decision } from "./access/policy.js";
 export { keyResource, accountResource } from "./access/request-resources.js";
@@ -13,8 +13,11 @@ export {
   DEFAULT_RATE_LIMITS, SHARED_LIMIT_GROUPS, ACTION_RATES, DEFAULT_ACTION_RATE, limitGroup, groupRate, parseRateOverrides,
   type RateLimitConfig,
 } from "./limits/rate-limits.js";
-export { SqliteAuditLog, nullAuditSink, type AuditSink } from "./audit/log.js";
-export { verifyAuditLog, type AuditVerification, type AuditProblem } from "./audit/verify.js";
+export { SqliteAuditLog, nullAuditSink, type AppendOptions, type AuditSink } from "./audit/log.js";
+export { CHECKPOINT_META, type AuditCheckpoint } from "./audit/checkpoint.js";
+export { missingAuditLog, verifyAuditLog, type AuditVerification, type AuditProblem } from "./audit/verify.js";
+export { STARTED } from "./audit/record.js";
+export { isReadOnlyAction, READ_ONLY_ACTIONS } from "./actions/read-only.js";
 export { queryAuditLog, type AuditFilter } from "./audit/query.js";
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";

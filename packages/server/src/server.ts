@@ -112,8 +112,19 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   }
   const keyFile = join(opts.dataDir, "root.key");
   if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
-  const dir = await openDataDir({ dataDir: opts.dataDir, rootKey: opts.rootKey, create: true, nowSeconds: unixSeconds(clock) });
+  const dir = await openDataDir({
+    dataDir: opts.dataDir, rootKey: opts.rootKey, create: true, nowSeconds: unixSeconds(clock),
+    onCheckpointError: (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit checkpoint write failed"),
+  });
   if (dir.rootKeyCreated) logger.info({ path: keyFile }, "created root key file");
+  if (dir.auditProblem) {
+    // Serving on (refusing would turn a deleted file into an outage); the checkpoint is not advanced, so `openkms audit
+    // verify` keeps failing until the log is restored.
+    logger.error(
+      { problem: dir.auditProblem, auditLog: join(opts.dataDir, "audit.db") },
+      `audit log does not match its checkpoint in openkms.db: ${dir.auditProblem}; serving on, with records going to the current audit.db; the checkpoint is kept as evidence (not advanced) and openkms audit verify reports the problem until audit.db is restored`,
+    );
+  }
   const { store, accounts, root } = dir;
   try {
     const edition = await checkEdition(store, opts.edition);

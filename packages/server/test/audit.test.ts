@@ -117,6 +117,19 @@ describe("what gets recorded", () => {
     expect(committedRecord(kms.dataDir, junkAction.Response.RequestId)).toMatchObject({ action: "", code: "InvalidAction" });
   });
 
+  it("requests to paths other than /: UnsupportedProtocol, recorded like other refusals", async () => {
+    const signed = { "Content-Type": "application/json", "X-TC-Action": "Encrypt", Authorization: "TC3-HMAC-SHA256 Credential=AKIDclaimed0000/2024-01-01/kms/tc3_request, SignedHeaders=host, Signature=00" };
+    for (const [method, path] of [["POST", "/x"], ["GET", "/favicon.ico"], ["POST", "/healthz"]] as const) {
+      const res = await fetch(`${kms.url}${path}`, { method, headers: method === "POST" ? signed : {}, ...(method === "POST" ? { body: "{}" } : {}) });
+      const body = (await res.json()) as { Response: { RequestId: string; Error: { Code: string } } };
+      expect(body.Response.Error.Code).toBe("UnsupportedProtocol");
+      expect(committedRecord(kms.dataDir, body.Response.RequestId), `${method} ${path}`).toMatchObject({
+        code: "UnsupportedProtocol", source_address: "127.0.0.1", ...(method === "POST" ? { action: "Encrypt", secret_id: "AKIDclaimed0000" } : { action: "" }),
+      });
+    }
+    expect(((await (await fetch(`${kms.url}/healthz`)).json()) as { status: string }).status).toBe("ok");
+  });
+
   it("concurrent requests are committed in groups and the chain stays whole", async () => {
     const results = await Promise.all(Array.from({ length: 40 }, () => kms.call("GetRegions")));
     for (const r of results) expect(committedRecord(kms.dataDir, r.RequestId)).toBeDefined();
@@ -167,17 +180,21 @@ describe("query", () => {
     const { log, close } = await openLog(q);
     try {
       const actions = (f: Parameters<typeof queryAuditLog>[1]) => queryAuditLog(log, f).map((r) => `${r.action}:${r.code}`);
-      expect(actions({})).toEqual(["CreateKey:Success", "Encrypt:Success", "Encrypt:InvalidParameterValue.InvalidPlaintext", "GetRegions:Success", "GetRegions:AuthFailure.SecretIdNotFound"]);
+      expect(actions({})).toEqual(["CreateKey:Started", "CreateKey:Success", "Encrypt:Success", "Encrypt:InvalidParameterValue.InvalidPlaintext", "GetRegions:Success", "GetRegions:AuthFailure.SecretIdNotFound"]);
       expect(actions({ action: "Encrypt" })).toEqual(["Encrypt:Success", "Encrypt:InvalidParameterValue.InvalidPlaintext"]);
       expect(actions({ keyId: keyA.toUpperCase() })).toHaveLength(3);
-      expect(actions({ account: q.server.uin })).toHaveLength(4);
+      expect(actions({ account: q.server.uin })).toHaveLength(5);
       expect(actions({ secretId: "AKIDunknown00000000" })).toEqual(["GetRegions:AuthFailure.SecretIdNotFound"]);
       expect(actions({ result: "success" })).toHaveLength(3);
-      expect(actions({ result: "error" })).toHaveLength(2);
+      expect(actions({ result: "error" })).toHaveLength(2); // a Started record is not an error
+      expect(actions({ result: "Started" })).toEqual(["CreateKey:Started"]);
+      expect(actions({ phase: "started" })).toEqual(["CreateKey:Started"]);
+      expect(actions({ phase: "final" })).toHaveLength(5);
+      expect(actions({ unfinished: true })).toEqual([]);
       expect(actions({ result: "AuthFailure" })).toEqual(["GetRegions:AuthFailure.SecretIdNotFound"]);
       expect(actions({ result: "InvalidParameterValue.InvalidPlaintext" })).toHaveLength(1);
       expect(actions({ result: "Invalid" })).toHaveLength(0); // a prefix matches only before a dot
-      expect(actions({ sinceMs: t0 - 1 })).toHaveLength(5);
+      expect(actions({ sinceMs: t0 - 1 })).toHaveLength(6);
       expect(actions({ untilMs: t0 - 1 })).toHaveLength(0);
       expect(actions({ sinceMs: Date.now() + 60_000 })).toHaveLength(0);
       expect(actions({ limit: 2, order: "desc" })).toEqual(["GetRegions:AuthFailure.SecretIdNotFound", "GetRegions:Success"]);

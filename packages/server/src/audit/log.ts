@@ -7,18 +7,28 @@
  * processes (the server and `openkms admin`) can append to one log without breaking the chain.
  *
  * The table refuses UPDATE and DELETE (triggers); someone with the file can still drop them, which is what
- * `openkms audit verify` (verify.ts) exists to catch.
+ * `openkms audit verify` (verify.ts) exists to catch. Once anchored ({@link SqliteAuditLog.anchorTo}), the log also
+ * writes checkpoints of its head into `openkms.db` (checkpoint.ts), so a deleted, emptied or cut-back file shows.
  */
 import Database from "better-sqlite3";
 import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
-import { GENESIS_MAC, headMac, recordMac, type AuditEvent, type AuditRecord } from "./record.js";
+import { CHECKPOINT_EVERY_MS, CHECKPOINT_EVERY_RECORDS, type AuditCheckpoint, type CheckpointStore } from "./checkpoint.js";
+import { checkpointMac, GENESIS_MAC, headMac, recordMac, type AuditEvent, type AuditRecord } from "./record.js";
+
+export interface AppendOptions {
+  /**
+   * A write-ahead record: resolve only once the head that includes it is also checkpointed outside the log (when the
+   * log is anchored), so the record cannot be cut off unnoticed; reject when the checkpoint cannot be written.
+   */
+  anchor?: boolean;
+}
 
 /** Where the dispatcher sends events. */
 export interface AuditSink {
   /** Resolves once the record is durable; rejects when it could not be written. */
-  append(event: AuditEvent): Promise<void>;
+  append(event: AuditEvent, options?: AppendOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,8 +95,14 @@ export function rowToRecord(r: AuditRow): AuditRecord {
   };
 }
 
+/** The audit tables are missing from an existing file (emptied, dropped, or not an audit log). */
+export class AuditLogUnavailableError extends Error {
+  override name = "AuditLogUnavailableError";
+}
+
 interface Pending {
   event: AuditEvent;
+  anchor: boolean;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -98,7 +114,12 @@ export class SqliteAuditLog implements AuditSink {
   private queue: Pending[] = [];
   private scheduled = false;
   private closed = false;
-  private readonly appendBatch: Database.Transaction<(events: AuditEvent[]) => void>;
+  private readonly appendBatch: Database.Transaction<(events: AuditEvent[]) => { seq: number; mac: string }>;
+  private checkpoints: { store: CheckpointStore; onError: (e: unknown) => void } | undefined;
+  /** The last head this process committed, and the last checkpoint it wrote (seq, Date.now()). */
+  private lastHead: { seq: number; mac: string } | undefined;
+  private lastCheckpoint = { seq: -1, at: 0 };
+  private checkpointScheduled = false;
 
   private constructor(db: Database.Database, key: Uint8Array) {
     this.db = db;
@@ -118,6 +139,7 @@ export class SqliteAuditLog implements AuditSink {
         head = { seq, mac };
       }
       putHead.run(head.seq, head.mac, headMac(this.key, head.seq, head.mac));
+      return head;
     });
   }
 
@@ -126,19 +148,27 @@ export class SqliteAuditLog implements AuditSink {
    * the root key; opening with another root key fails.
    * @throws RootKeyError when the stored MAC key does not open under `root`; the driver's error for a bad file
    */
-  static open(path: string, root: RootOfTrust): SqliteAuditLog {
-    const db = new Database(path);
+  static open(path: string, root: RootOfTrust, options: { create?: boolean } = {}): SqliteAuditLog {
+    const create = options.create ?? true;
+    const db = new Database(path, { fileMustExist: !create });
     try {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = FULL");
       db.pragma("busy_timeout = 5000");
-      db.exec(SCHEMA);
-      const fresh = randomBytes(32);
-      db.prepare("INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('mac-key', ?)").run(
-        Buffer.from(root.wrap(fresh, KEY_LABEL)).toString("base64"),
-      );
-      wipe(fresh);
-      const stored = db.prepare<[], { value: string }>("SELECT value FROM audit_meta WHERE name = 'mac-key'").get()!.value;
+      if (create) {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = FULL");
+        db.exec(SCHEMA);
+        const fresh = randomBytes(32);
+        db.prepare("INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('mac-key', ?)").run(
+          Buffer.from(root.wrap(fresh, KEY_LABEL)).toString("base64"),
+        );
+        wipe(fresh);
+      } else {
+        const tables = new Set(db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((t) => t.name));
+        const missing = ["audit_meta", "audit_log", "audit_head"].filter((t) => !tables.has(t));
+        if (missing.length) throw new AuditLogUnavailableError(`${path} holds no audit log (table ${missing.join(", ")} missing): it was emptied or replaced`);
+      }
+      const stored = db.prepare<[], { value: string }>("SELECT value FROM audit_meta WHERE name = 'mac-key'").get()?.value;
+      if (stored === undefined) throw new AuditLogUnavailableError(`${path} holds no audit key: it was emptied or replaced`);
       const key = root.unwrap(new Uint8Array(Buffer.from(stored, "base64")), KEY_LABEL);
       return new SqliteAuditLog(db, key);
     } catch (e) {
@@ -152,10 +182,10 @@ export class SqliteAuditLog implements AuditSink {
    * @returns resolves once the record is committed (fsynced); rejects with the driver's error when the commit fails
    *   (then none of that batch was written) or when the log is closed
    */
-  append(event: AuditEvent): Promise<void> {
+  append(event: AuditEvent, options: AppendOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error("audit log is closed"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event, anchor: options.anchor === true, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -169,11 +199,73 @@ export class SqliteAuditLog implements AuditSink {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    let head: { seq: number; mac: string };
     try {
-      this.appendBatch.immediate(batch.map((p) => p.event));
-      for (const p of batch) p.resolve();
+      head = this.appendBatch.immediate(batch.map((p) => p.event));
     } catch (e) {
       for (const p of batch) p.reject(e);
+      return;
+    }
+    this.lastHead = head;
+    if (this.checkpoints && batch.some((p) => p.anchor)) {
+      try {
+        this.writeCheckpoint(head);
+      } catch (e) {
+        // The records are committed, but a write-ahead record is not acknowledged unless it is anchored too.
+        for (const p of batch) (p.anchor ? p.reject(e) : p.resolve());
+        return;
+      }
+    }
+    for (const p of batch) p.resolve();
+    this.scheduleCheckpointIfDue();
+  }
+
+  /**
+   * Anchor this log: from now on its head is checkpointed into `store` (checkpoint.ts) — for write-ahead appends
+   * before they resolve, otherwise every {@link CHECKPOINT_EVERY_RECORDS} records or {@link CHECKPOINT_EVERY_MS} ms,
+   * and at close. `onError` hears of failed periodic checkpoints. Writes one checkpoint of the current head now.
+   * @throws the driver's error when that first checkpoint cannot be written
+   */
+  anchorTo(store: CheckpointStore, onError: (e: unknown) => void = () => {}): void {
+    this.checkpoints = { store, onError };
+    const head = this.head();
+    this.writeCheckpoint(head ? { seq: head.seq, mac: head.mac } : { seq: 0, mac: GENESIS_MAC });
+  }
+
+  /** The checkpoint of `head`, with its MAC under this log's key. */
+  checkpointFor(head: { seq: number; mac: string }): AuditCheckpoint {
+    return { seq: head.seq, mac: head.mac, tag: checkpointMac(this.key, head.seq, head.mac) };
+  }
+
+  /** Does the checkpoint's tag match under this log's key? */
+  checkpointMatches(cp: AuditCheckpoint): boolean {
+    return checkpointMac(this.key, cp.seq, cp.mac) === cp.tag;
+  }
+
+  private writeCheckpoint(head: { seq: number; mac: string }): void {
+    this.checkpoints!.store.advance(this.checkpointFor(head));
+    this.lastCheckpoint = { seq: head.seq, at: Date.now() };
+  }
+
+  /** A periodic checkpoint, after the responses of this turn have gone out. */
+  private scheduleCheckpointIfDue(): void {
+    const head = this.lastHead;
+    if (!this.checkpoints || !head || this.checkpointScheduled || head.seq <= this.lastCheckpoint.seq) return;
+    if (head.seq - this.lastCheckpoint.seq < CHECKPOINT_EVERY_RECORDS && Date.now() - this.lastCheckpoint.at < CHECKPOINT_EVERY_MS) return;
+    this.checkpointScheduled = true;
+    setImmediate(() => {
+      this.checkpointScheduled = false;
+      if (!this.closed) this.checkpointQuietly();
+    });
+  }
+
+  private checkpointQuietly(): void {
+    const head = this.lastHead;
+    if (!this.checkpoints || !head || head.seq <= this.lastCheckpoint.seq) return;
+    try {
+      this.writeCheckpoint(head);
+    } catch (e) {
+      this.checkpoints.onError(e);
     }
   }
 
@@ -199,11 +291,13 @@ export class SqliteAuditLog implements AuditSink {
     return headMac(this.key, head.seq, head.mac) === head.headMac;
   }
 
-  /** Commit what is queued, close the file and zero the MAC key. */
+  /** Commit what is queued, checkpoint the head (when anchored), close the files and zero the MAC key. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    this.checkpointQuietly();
+    this.checkpoints?.store.close();
     this.db.close();
     wipe(this.key);
   }

@@ -1,8 +1,12 @@
 /**
  * `openkms audit query`: audit records filtered by time, action, key, account and result.
+ *
+ * Both kinds of record are returned: write-ahead records (code `Started`, before a state-changing action ran) and
+ * final records (`Success` or the error code). `result: "error"` means final records with an error code, never
+ * `Started`; `phase` and `unfinished` select by kind.
  */
 import { rowToRecord, type AuditRow, type SqliteAuditLog } from "./log.js";
-import type { AuditRecord } from "./record.js";
+import { STARTED, type AuditRecord } from "./record.js";
 
 export interface AuditFilter {
   /** Records at or after this Unix time in ms. */
@@ -19,9 +23,16 @@ export interface AuditFilter {
   secretId?: string;
   /**
    * `success` (code `Success`), `error` (anything else), or a code: exact, or a prefix before a dot
-   * (`AuthFailure` matches `AuthFailure.SignatureFailure`).
+   * (`AuthFailure` matches `AuthFailure.SignatureFailure`); `Started` selects write-ahead records.
    */
   result?: string;
+  /** `started`: write-ahead records only; `final`: final records only. */
+  phase?: "started" | "final";
+  /**
+   * Only `Started` records that no final record of the same RequestId follows: attempts whose outcome was not
+   * recorded (the server died, or the final write failed). Scans the log after each such record.
+   */
+  unfinished?: boolean;
   /** Most records returned (default 1000). */
   limit?: number;
   /** `asc` (oldest first, default) or `desc`. */
@@ -59,11 +70,16 @@ export function queryAuditLog(log: SqliteAuditLog, f: AuditFilter = {}): AuditRe
   if (f.result !== undefined) {
     const r = f.result.toLowerCase();
     if (r === "success") where.push("code = 'Success'");
-    else if (r === "error") where.push("code <> 'Success'");
+    else if (r === "error") where.push(`code NOT IN ('Success', '${STARTED}')`);
     else {
       where.push("(code = @code OR substr(code, 1, length(@code) + 1) = @code || '.')");
       params.code = f.result;
     }
+  }
+  if (f.phase === "started" || f.unfinished) where.push(`code = '${STARTED}'`);
+  else if (f.phase === "final") where.push(`code <> '${STARTED}'`);
+  if (f.unfinished) {
+    where.push("NOT EXISTS (SELECT 1 FROM audit_log f WHERE f.pos > audit_log.pos AND f.request_id = audit_log.request_id)");
   }
   const cond = where.length ? `WHERE ${where.join(" AND ")}` : "";
   const dir = f.order === "desc" ? "DESC" : "ASC";

@@ -9,12 +9,21 @@
  * uin, ownerUin, sourceAddress, keyIds, code, latencyMs ]))` as lower-case hex, with `prevMac` the previous record's
  * mac (64 zeros before the first). `seq` counts from 1 without gaps. The key is random, stored wrapped under the root
  * key, so an edit cannot be covered by recomputing the chain without the root key. The head (last seq and mac) is
- * kept beside the records with its own MAC, so removing records at the end shows too.
+ * kept beside the records with its own MAC, so removing records at the end shows too; a checkpoint of the head is kept
+ * outside audit.db, in openkms.db (checkpoint.ts), so deleting, emptying or cutting back the whole file shows too.
+ *
+ * Two kinds of record: a state-changing action (actions/read-only.ts) gets a write-ahead record with code
+ * {@link STARTED} before it runs, then its final record (`Success` or the error code) with the same RequestId; every
+ * other request gets its final record only. A `Started` record without a final one means the action was attempted and
+ * its outcome was not recorded (the process died, or the final write failed).
  */
 import { hmacSha256 } from "@openkms/crypto/sha256";
 
 /** `prevMac` of the first record. */
 export const GENESIS_MAC = "0".repeat(64);
+
+/** The code of a write-ahead record, written (durably) before a state-changing action runs. */
+export const STARTED = "Started";
 
 /** What happened, as the dispatcher (or `openkms admin`) reports it. */
 export interface AuditEvent {
@@ -33,7 +42,7 @@ export interface AuditEvent {
   sourceAddress: string;
   /** Well-formed key ids the request named or created. */
   keyIds: string[];
-  /** `Success` or the API error code returned. */
+  /** `Success` or the API error code returned; {@link STARTED} on a write-ahead record. */
   code: string;
   /** Time from arrival to response, excluding the audit write, in ms (2 decimals). */
   latencyMs: number;
@@ -73,4 +82,9 @@ export function recordMac(key: Uint8Array, seq: number, prevMac: string, e: Audi
 /** The head's MAC: binds the last seq to the last record's mac. */
 export function headMac(key: Uint8Array, seq: number, mac: string): string {
   return hex(hmacSha256(key, utf8(JSON.stringify(["openkms-audit-head/v1", seq, mac]))));
+}
+
+/** The checkpoint's MAC: binds a checkpoint (kept in openkms.db) to this log's key, seq and mac. */
+export function checkpointMac(key: Uint8Array, seq: number, mac: string): string {
+  return hex(hmacSha256(key, utf8(JSON.stringify(["openkms-audit-checkpoint/v1", seq, mac]))));
 }

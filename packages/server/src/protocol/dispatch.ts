@@ -2,11 +2,18 @@
  * One API request from bytes to envelope (reference §2), the single place every request passes:
  *
  *   envelope (method, action, version) → TC3 authentication (protocol/tc3.ts) → region → parameters → access policy
- *   (access/authorize.ts) → rate limit (limits/rate-limits.ts) → schema validation → the action → audit record
- *   (audit/log.ts, durable before the response is returned) → `{"Response":{…,"RequestId"}}`.
+ *   (access/authorize.ts) → rate limit (limits/rate-limits.ts) → schema validation → [write-ahead `Started` record,
+ *   state-changing actions only] → the action → audit record (audit/log.ts, durable before the response is returned)
+ *   → `{"Response":{…,"RequestId"}}`.
  *
  * Every outcome is an envelope: user errors carry their code, anything unexpected is `InternalError` (logged, never
- * echoed). If the audit record cannot be written the caller gets `InternalError` instead of the action's result.
+ * echoed). `InternalError` always means "not applied":
+ * - a state-changing action (every action not in actions/read-only.ts) runs only after its `Started` record is durable
+ *   and anchored (audit/checkpoint.ts); if that write fails the caller gets `InternalError` and the action does not
+ *   run. If the final record then fails, the error is logged and the caller still gets the real result (the change
+ *   happened; the `Started` record proves the attempt).
+ * - a read-only action has its one record after it ran; if that write fails the caller gets `InternalError` instead
+ *   of the result (nothing changed).
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
@@ -15,7 +22,8 @@ import type { PolicyDocument } from "../access/policy.js";
 import { requestKeyIds, requestResources } from "../access/request-resources.js";
 import type { Action, ActionContext } from "../actions/define.js";
 import type { AuditSink } from "../audit/log.js";
-import { auditAction, auditSecretId, type AuditEvent } from "../audit/record.js";
+import { auditAction, auditSecretId, STARTED, type AuditEvent } from "../audit/record.js";
+import { isReadOnlyAction } from "../actions/read-only.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
 import type { RateLimiter } from "../limits/rate-limits.js";
@@ -129,8 +137,14 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
   const started = performance.now();
   const actionName = req.headers["x-tc-action"] ?? "";
   const trail: Trail = { secretId: claimedSecretId(req.headers["authorization"]), uin: "", ownerUin: "", keyIds: [] };
+  const event = (code: string): AuditEvent => ({
+    time: arrivedMs, requestId, action: auditAction(actionName), secretId: trail.secretId, uin: trail.uin,
+    ownerUin: trail.ownerUin, sourceAddress: req.remoteAddress, keyIds: [...trail.keyIds], code, latencyMs: round2(performance.now() - started),
+  });
   let response: Record<string, unknown>;
   let code = "Success";
+  /** A durable `Started` record exists: the action may have run, so an audit failure must not turn into InternalError. */
+  let writtenAhead = false;
   try {
     if (req.method !== "GET" && req.method !== "POST") {
       throw new KmsError(ErrorCode.UnsupportedProtocol, "Only GET and POST are supported");
@@ -161,6 +175,14 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
       throw new KmsError(ErrorCode.RequestLimitExceeded, `Request rate limit exceeded for ${action.name}; retry with backoff`);
     }
     const params = parseParams(action.schema, body);
+    if (!isReadOnlyAction(action.name)) {
+      try {
+        await deps.audit.append(event(STARTED), { anchor: true });
+      } catch (err) {
+        throw new Error(`write-ahead audit record failed; the action was not run: ${(err as Error)?.message}`, { cause: err });
+      }
+      writtenAhead = true;
+    }
     const fields = await action.handler(params, deps.context(principal.ownerUin, requestId));
     for (const id of requestKeyIds({ KeyId: fields.KeyId })) if (!trail.keyIds.includes(id)) trail.keyIds.push(id);
     response = { ...fields, RequestId: requestId };
@@ -174,16 +196,19 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
       response = errorResponse(code, "An internal error occurred; see the server log for request " + requestId, requestId);
     }
   }
-  const latencyMs = round2(performance.now() - started);
+  const final = event(code);
+  const latencyMs = final.latencyMs;
   try {
-    await deps.audit.append({
-      time: arrivedMs, requestId, action: auditAction(actionName), secretId: trail.secretId, uin: trail.uin,
-      ownerUin: trail.ownerUin, sourceAddress: req.remoteAddress, keyIds: trail.keyIds, code, latencyMs,
-    });
+    await deps.audit.append(final);
   } catch (err) {
-    deps.logger.error({ requestId, action: actionName, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "audit write failed; answering InternalError");
-    code = ErrorCode.InternalError;
-    response = errorResponse(code, "An internal error occurred; see the server log for request " + requestId, requestId);
+    const logged = { requestId, action: actionName, code, err: { name: (err as Error)?.name, message: (err as Error)?.message } };
+    if (writtenAhead) {
+      deps.logger.error(logged, "final audit record failed after the action ran; its Started record stands; answering the action's result");
+    } else {
+      deps.logger.error(logged, "audit write failed; answering InternalError");
+      code = ErrorCode.InternalError;
+      response = errorResponse(code, "An internal error occurred; see the server log for request " + requestId, requestId);
+    }
   }
   deps.logger.info(
     { requestId, action: actionName, secretId: trail.secretId, uin: trail.uin, keyIds: trail.keyIds, remoteAddress: req.remoteAddress, code, ms: latencyMs },
