@@ -42,19 +42,7 @@ export async function startServer(opts: Partial<KmsServerOptions> & { edition?: 
     get port() { return port; },
     dataDir,
     get client() { return client; },
-    async call(action, params = {}) {
-      return (await client.request(action, params)) as Record<string, any>;
-    },
-    async fail(action, params = {}) {
-      try {
-        const r = await client.request(action, params);
-        throw new Error(`${action} succeeded but was expected to fail: ${JSON.stringify(r)}`);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (!code) throw e;
-        return code;
-      }
-    },
+    ...callsThrough(() => client),
     async restart() {
       await server.close();
       server = await createKmsServer({ port: 0, rateLimits: { enabled: false }, ...opts, dataDir });
@@ -67,6 +55,25 @@ export async function startServer(opts: Partial<KmsServerOptions> & { edition?: 
     },
   } as Running;
   return running;
+}
+
+/** `call` (resolves with the response) and `fail` (resolves with the error code of a call that must fail). */
+function callsThrough(client: () => CommonClient): Pick<Caller, "call" | "fail"> {
+  return {
+    async call(action, params = {}) {
+      return (await client().request(action, params)) as Record<string, any>;
+    },
+    async fail(action, params = {}) {
+      try {
+        const r = await client().request(action, params);
+        throw new Error(`${action} succeeded but was expected to fail: ${JSON.stringify(r)}`);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (!code) throw e;
+        return code;
+      }
+    },
+  };
 }
 
 export const b64 = (s: string | Uint8Array) => Buffer.from(s).toString("base64");
@@ -95,19 +102,7 @@ export function callerFor(run: Running, secretId: string, secretKey: string): Ca
   const client = sdkClient(run.port, secretId, secretKey, run.server.region);
   return {
     client,
-    async call(action, params = {}) {
-      return (await client.request(action, params)) as Record<string, any>;
-    },
-    async fail(action, params = {}) {
-      try {
-        const r = await client.request(action, params);
-        throw new Error(`${action} succeeded but was expected to fail: ${JSON.stringify(r)}`);
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (!code) throw e;
-        return code;
-      }
-    },
+    ...callsThrough(() => client),
   };
 }
 
