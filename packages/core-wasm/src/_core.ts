@@ -503,6 +503,29 @@ export class Core {
     return this.#copyOut(at, ctLen);
   }
 
+  /** GCM after init, for texts too long for the I/O window: AAD, then the text by chunks, then the tag appended. */
+  #gcmSealStreamed(plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
+    this.#pump(aad, this.#e.gcmAad);
+    const out = new Uint8Array(plaintext.length + 16);
+    this.#pump(plaintext, this.#e.gcmEncrypt, out);
+    this.#e.gcmFinal();
+    out.set(this.#mem.subarray(this.#io, this.#io + 16), plaintext.length);
+    return out;
+  }
+
+  /** GCM-AD after init, by chunks: the tag is compared in constant time; on a mismatch the output is zeroed, never returned. */
+  #gcmOpenStreamed(sealed: Uint8Array, ctLen: number, aad: Uint8Array): Uint8Array {
+    const out = new Uint8Array(ctLen);
+    this.#pump(aad, this.#e.gcmAad);
+    this.#pump(sealed.subarray(0, ctLen), this.#e.gcmDecrypt, out);
+    this.#e.gcmFinal();
+    if (!constantTimeEqual(this.#mem.subarray(this.#io, this.#io + 16), sealed.subarray(ctLen))) {
+      out.fill(0);
+      throw new AuthenticationError();
+    }
+    return out;
+  }
+
   /** GCM-AE (§7.1): → ciphertext ‖ 16-byte tag. */
   gcmSeal(cipher: BlockCipher, key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = EMPTY): Uint8Array {
     abytes(nonce, 12, "nonce");
@@ -515,12 +538,7 @@ export class Core {
         return this.#gcmSealIo(nonce, plaintext, aad, false);
       }
       this.#gcmStart(null, cipher, key, nonce);
-      this.#pump(aad, this.#e.gcmAad);
-      const out = new Uint8Array(plaintext.length + 16);
-      this.#pump(plaintext, this.#e.gcmEncrypt, out);
-      this.#e.gcmFinal();
-      out.set(this.#mem.subarray(this.#io, this.#io + 16), plaintext.length);
-      return out;
+      return this.#gcmSealStreamed(plaintext, aad);
     } finally {
       this.#release(Math.max(plaintext.length + aad.length, aad.length) + 48);
     }
@@ -540,15 +558,7 @@ export class Core {
         return this.#gcmOpenIo(nonce, sealed, aad, false);
       }
       this.#gcmStart(null, cipher, key, nonce);
-      const out = new Uint8Array(ctLen);
-      this.#pump(aad, this.#e.gcmAad);
-      this.#pump(sealed.subarray(0, ctLen), this.#e.gcmDecrypt, out);
-      this.#e.gcmFinal();
-      if (!constantTimeEqual(this.#mem.subarray(this.#io, this.#io + 16), sealed.subarray(ctLen))) {
-        out.fill(0);
-        throw new AuthenticationError();
-      }
-      return out;
+      return this.#gcmOpenStreamed(sealed, ctLen, aad);
     } finally {
       this.#release(Math.max(ctLen + aad.length, aad.length) + 48);
     }
@@ -585,12 +595,7 @@ export class Core {
           if (this.#fitsIo(aad.length, plaintext.length)) return this.#gcmSealIo(nonce, plaintext, aad, true);
           this.#mem.set(nonce, this.#io);
           this.#e.gcmInit(1);
-          this.#pump(aad, this.#e.gcmAad);
-          const out = new Uint8Array(plaintext.length + 16);
-          this.#pump(plaintext, this.#e.gcmEncrypt, out);
-          this.#e.gcmFinal();
-          out.set(this.#mem.subarray(this.#io, this.#io + 16), plaintext.length);
-          return out;
+          return this.#gcmSealStreamed(plaintext, aad);
         } finally {
           this.#release(Math.max(plaintext.length + aad.length, aad.length) + 48);
         }
@@ -606,15 +611,7 @@ export class Core {
           if (this.#fitsIo(aad.length, ctLen)) return this.#gcmOpenIo(nonce, sealed, aad, true);
           this.#mem.set(nonce, this.#io);
           this.#e.gcmInit(1);
-          this.#pump(aad, this.#e.gcmAad);
-          const out = new Uint8Array(ctLen);
-          this.#pump(sealed.subarray(0, ctLen), this.#e.gcmDecrypt, out);
-          this.#e.gcmFinal();
-          if (!constantTimeEqual(this.#mem.subarray(this.#io, this.#io + 16), sealed.subarray(ctLen))) {
-            out.fill(0);
-            throw new AuthenticationError();
-          }
-          return out;
+          return this.#gcmOpenStreamed(sealed, ctLen, aad);
         } finally {
           this.#release(Math.max(ctLen + aad.length, aad.length) + 48);
         }
