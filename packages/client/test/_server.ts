@@ -5,18 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createKmsServer, type Clock, type KmsServer, type KmsServerOptions } from "@openkms/server";
+import { createKmsServer, type KmsServer, type KmsServerOptions } from "@openkms/server";
 import { KmsClient, type KmsClientOptions } from "../src/index.js";
 
-export class ManualClock implements Clock {
-  constructor(public ms: number = Date.now()) {}
-  nowMs(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+
+export { ManualClock } from "@openkms/server";
 
 export interface TestServer {
   server: KmsServer;

@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
-import { AccountAdmin, createKmsServer, openDataDir, type Clock, type DataDir, type KmsServer, type KmsServerOptions } from "../src/index.js";
+import { AccountAdmin, createKmsServer, openDataDir, type DataDir, type KmsServer, type KmsServerOptions } from "../src/index.js";
 import type { Edition } from "../src/edition.js";
+
+export { ManualClock } from "../src/index.js";
 
 export interface Running {
   server: KmsServer;
@@ -79,16 +81,6 @@ function callsThrough(client: () => CommonClient): Pick<Caller, "call" | "fail">
 export const b64 = (s: string | Uint8Array) => Buffer.from(s).toString("base64");
 export const unb64 = (s: string) => Buffer.from(s, "base64");
 
-/** A clock tests move by hand (milliseconds). */
-export class ManualClock implements Clock {
-  constructor(public ms: number = Date.now()) {}
-  nowMs(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 /** An SDK caller with its own credential against a running server. */
 export interface Caller {
