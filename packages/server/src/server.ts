@@ -25,6 +25,13 @@ import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import type { AccountStore } from "./store/accounts.js";
+import type { ProductKeySource } from "./gateway/key-source.js";
+import { hostedProductKeys } from "./gateway/hosted-key-source.js";
+import { GatewayLimiter, type GatewayRateLimits } from "./gateway/limits.js";
+import { ProductGateway } from "./gateway/product-gateway.js";
+import type { ProductStore } from "./gateway/product-store.js";
+import { rotateDueProductKeys } from "./gateway/rotation.js";
+import { registerProductGateway } from "./gateway/routes.js";
 import type { KeyStore } from "./store/types.js";
 
 export { StartupError } from "./data-dir.js";
@@ -58,12 +65,21 @@ export interface KmsServerOptions {
    * own audit trail only; `openkms serve` never sets it.
    */
   auditSink?: AuditSink;
+  /**
+   * The product gateway (gateway/product-gateway.ts): HashiCorp Vault KV v2 reads of hosted data keys under `/v1/`,
+   * for products such as MariaDB's key plugin. Off unless `enabled`; its own rate limits (gateway/limits.ts).
+   */
+  productGateway?: { enabled: boolean; rateLimits?: GatewayRateLimits };
+  /** Where product keys come from (default: hosted data keys, gateway/hosted-key-source.ts); tests substitute one. */
+  productKeys?: ProductKeySource;
 }
 
 export interface KmsServer {
   readonly app: FastifyInstance;
   readonly store: KeyStore;
   readonly accounts: AccountStore;
+  /** The product gateway's mounts, tokens and key names. */
+  readonly products: ProductStore;
   readonly edition: Edition;
   readonly region: string;
   /** The root account's uin. */
@@ -125,7 +141,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       `audit log does not match its checkpoint in openkms.db: ${dir.auditProblem}; serving on, with records going to the current audit.db; the checkpoint is kept as evidence (not advanced) and openkms audit verify reports the problem until audit.db is restored`,
     );
   }
-  const { store, accounts, root } = dir;
+  const { store, accounts, products, root } = dir;
   try {
     const edition = await checkEdition(store, opts.edition);
     const profile = editionProfiles[edition];
@@ -184,8 +200,14 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       });
       await opts.onKeyEvent?.(event);
     };
+    const productKeys = opts.productKeys ?? hostedProductKeys({ store, root, profile, clock, limits });
+    if (opts.productGateway?.enabled) {
+      const limiter = new GatewayLimiter(opts.productGateway.rateLimits ?? { enabled: true }, clock);
+      registerProductGateway(app, new ProductGateway({ products, keys: productKeys, audit, clock, logger, limiter }));
+    }
     const scheduler = createScheduler({
       store, root, profile, clock, logger, onKeyEvent, intervalSeconds: opts.schedulerIntervalSeconds,
+      tasks: [{ name: "product key rotation", run: (now) => rotateDueProductKeys({ products, keys: productKeys, audit, logger }, now) }],
     });
     await scheduler.runDue(); // dates that passed while the server was down
     scheduler.start();
@@ -193,7 +215,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     let closed = false;
     let draining = false;
     return {
-      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, products, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
       async listen() {
         const host = opts.host ?? "127.0.0.1";
         await app.listen({ host, port: opts.port ?? 8080 });
