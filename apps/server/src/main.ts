@@ -9,6 +9,7 @@
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
+ * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts).
  */
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
@@ -18,6 +19,7 @@ import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
+import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { ENV, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
@@ -121,5 +123,6 @@ program
 
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
+program.addCommand(kmsCommand());
 
 await program.parseAsync(process.argv);
