@@ -4,6 +4,7 @@
  */
 import type { DataDir } from "../data-dir.js";
 import { editionProfiles, type Edition } from "../edition.js";
+import { hostedDataKeys } from "../data-keys/hosted-data-keys.js";
 import { hostedProductKeys } from "./hosted-key-source.js";
 import { ProductAdmin } from "./product-admin.js";
 
@@ -12,6 +13,8 @@ export async function productAdminFor(dir: DataDir, nowMs: () => number = Date.n
   const edition = ((await dir.store.getMeta("edition")) ?? "sm") as Edition;
   const profile = editionProfiles[edition];
   if (!profile) throw new Error(`this data dir names an unknown edition ${edition}`);
-  const keys = hostedProductKeys({ store: dir.store, root: dir.root, profile, clock: { nowMs }, limits: { maxKeysPerAccount: 10000 } });
+  const clock = { nowMs };
+  const dataKeys = hostedDataKeys({ store: dir.store, root: dir.root, profile, clock, limits: { maxKeysPerAccount: 10000, maxDataKeysPerAccount: 10000 } });
+  const keys = hostedProductKeys({ dataKeys, store: dir.store, clock });
   return new ProductAdmin({ products: dir.products, accounts: dir.accounts, keys, audit: dir.audit, defaultUin: dir.rootUin, nowMs });
 }
