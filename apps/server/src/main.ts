@@ -87,6 +87,12 @@ async function serve(cfg: ServeConfig): Promise<void> {
   process.stdout.write(`openkms listening on ${url}\n`);
 }
 
+// Output piped into a reader that stops early (`openkms audit query | head -1`): end quietly, as Unix tools do.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 declare const OPENKMS_VERSION: string; // set by build.mjs from package.json
 
 const program = new Command("openkms")

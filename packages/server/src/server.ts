@@ -20,7 +20,7 @@ import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
 import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
-import { buildHttpApp } from "./http-app.js";
+import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
@@ -47,6 +47,8 @@ export interface KmsServerOptions {
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** Slow and numerous clients: header and request timeouts, open connections at most (http-app.ts defaults). */
+  http?: HttpLimits;
   /** Receives the scheduler's key events (deletions, rotations, expiries): the audit hook. See key-events.ts. */
   onKeyEvent?: KeyEventListener;
   /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
@@ -173,7 +175,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           settleDue: async () => void (await scheduler.runDue()),
         }),
       },
-      { https: opts.https, draining: () => draining },
+      { ...opts.http, https: opts.https, draining: () => draining },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {

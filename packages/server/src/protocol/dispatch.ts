@@ -28,6 +28,7 @@ import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
 import type { RateLimiter } from "../limits/rate-limits.js";
 import { parseParams, unflatten } from "./params.js";
+import { repeatedMember } from "./repeated-member.js";
 import { verifyTc3 } from "./tc3.js";
 
 export const API_VERSION = "2019-01-18";
@@ -66,6 +67,8 @@ export interface DispatchDeps {
   context(ownerUin: string, requestId: string): ActionContext;
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function parseBody(req: ApiRequest): unknown {
   if (req.method === "GET") {
     if (Buffer.byteLength(req.rawQuery) > MAX_GET_QUERY_BYTES) {
@@ -79,13 +82,19 @@ function parseBody(req: ApiRequest): unknown {
   }
   if (req.body.length === 0) return {};
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(req.body));
+    text = UTF8.decode(req.body);
+    parsed = JSON.parse(text);
   } catch {
     throw new KmsError(ErrorCode.InvalidParameter, "The request body is not valid UTF-8 JSON");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new KmsError(ErrorCode.InvalidParameter, "The request body must be a JSON object");
+  }
+  const repeated = repeatedMember(text);
+  if (repeated !== undefined) {
+    throw new KmsError(ErrorCode.InvalidParameter, `The parameter ${repeated.slice(0, 64)} is given more than once in one object`);
   }
   // The Node SDK drops nulls; treat an explicit null like an absent member.
   return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
