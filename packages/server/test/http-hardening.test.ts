@@ -222,3 +222,20 @@ describe("slow clients and connection bounds", () => {
     expect(r.json.Response.Regions).toEqual(["ap-guangzhou"]);
   });
 });
+
+describe("validation messages in the API's words", () => {
+  it.each<[string, string, RegExp]>([
+    ["GenerateRandom", '{"NumberOfBytes":-1}', /^NumberOfBytes: must be a non-negative integer .*, got the number -1$/],
+    ["GenerateRandom", '{"NumberOfBytes":"12x"}', /^NumberOfBytes: must be a non-negative integer .*, got a string of 3 characters$/],
+    ["DisableKeys", '{"KeyIds":"abc"}', /^KeyIds: expected an array, got a string of 3 characters$/],
+    ["CreateKey", '{"Alias":5}', /^Alias: must be a string, got the number 5$/],
+    ["CreateKey", '{"Alias":"t","Tags":[{"TagKey":"k","TagValue":7}]}', /^Tags\[0\]\.TagValue: must be a string, got the number 7$/],
+    ["CreateKey", '{"Alias":"t","Tags":{"TagKey":"k"}}', /^Tags: expected an array, got an object$/],
+    ["ListKeys", '{"Limit":true}', /^Limit: must be a non-negative integer .*, got true$/],
+  ])("%s %s", async (action, body, message) => {
+    const r = parseResponse(await rawExchange(signedRequest(action, body)));
+    expect(r.json.Response.Error.Code).toBe("InvalidParameter");
+    expect(r.json.Response.Error.Message).toMatch(message);
+    expect(r.json.Response.Error.Message).not.toMatch(/Too small|Too big|Invalid input|received|expected number to be/);
+  });
+});
