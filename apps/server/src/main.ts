@@ -19,7 +19,7 @@ import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { claimDataDir } from "./pid-file.js";
-import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, parseConnections, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -60,6 +60,8 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
+    requireSignedAction: cfg.requireSignedAction === true,
+    http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
   });
   let stopping = false;
@@ -112,6 +114,8 @@ program
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
+  .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
   .action(async (opts: ServeConfig) => {
     try {

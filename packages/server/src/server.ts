@@ -47,6 +47,11 @@ export interface KmsServerOptions {
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Refuse (`AuthFailure.InvalidAuthorization`) requests whose signature does not cover `X-TC-Action`, and
+   * `UNSIGNED-PAYLOAD` for actions that change state (default false: the official SDKs sign only content-type;host).
+   */
+  requireSignedAction?: boolean;
   /** Slow and numerous clients: header and request timeouts, open connections at most (http-app.ts defaults). */
   http?: HttpLimits;
   /** Receives the scheduler's key events (deletions, rotations, expiries): the audit hook. See key-events.ts. */
@@ -167,7 +172,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
     const app = buildHttpApp(
       {
-        actions: defaultActions, clock, region, logger, limiter, audit,
+        actions: defaultActions, clock, region, logger, limiter, audit, requireSignedAction: opts.requireSignedAction ?? false,
         principal: (id) => resolvePrincipal(accounts, root, id),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({

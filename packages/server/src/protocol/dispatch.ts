@@ -63,6 +63,8 @@ export interface DispatchDeps {
   policies(uin: string): Promise<PolicyDocument[]>;
   limiter: RateLimiter;
   audit: AuditSink;
+  /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
+  requireSignedAction?: boolean;
   /** Build the per-request context for the account whose keys the caller acts on. */
   context(ownerUin: string, requestId: string): ActionContext;
 }
@@ -119,11 +121,12 @@ function errorResponse(code: string, message: string, requestId: string): Record
   return { Error: { Code: code, Message: message }, RequestId: requestId };
 }
 
-async function authenticate(req: ApiRequest, deps: DispatchDeps): Promise<Principal> {
+async function authenticate(req: ApiRequest, deps: DispatchDeps, readOnly: boolean): Promise<Principal> {
   let found: { secretKey: string; principal: Principal } | undefined;
   await verifyTc3({
     method: req.method, rawQuery: req.rawQuery, headers: req.headers, body: req.body,
     nowSeconds: unixSeconds(deps.clock),
+    require: deps.requireSignedAction ? { signedAction: true, signedPayload: !readOnly } : undefined,
     secretKeyFor: async (id) => {
       found = await deps.principal(id);
       return found?.secretKey;
@@ -170,7 +173,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (!version) throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Version header is missing");
     if (version !== API_VERSION) throw new KmsError(ErrorCode.NoSuchVersion, `Version ${version} does not exist; use ${API_VERSION}`);
 
-    const principal = await authenticate(req, deps);
+    const principal = await authenticate(req, deps, isReadOnlyAction(action.name));
     Object.assign(trail, { secretId: principal.secretId, uin: principal.uin, ownerUin: principal.ownerUin });
     const region = req.headers["x-tc-region"];
     if (region && region !== deps.region) {
