@@ -23,6 +23,7 @@ import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
+import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from "./limits/auth-failures.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import type { AccountStore } from "./store/accounts.js";
 import type { KeyStore } from "./store/types.js";
@@ -58,6 +59,11 @@ export interface KmsServerOptions {
   onKeyEvent?: KeyEventListener;
   /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
   schedulerIntervalSeconds?: number;
+  /**
+   * Throttling of source addresses that keep failing authentication (limits/auth-failures.ts); default 100 failures
+   * at once, 10/s regained, one summary audit record per address and 10 s; `false`: none.
+   */
+  authFailureLimits?: Partial<AuthFailureLimits> | false;
   /** Rate limits (limits/rate-limits.ts); default: Tencent's per-API defaults, enabled. */
   rateLimits?: RateLimitConfig;
   /**
@@ -170,9 +176,13 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
 
     const audit = opts.auditSink ?? dir.audit;
     const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+    const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
+      { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
+      (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit summary write failed"),
+    );
     const app = buildHttpApp(
       {
-        actions: defaultActions, clock, region, logger, limiter, audit, requireSignedAction: opts.requireSignedAction ?? false,
+        actions: defaultActions, clock, region, logger, limiter, audit, requireSignedAction: opts.requireSignedAction ?? false, authFailures,
         principal: (id) => resolvePrincipal(accounts, root, id),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({
@@ -231,6 +241,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         await app.close();
         clearTimeout(cut);
         await scheduler.stop();
+        await authFailures?.close();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },

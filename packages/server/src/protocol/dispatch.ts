@@ -27,6 +27,7 @@ import { isReadOnlyAction } from "../actions/read-only.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
 import type { RateLimiter } from "../limits/rate-limits.js";
+import type { AuthFailureLimiter } from "../limits/auth-failures.js";
 import { parseParams, unflatten } from "./params.js";
 import { repeatedMember } from "./repeated-member.js";
 import { verifyTc3 } from "./tc3.js";
@@ -63,6 +64,8 @@ export interface DispatchDeps {
   policies(uin: string): Promise<PolicyDocument[]>;
   limiter: RateLimiter;
   audit: AuditSink;
+  /** Throttles addresses that keep failing authentication, before any signature work (limits/auth-failures.ts). */
+  authFailures?: AuthFailureLimiter;
   /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
   requireSignedAction?: boolean;
   /** Build the per-request context for the account whose keys the caller acts on. */
@@ -157,7 +160,14 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
   let code = "Success";
   /** A durable `Started` record exists: the action may have run, so an audit failure must not turn into InternalError. */
   let writtenAhead = false;
+  /** Refused because the address keeps failing authentication: recorded in bounded space. */
+  let floodRefusal = false;
+  let authenticated = false;
   try {
+    if (deps.authFailures?.throttled(req.remoteAddress)) {
+      floodRefusal = true;
+      throw new KmsError(ErrorCode.RequestLimitExceeded, "Too many failed authentications from this address; retry later with a valid signature");
+    }
     if (req.method !== "GET" && req.method !== "POST") {
       throw new KmsError(ErrorCode.UnsupportedProtocol, "Only GET and POST are supported");
     }
@@ -174,6 +184,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (version !== API_VERSION) throw new KmsError(ErrorCode.NoSuchVersion, `Version ${version} does not exist; use ${API_VERSION}`);
 
     const principal = await authenticate(req, deps, isReadOnlyAction(action.name));
+    authenticated = true;
     Object.assign(trail, { secretId: principal.secretId, uin: principal.uin, ownerUin: principal.ownerUin });
     const region = req.headers["x-tc-region"];
     if (region && region !== deps.region) {
@@ -202,6 +213,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (isKmsError(err)) {
       code = err.kmsErrorCode;
       response = errorResponse(code, err.message, requestId);
+      if (!authenticated && code.startsWith("AuthFailure")) deps.authFailures?.failed(req.remoteAddress);
     } else {
       code = ErrorCode.InternalError;
       deps.logger.error({ requestId, action: actionName, err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, "internal error");
@@ -211,7 +223,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
   const final = event(code);
   const latencyMs = final.latencyMs;
   try {
-    await deps.audit.append(final);
+    if (!floodRefusal || deps.authFailures!.recordRefusal(req.remoteAddress) === "write") await deps.audit.append(final);
   } catch (err) {
     const logged = { requestId, action: actionName, code, err: { name: (err as Error)?.name, message: (err as Error)?.message } };
     if (writtenAhead) {
