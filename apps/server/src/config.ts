@@ -2,7 +2,7 @@
  * `openkms serve` configuration: each flag also comes from an `OPENKMS_*` environment variable (flag wins).
  */
 import { InvalidArgumentError } from "commander";
-import { parseRateOverrides } from "@openkms/server";
+import { parseCorsOrigins, parseRateOverrides } from "@openkms/server";
 
 export interface ServeConfig {
   host: string;
@@ -23,6 +23,8 @@ export interface ServeConfig {
   requireSignedAction?: boolean;
   /** Open connections at most (default 1024). */
   maxConnections: number;
+  /** Origins whose pages may call the API (CORS); none by default. */
+  corsOrigin?: string[] | undefined;
 }
 
 export const ENV = {
@@ -42,6 +44,7 @@ export const ENV = {
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
   requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
   maxConnections: "OPENKMS_MAX_CONNECTIONS",
+  corsOrigin: "OPENKMS_CORS_ORIGIN",
 } as const;
 
 /** A count of connections, 1–1000000. */
@@ -82,6 +85,17 @@ export function parseRateLimit(value: string, previous: Record<string, number> |
     return { ...previous, ...parseRateOverrides(value) };
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `origin[,origin…]` for `--cors-origin` (each `http(s)://host[:port]`); repeated flags add up. */
+export function parseCorsOrigin(value: string, previous: string[] | undefined): string[] {
+  const list = value.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  if (list.length === 0) throw new InvalidArgumentError("expected one or more origins such as https://app.example.com");
+  try {
+    return [...(previous ?? []), ...parseCorsOrigins(list)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace('"corsOrigins" expected', "expected"));
   }
 }
 

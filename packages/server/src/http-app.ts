@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
+import { registerCors, type CorsCounters } from "./http-cors.js";
 
 /** Limits on slow and numerous clients (see {@link HttpOptions}). */
 export interface HttpLimits {
@@ -26,6 +27,10 @@ export interface HttpOptions extends HttpLimits {
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
   /** True once shutdown has begun: responses then carry `Connection: close` so clients stop reusing connections. */
   draining?: () => boolean;
+  /** Origins allowed to call the API from a browser (http-cors.ts), normalised; none when empty or absent. */
+  corsOrigins?: readonly string[];
+  /** Preflight counters, updated when CORS is on (default: a private pair). */
+  corsCounters?: CorsCounters;
 }
 
 /** Marks on a raw request: the authority of an absolute-form target, and that the request was audited. */
@@ -175,6 +180,8 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
       return payload;
     });
   }
+
+  registerCors(app, opts.corsOrigins ?? [], opts.corsCounters ?? { allowed: 0, refused: 0 }, deps.logger);
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
   app.setNotFoundHandler(async (req, reply) => {
