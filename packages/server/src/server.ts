@@ -21,6 +21,7 @@ import { credentialProblem, lookupCredential, newCredential, putCredential, type
 import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp } from "./http-app.js";
+import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
@@ -58,6 +59,11 @@ export interface KmsServerOptions {
    * own audit trail only; `openkms serve` never sets it.
    */
   auditSink?: AuditSink;
+  /**
+   * Origins whose web pages may call the API (CORS, http-cors.ts), e.g. `["https://app.example.com"]`; default none
+   * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
+   */
+  corsOrigins?: readonly string[];
 }
 
 export interface KmsServer {
@@ -75,6 +81,10 @@ export interface KmsServer {
   readonly credentialsPath: string;
   /** `<dataDir>/audit.db`. */
   readonly auditPath: string;
+  /** The CORS origins served (normalised; empty when CORS is off). */
+  readonly corsOrigins: readonly string[];
+  /** CORS preflights answered since start: from listed origins (`allowed`) and from others (`refused`); never audited. */
+  corsPreflights(): CorsCounters;
   /** Start listening; resolves with the bound address and writes credentials.json with the endpoint. */
   listen(): Promise<{ host: string; port: number; url: string }>;
   /**
@@ -105,6 +115,13 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   const clock = opts.clock ?? systemClock;
   const region = opts.region ?? "ap-guangzhou";
   const limits: ServerLimits = { maxKeysPerAccount: 10000, ...opts.limits };
+  let corsOrigins: string[];
+  try {
+    corsOrigins = parseCorsOrigins(opts.corsOrigins ?? []);
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
+  const corsCounters: CorsCounters = { allowed: 0, refused: 0 };
   // Everything that can be checked before the data dir is touched is checked first.
   if (opts.rootCredential) {
     const problem = credentialProblem(opts.rootCredential);
@@ -173,7 +190,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           settleDue: async () => void (await scheduler.runDue()),
         }),
       },
-      { https: opts.https, draining: () => draining },
+      { https: opts.https, draining: () => draining, corsOrigins, corsCounters },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
@@ -194,6 +211,8 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     let draining = false;
     return {
       app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
+      corsOrigins,
+      corsPreflights: () => ({ ...corsCounters }),
       async listen() {
         const host = opts.host ?? "127.0.0.1";
         await app.listen({ host, port: opts.port ?? 8080 });
@@ -223,6 +242,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         cut.unref();
         await app.close();
         clearTimeout(cut);
+        if (corsOrigins.length) logger.info({ corsPreflights: { ...corsCounters } }, "cors preflights answered");
         await scheduler.stop();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
