@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  DataKeyCache, decrypt, encrypt, EnvelopeError, isEnvelopeError, KmsKeyring, PublicKeyKeyring,
+  DataKeyCache, decrypt, encrypt, EnvelopeError, isEnvelopeError, KmsKeyring, PublicKeyKeyring, type PublicKeyAlgorithm,
 } from "../src/node/index.js";
 import { pattern, same } from "./_bytes.js";
 import { startKms, type TestKms } from "./_server.js";
@@ -81,11 +81,11 @@ for (const edition of ["sm", "fips"] as const) {
       expect(calls.Decrypt).toBe(2);
     });
 
-    const publicKeyCases = [
+    const publicKeyCases: { algorithm: PublicKeyAlgorithm; keyUsage: string; action: string }[] = [
       { algorithm: "RSAES_OAEP_SHA_256", keyUsage: "ASYMMETRIC_DECRYPT_RSA_2048", action: "AsymmetricRsaDecrypt" },
-      ...(edition === "sm" ? [{ algorithm: "SM2", keyUsage: "ASYMMETRIC_DECRYPT_SM2", action: "AsymmetricSm2Decrypt" }] : []),
+      ...(edition === "sm" ? [{ algorithm: "SM2" as const, keyUsage: "ASYMMETRIC_DECRYPT_SM2", action: "AsymmetricSm2Decrypt" }] : []),
       { algorithm: "KYBER_AES", keyUsage: "ASYMMETRIC_Encrypt_Decrypt_Kyber_AES", action: "PostQuantumCryptoDecrypt" },
-    ] as const;
+    ];
     for (const { algorithm, keyUsage, action } of publicKeyCases) {
       it(`PublicKeyKeyring ${algorithm}: encrypts with the public key alone; ${action} at the server opens it`, async () => {
         const keyId = await kms.createKey(keyUsage);
