@@ -25,6 +25,7 @@ import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
+import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
 import type { AccountStore } from "./store/accounts.js";
 import type { KeyStore } from "./store/types.js";
 
@@ -78,6 +79,8 @@ export interface KmsServer {
   readonly credential: Credential;
   /** Time-driven key changes; `runDue()` does what is due now (tests call it after moving the clock). */
   readonly scheduler: Scheduler;
+  /** The internal hosted-data-key API (data-keys/hosted-data-keys.ts): the product gateway's way to data keys. */
+  readonly dataKeys: HostedDataKeys;
   readonly credentialsPath: string;
   /** `<dataDir>/audit.db`. */
   readonly auditPath: string;
@@ -114,7 +117,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   const logger = opts.logger ?? pino({ level: "silent" });
   const clock = opts.clock ?? systemClock;
   const region = opts.region ?? "ap-guangzhou";
-  const limits: ServerLimits = { maxKeysPerAccount: 10000, ...opts.limits };
+  const limits: ServerLimits = { maxKeysPerAccount: 10000, maxDataKeysPerAccount: 10000, ...opts.limits };
   let corsOrigins: string[];
   try {
     corsOrigins = parseCorsOrigins(opts.corsOrigins ?? []);
@@ -207,10 +210,11 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     await scheduler.runDue(); // dates that passed while the server was down
     scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
+    const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
     let closed = false;
     let draining = false;
     return {
-      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
       corsOrigins,
       corsPreflights: () => ({ ...corsCounters }),
       async listen() {
