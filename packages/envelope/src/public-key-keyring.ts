@@ -11,9 +11,11 @@
  * The data key is 32 random bytes made here. Header entries: provider `"kms"`, the KeyId, the method of the table
  * in `kms-unwrap.ts`.
  */
-import { encryptTo } from "@openkms/crypto/encrypt-to";
-import { encrypt as kyberEncrypt } from "@openkms/crypto/kyber-aes";
-import { fromPem } from "@openkms/crypto/spki";
+import { ready } from "@openkms/crypto/backend";
+import { encryptAsync as kyberEncrypt } from "@openkms/crypto/kyber-aes";
+import { parsePublicKeyPem, type PublicKeyInfo } from "@openkms/crypto/public-key";
+import { oaepEncrypt } from "@openkms/crypto/rsa-public";
+import { encrypt as sm2Encrypt } from "@openkms/crypto/sm2";
 import { EnvelopeError } from "./errors.js";
 import { DATA_KEY_LENGTH } from "./key-schedule.js";
 import type { DataKeyMaterials, DecryptionRequest, EncryptionRequest, Keyring } from "./keyring.js";
@@ -28,7 +30,7 @@ export class PublicKeyKeyring implements Keyring {
   readonly keyId: string;
   readonly algorithm: PublicKeyAlgorithm;
   readonly cacheId: string;
-  private readonly wrap: (dataKey: Uint8Array) => Uint8Array;
+  private readonly wrap: (dataKey: Uint8Array) => Promise<Uint8Array>;
   private readonly client: KmsRequester | undefined;
 
   /**
@@ -36,7 +38,7 @@ export class PublicKeyKeyring implements Keyring {
    * @param o.publicKey the CMK's public key, PEM as `GetPublicKey` returns it (`PublicKeyPem`)
    * @param o.algorithm how to wrap the data key (see the table above)
    * @param o.client a `KmsClient`, needed only to decrypt
-   * @throws TypeError / RangeError naming the field (also for a public key that does not fit the algorithm)
+   * @throws TypeError / RangeError naming the field (also for a public key of another type than the algorithm needs)
    */
   constructor(o: { keyId: string; publicKey: string; algorithm: PublicKeyAlgorithm; client?: KmsRequester }) {
     if (typeof o !== "object" || o === null) throw new TypeError(`"options" expected an object`);
@@ -46,34 +48,38 @@ export class PublicKeyKeyring implements Keyring {
     this.keyId = o.keyId;
     this.algorithm = o.algorithm;
     this.client = o.client === undefined ? undefined : checkClient(o.client);
-    const pem = o.publicKey;
-    if (o.algorithm === "KYBER_AES") {
-      let der: Uint8Array;
-      try {
-        der = fromPem(pem).der;
-      } catch (err) {
-        throw new RangeError(`"publicKey" is not a PEM public key: ${(err as Error).message}`);
-      }
-      const recipient = { keyId: o.keyId, publicKey: der };
-      this.wrap = (k) => kyberEncrypt(recipient, k);
-    } else {
-      const alg = o.algorithm === "SM2" ? "SM2_C1C3C2_ASN1" : "RSAES_OAEP_SHA_256";
-      this.wrap = (k) => encryptTo(pem, alg, k);
-    }
+    let info: PublicKeyInfo;
     try {
-      this.wrap(new Uint8Array(DATA_KEY_LENGTH)); // checks the key (type, size, FIPS 203 modulus check) and the KeyId now
+      info = parsePublicKeyPem(o.publicKey);
     } catch (err) {
-      if (err instanceof RangeError && /keyId/.test(err.message)) throw new RangeError(`"keyId" ${err.message.replace(/^"keyId" /, "")}`);
-      throw new RangeError(`"publicKey" does not fit ${o.algorithm}: ${(err as Error).message}`);
+      throw new RangeError(`"publicKey" is not a PEM public key (SPKI): ${(err as Error).message}`);
     }
-    this.cacheId = `pk|${o.algorithm}|${o.keyId}|${pem.replace(/\s+/g, "")}`;
+    const want = { RSAES_OAEP_SHA_256: "RSA", SM2: "SM2", KYBER_AES: "ML-KEM-768" }[o.algorithm];
+    if (info.type !== want) throw new RangeError(`"publicKey" is a ${info.type} key; ${o.algorithm} needs ${want}`);
+    if (info.type === "RSA") {
+      const spki = info.spki;
+      this.wrap = (k) => oaepEncrypt(spki, k, "SHA-256");
+    } else if (info.type === "SM2") {
+      const point = info.point;
+      this.wrap = async (k) => {
+        await ready(); // SM3 runs in the WASM core (compiled asynchronously in browsers)
+        return sm2Encrypt(point, k, "C1C3C2_ASN1");
+      };
+    } else {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(o.keyId)) {
+        throw new RangeError(`"keyId" of a KYBER_AES key must be its KeyId, a lowercase UUID (the blob names it), got ${o.keyId}`);
+      }
+      const recipient = { keyId: o.keyId, publicKey: info.spki };
+      this.wrap = (k) => kyberEncrypt(recipient, k);
+    }
+    this.cacheId = `pk|${o.algorithm}|${o.keyId}|${o.publicKey.replace(/\s+/g, "")}`;
   }
 
   async onEncrypt(_r: EncryptionRequest): Promise<DataKeyMaterials> {
     const dataKey = new Uint8Array(DATA_KEY_LENGTH);
     globalThis.crypto.getRandomValues(dataKey);
     try {
-      const ciphertext = this.wrap(dataKey);
+      const ciphertext = await this.wrap(dataKey);
       return { dataKey, encryptedDataKeys: [{ provider: KMS_PROVIDER, keyId: this.keyId, method: METHODS[this.algorithm], ciphertext }] };
     } catch (err) {
       dataKey.fill(0);

@@ -7,6 +7,7 @@
  * Both: 12-byte nonces, 16-byte tags; the frame key is derived per message (see `key-schedule.ts`). The ids are the
  * server's symmetric algorithm ids (SM4_GCM = 1, AES_256_GCM = 2).
  */
+import { ready } from "@openkms/crypto/backend";
 import { sm4GcmKey } from "@openkms/crypto/sm4-gcm";
 import { platform, type GcmKey } from "./platform.js";
 
@@ -67,5 +68,7 @@ function sm4FrameKey(key: Uint8Array): GcmKey {
 
 /** The frame cipher of `suite` under `key` (`suite.keyLength` bytes; the caller may zero `key` afterwards). */
 export async function frameKey(suite: SuiteInfo, key: Uint8Array): Promise<GcmKey> {
-  return suite.name === "SM4_GCM" ? sm4FrameKey(key) : platform().aes256GcmKey(key);
+  if (suite.name === "AES_256_GCM") return platform().aes256GcmKey(key);
+  await ready(); // the WASM core (compiled asynchronously in browsers; at once in Node)
+  return sm4FrameKey(key);
 }
