@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS audit_log (
   code TEXT NOT NULL,
   latency_ms REAL NOT NULL,
   prev_mac TEXT NOT NULL,
-  mac TEXT NOT NULL
+  mac TEXT NOT NULL,
+  count INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time_ms);
 CREATE TABLE IF NOT EXISTS audit_head (
@@ -71,8 +72,10 @@ const KEY_LABEL = "openkms/audit-mac-key/v1";
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;
   owner_uin: string; source_address: string; key_ids: string; code: string; latency_ms: number; prev_mac: string; mac: string;
+  /** Absent in logs written before summary records existed (then 1). */
+  count?: number;
   /** JSON of the record's detail, or null (API records, and every record from before the column existed). */
-  detail: string | null;
+  detail?: string | null;
 }
 
 /** Logs created before records had a detail lack its column: add it (ALTER TABLE … ADD COLUMN rewrites no row). */
@@ -114,6 +117,7 @@ export function rowToRecord(r: AuditRow): AuditRecord {
   return {
     seq: r.seq, time: r.time_ms, requestId: r.request_id, action: r.action, secretId: r.secret_id, uin: r.uin,
     ownerUin: r.owner_uin, sourceAddress: r.source_address, keyIds, code: r.code, latencyMs: r.latency_ms,
+    ...(r.count !== undefined && r.count !== 1 ? { count: r.count } : {}),
     ...(detail !== undefined ? { detail } : {}), prevMac: r.prev_mac, mac: r.mac,
   };
 }
@@ -148,10 +152,10 @@ export class SqliteAuditLog implements AuditSink {
     this.db = db;
     this.key = key;
     const selectHead = db.prepare<[], { seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1");
-    // Prepared on first use: a log opened only for reading (create: false) may predate the detail column.
+    // Prepared on first use: a log opened only for reading (create: false) may predate the count and detail columns.
     let insert: Database.Statement | undefined;
     const insertSql = `INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address,
-      key_ids, code, latency_ms, prev_mac, mac, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+      key_ids, code, latency_ms, prev_mac, mac, count, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     const putHead = db.prepare(`INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac`);
     this.appendBatch = db.transaction((events: AuditEvent[]) => {
@@ -160,7 +164,7 @@ export class SqliteAuditLog implements AuditSink {
         const seq = head.seq + 1;
         const mac = recordMac(this.key, seq, head.mac, e);
         (insert ??= db.prepare(insertSql)).run(seq, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
-          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac, e.detail === undefined ? null : JSON.stringify(e.detail));
+          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac, e.count ?? 1, e.detail === undefined ? null : JSON.stringify(e.detail));
         head = { seq, mac };
       }
       putHead.run(head.seq, head.mac, headMac(this.key, head.seq, head.mac));
@@ -182,6 +186,9 @@ export class SqliteAuditLog implements AuditSink {
         db.pragma("journal_mode = WAL");
         db.pragma("synchronous = FULL");
         db.exec(SCHEMA);
+        // Logs from before summary records: add the column (existing rows stand for one request each).
+        const columns = db.prepare<[], { name: string }>("PRAGMA table_info(audit_log)").all().map((c) => c.name);
+        if (!columns.includes("count")) db.exec("ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1");
         addDetailColumn(db);
         const fresh = randomBytes(32);
         db.prepare("INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('mac-key', ?)").run(

@@ -7,8 +7,9 @@
  *
  * Chain: `mac = HMAC-SHA-256(auditKey, JSON([ "openkms-audit/v1", seq, prevMac, time, requestId, action, secretId,
  * uin, ownerUin, sourceAddress, keyIds, code, latencyMs ]))` as lower-case hex, with `prevMac` the previous record's
- * mac (64 zeros before the first); a record with a {@link AuditEvent.detail} (the product gateway's reads) has it as a
- * 14th element, so records without one — every record written before the field existed — keep their MAC. `seq` counts from 1 without gaps. The key is random, stored wrapped under the root
+ * mac (64 zeros before the first); a summary record's {@link AuditEvent.count} (when not 1) and then a record's
+ * {@link AuditEvent.detail} (the product gateway's) follow as further elements, so records without them — every record
+ * written before the fields existed — keep their MAC. `seq` counts from 1 without gaps. The key is random, stored wrapped under the root
  * key, so an edit cannot be covered by recomputing the chain without the root key. The head (last seq and mac) is
  * kept beside the records with its own MAC, so removing records at the end shows too; a checkpoint of the head is kept
  * outside audit.db, in openkms.db (checkpoint.ts), so deleting, emptying or cutting back the whole file shows too.
@@ -48,8 +49,13 @@ export interface AuditEvent {
   /** Time from arrival to response, excluding the audit write, in ms (2 decimals). */
   latencyMs: number;
   /**
+   * How many requests this record stands for, when more than one: a summary of throttled refusals from one address
+   * in one interval (limits/auth-failures.ts). Absent means 1.
+   */
+  count?: number;
+  /**
    * What else the record names, for requests that are not API actions: the product gateway's reads carry
-   * `{ product, mount, name, version }` (gateway/audit.ts). Flat: string or number values, at most
+   * `{ product, mount, name, version }` (gateway/gateway-audit.ts). Flat: string or number values, at most
    * {@link MAX_DETAIL_FIELDS} fields, names as {@link DETAIL_NAME_RE}; never a key or a secret. Absent on API records.
    */
   detail?: AuditDetail;
@@ -97,12 +103,13 @@ export const auditSecretId = (value: string | undefined) => (value && SECRET_ID_
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
-/** The bytes a record's MAC covers. */
+/** The bytes a record's MAC covers; `count` is appended only when it is not 1 (records before it existed verify as they did). */
 export function macInput(seq: number, prevMac: string, e: AuditEvent): Uint8Array {
   const fields: unknown[] = [
     "openkms-audit/v1", seq, prevMac, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
     e.keyIds, e.code, e.latencyMs,
   ];
+  if (e.count !== undefined && e.count !== 1) fields.push(e.count);
   if (e.detail !== undefined) fields.push(e.detail);
   return utf8(JSON.stringify(fields));
 }
