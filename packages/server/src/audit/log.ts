@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
   mac TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time_ms);
+CREATE INDEX IF NOT EXISTS audit_log_by_owner ON audit_log (owner_uin, pos);
 CREATE TABLE IF NOT EXISTS audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
