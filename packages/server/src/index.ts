@@ -23,3 +23,13 @@ export { countAuditLog, queryAuditLog, sqliteAuditReader, type AuditFilter, type
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";
 export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";
+export {
+  hostedDataKeys, DEFAULT_HOSTED_DATA_KEY_BYTES,
+  type HostedDataKeys, type HostedDataKeyView, type CreateHostedDataKeyInput, type HostedDataKeyDeps,
+} from "./data-keys/hosted-data-keys.js";
+export { DATA_KEY_NAME_RE, MAX_DATA_KEY_BYTES } from "./data-keys/data-key-access.js";
+export { SERVICE_PRODUCT_RE, serviceKeyAlias, isServiceKey } from "./data-keys/service-keys.js";
+export { PRODUCT_ID_RE } from "./data-keys/cloud-bindings.js";
+export type {
+  KeyStore, KeyRecord, DataKeyRecord, DataKeyVersionRecord, DataKeyState, CloudBindingRecord,
+} from "./store/types.js";
