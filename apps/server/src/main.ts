@@ -19,7 +19,7 @@ import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { claimDataDir } from "./pid-file.js";
-import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, rootKeyOption, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -57,6 +57,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     host: cfg.host,
     port: cfg.port,
     rootKey: process.env[ENV.rootKey],
+    rootKeyUri: cfg.rootKey,
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
@@ -106,6 +107,7 @@ program
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(rootKeyOption())
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
   .action(async (opts: ServeConfig) => {
     try {

@@ -41,6 +41,12 @@ export interface KmsServerOptions {
   port?: number;
   /** Base64 of a 32-byte root key (OPENKMS_ROOT_KEY); otherwise `<dataDir>/root.key`. */
   rootKey?: string | undefined;
+  /**
+   * The root key in a PKCS#11 token (`pkcs11:token=<label>;object=<label>?module-path=<lib>&pin-source=<file>`, RFC
+   * 7512; generated non-extractable in the token on first start) or a key file elsewhere (`file:<path>`). Takes
+   * precedence over `rootKey`. `--root-key` / OPENKMS_ROOT_KEY_URI.
+   */
+  rootKeyUri?: string | undefined;
   /** Pin the root credential (OPENKMS_ROOT_SECRET_ID / OPENKMS_ROOT_SECRET_KEY). */
   rootCredential?: Credential | undefined;
   logger?: Logger;
@@ -111,12 +117,12 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     if (problem) throw new StartupError(`pinned root credential: ${problem}`);
   }
   const keyFile = join(opts.dataDir, "root.key");
-  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
+  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey || opts.rootKeyUri ? undefined : keyFile);
   const dir = await openDataDir({
-    dataDir: opts.dataDir, rootKey: opts.rootKey, create: true, nowSeconds: unixSeconds(clock),
+    dataDir: opts.dataDir, rootKey: opts.rootKey, rootKeyUri: opts.rootKeyUri, create: true, nowSeconds: unixSeconds(clock),
     onCheckpointError: (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit checkpoint write failed"),
   });
-  if (dir.rootKeyCreated) logger.info({ path: keyFile }, "created root key file");
+  if (dir.rootKeyCreated) logger.info({ root: dir.root.source }, opts.rootKeyUri?.startsWith("pkcs11:") ? "generated the root key in the PKCS#11 token" : "created root key file");
   if (dir.auditProblem) {
     // Serving on (refusing would turn a deleted file into an outage); the checkpoint is not advanced, so `openkms audit
     // verify` keeps failing until the log is restored.
