@@ -21,6 +21,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { AccountAdmin, openDataDir, type DataDir } from "@openkms/server";
 import { ENV, rootKeyOption } from "./config.js";
+import { rewrapCommand } from "./rewrap-command.js";
 import { runTool, ToolError } from "./tool.js";
 
 const dataDirOption = () => new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms");
@@ -126,5 +127,6 @@ export function adminCommand(): Command {
   sub("list", "list accounts and sub-users with their access keys (no secrets) and policies")
     .action((opts) => runTool(() => withAdmin(opts, async (a) => print(await a.list()))));
 
+  admin.addCommand(rewrapCommand());
   return admin;
 }

@@ -24,6 +24,7 @@ import { checkpointProblem } from "./audit/verify.js";
 import { rootUin } from "./credentials.js";
 import { loadRootKey, RootKeyError, type RootOfTrust } from "./root-key.js";
 import { Pkcs11UriError } from "./root-of-trust/pkcs11-uri.js";
+import { REWRAP_MARKER } from "./root-of-trust/rewrap.js";
 import type { AccountStore } from "./store/accounts.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { openSqliteAccountStore } from "./store/sqlite-accounts.js";
@@ -89,9 +90,13 @@ export interface DataDir {
   close(): Promise<void>;
 }
 
-const ROOT_CHECK_LABEL = "openkms/root-check/v1";
+export const ROOT_CHECK_LABEL = "openkms/root-check/v1";
 
 async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
+  const rewrapTo = await store.getMeta(REWRAP_MARKER);
+  if (rewrapTo) {
+    throw new StartupError(`a move of this data dir to another root key (${rewrapTo}) is unfinished: run openkms admin rewrap --to <that root> again to finish it`);
+  }
   const stored = await store.getMeta("root-check");
   if (!stored) {
     await store.setMeta("root-check", Buffer.from(root.wrap(randomBytes(16), ROOT_CHECK_LABEL)).toString("base64"));
