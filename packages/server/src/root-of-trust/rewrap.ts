@@ -104,14 +104,15 @@ export function rewrapDataDir(dataDir: string, from: RootOfTrust, to: RootOfTrus
   const auditDb = existsSync(auditPath) ? new Database(auditPath, { fileMustExist: true }) : undefined;
   try {
     for (const db of [keyDb, auditDb]) db?.pragma("busy_timeout = 5000");
-    // Before anything is written: the data dir must be `from`'s (or already part-way to `to`), and an unfinished
+    // Before anything is written: the data dir must be `from`'s (or already moved, part or whole, to `to`), and an unfinished
     // move to yet another root must be finished first.
     const pending = keyDb.prepare<[string], { value: string }>("SELECT value FROM meta WHERE name = ?").get(REWRAP_MARKER)?.value;
     if (pending !== undefined && pending !== to.source) throw new RewrapError(`an unfinished move to ${pending} must be finished first`);
     const check = keyDb.prepare<[], { value: string }>("SELECT value FROM meta WHERE name = 'root-check'").get()?.value;
     if (check === undefined) throw new RewrapError("this data dir has no root check: start the server on it once first");
     const checkValue = new Uint8Array(Buffer.from(check, "base64"));
-    const opened = tryUnwrap(from, checkValue, rootCheckLabel) ?? (pending !== undefined ? tryUnwrap(to, checkValue, rootCheckLabel) : undefined);
+    // Under `to` already: a finished or interrupted move to it (running it again verifies / finishes it).
+    const opened = tryUnwrap(from, checkValue, rootCheckLabel) ?? tryUnwrap(to, checkValue, rootCheckLabel);
     if (!opened) throw new RewrapError(`the current root (${from.source}) is not the one this data dir was created with`);
     wipe(opened);
     keyDb.prepare("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(REWRAP_MARKER, to.source);
