@@ -12,6 +12,8 @@ export interface ServeConfig {
   region: string;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
+  /** `auto`: a self-signed certificate kept in the data dir (tls-auto.ts); `off` (default): HTTP unless --tls-cert. */
+  tls: "auto" | "off";
   logLevel: string;
   /** `on` (default) or `off`. */
   rateLimits: "on" | "off";
@@ -39,6 +41,7 @@ export const ENV = {
   region: "OPENKMS_REGION",
   tlsCert: "OPENKMS_TLS_CERT",
   tlsKey: "OPENKMS_TLS_KEY",
+  tls: "OPENKMS_TLS",
   logLevel: "OPENKMS_LOG_LEVEL",
   rateLimits: "OPENKMS_RATE_LIMITS",
   rateLimit: "OPENKMS_RATE_LIMIT",

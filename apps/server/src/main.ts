@@ -1,7 +1,8 @@
 /**
  * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
- *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
+ *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
+ *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
  *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
@@ -10,7 +11,7 @@
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
@@ -19,6 +20,7 @@ import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { claimDataDir } from "./pid-file.js";
+import { autoTls } from "./tls-auto.js";
 import { ENV, rootKeyOption, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
@@ -48,8 +50,18 @@ async function serve(cfg: ServeConfig): Promise<void> {
     throw new StartupError(`${ENV.rootSecretId} and ${ENV.rootSecretKey} must be set together`);
   }
   if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) throw new StartupError("--tls-cert and --tls-key must be given together");
-  const tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
+  if (cfg.tls === "auto" && cfg.tlsCert) throw new StartupError("--tls auto makes its own certificate: leave out --tls-cert/--tls-key, or --tls auto");
   const pidFile = claimDataDir(resolve(cfg.dataDir));
+  let tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
+  let caFile: string | undefined;
+  if (cfg.tls === "auto") {
+    mkdirSync(resolve(cfg.dataDir), { recursive: true, mode: 0o700 });
+    const auto = await autoTls(resolve(cfg.dataDir), cfg.host);
+    tls = { cert: auto.cert, key: auto.key };
+    caFile = auto.certFile;
+    logger.info({ certificate: auto.certFile, fingerprint: auto.fingerprint, created: auto.created }, "TLS certificate");
+    process.stdout.write(`openkms TLS certificate ${auto.certFile} SHA-256 fingerprint ${auto.fingerprint}\n`);
+  }
   const server = await createKmsServer({
     dataDir: resolve(cfg.dataDir),
     edition: cfg.edition,
@@ -62,6 +74,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
     ...(tls ? { https: tls } : {}),
+    tlsCaFile: caFile,
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -102,6 +115,7 @@ program
   .addOption(new Option("--data-dir <dir>", "data directory (root key, key store, credentials.json)").env(ENV.dataDir).default("./.openkms"))
   .addOption(new Option("--edition <edition>", "sm (SM4-GCM CMKs) or fips (AES-256-GCM CMKs)").env(ENV.edition).argParser(parseEdition).default("sm"))
   .addOption(new Option("--region <region>", "region served").env(ENV.region).argParser(parseRegion).default("ap-guangzhou"))
+  .addOption(new Option("--tls <mode>", "auto: HTTPS with a self-signed certificate kept in the data dir; off: HTTP (unless --tls-cert)").env(ENV.tls).choices(["auto", "off"]).default("off"))
   .addOption(new Option("--tls-cert <file>", "PEM certificate: serve HTTPS").env(ENV.tlsCert))
   .addOption(new Option("--tls-key <file>", "PEM private key for --tls-cert").env(ENV.tlsKey))
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))

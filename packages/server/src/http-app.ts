@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
+import { refusePlainHttp } from "./tls-sniff.js";
 
 export interface HttpOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
@@ -49,6 +50,8 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
       );
     },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  if (opts.https) refusePlainHttp(app.server as import("node:https").Server);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_POST_BYTES }, (_req, body, done) => done(null, body));

@@ -5,7 +5,8 @@
  *
  * Data dir layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files: keys, accounts,
  * credentials, policies), `audit.db` (+ WAL files: the audit log), `credentials.json` (0600:
- * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential). See data-dir.ts.
+ * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential, plus `"Protocol":"https://"` when serving HTTPS
+ * and `"CaFile"` with --tls auto). See data-dir.ts.
  */
 import { randomUUID } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
@@ -53,6 +54,8 @@ export interface KmsServerOptions {
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** With `https`: the certificate file clients should trust, written to credentials.json as `CaFile` (--tls auto). */
+  tlsCaFile?: string | undefined;
   /** Receives the scheduler's key events (deletions, rotations, expiries): the audit hook. See key-events.ts. */
   onKeyEvent?: KeyEventListener;
   /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
@@ -210,7 +213,11 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         const existed = existsSync(credentialsPath);
         writeFileSync(
           credentialsPath,
-          JSON.stringify({ SecretId: credential.secretId, SecretKey: credential.secretKey, Region: region, Endpoint: endpoint }, null, 2) + "\n",
+          JSON.stringify({
+            SecretId: credential.secretId, SecretKey: credential.secretKey, Region: region, Endpoint: endpoint,
+            ...(opts.https ? { Protocol: "https://" } : {}),
+            ...(opts.https && opts.tlsCaFile ? { CaFile: opts.tlsCaFile } : {}),
+          }, null, 2) + "\n",
           { mode: 0o600 },
         );
         chmodSync(credentialsPath, 0o600);
