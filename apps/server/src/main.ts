@@ -19,6 +19,7 @@ import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
+import { backupCommand, restoreCommand } from "./backup-commands.js";
 import { claimDataDir } from "./pid-file.js";
 import { autoTls } from "./tls-auto.js";
 import { ENV, rootKeyOption, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
@@ -135,5 +136,7 @@ program
 
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 
 await program.parseAsync(process.argv);

@@ -25,3 +25,4 @@ export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } fr
 export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
 export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
 export { ROOT_CHECK_LABEL } from "./data-dir.js";
+export { backupDataDir, restoreDataDir, BackupError, BACKUP_FORMAT, type BackupManifest } from "./store/sqlite-backup.js";
