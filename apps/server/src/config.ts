@@ -2,7 +2,7 @@
  * `openkms serve` configuration: each flag also comes from an `OPENKMS_*` environment variable (flag wins).
  */
 import { InvalidArgumentError, Option } from "commander";
-import { parseRateOverrides } from "@openkms/server";
+import { parseCorsOrigins, parseRateOverrides } from "@openkms/server";
 
 export interface ServeConfig {
   host: string;
@@ -23,6 +23,12 @@ export interface ServeConfig {
   shutdownTimeout: number;
   /** `pkcs11:…` (RFC 7512) or `file:<path>`; default the data dir's root.key (or OPENKMS_ROOT_KEY). */
   rootKey?: string | undefined;
+  /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
+  requireSignedAction?: boolean;
+  /** Open connections at most (default 1024). */
+  maxConnections: number;
+  /** Origins whose pages may call the API (CORS); none by default. */
+  corsOrigin?: string[] | undefined;
 }
 
 /**
@@ -50,7 +56,16 @@ export const ENV = {
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
+  requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
+  maxConnections: "OPENKMS_MAX_CONNECTIONS",
+  corsOrigin: "OPENKMS_CORS_ORIGIN",
 } as const;
+
+/** A count of connections, 1–1000000. */
+export function parseConnections(value: string): number {
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) throw new InvalidArgumentError("expected a number of connections 1-1000000");
+  return Number(value);
+}
 
 /** Whole seconds, 1–3600. */
 export function parseSeconds(value: string): number {
@@ -84,6 +99,17 @@ export function parseRateLimit(value: string, previous: Record<string, number> |
     return { ...previous, ...parseRateOverrides(value) };
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `origin[,origin…]` for `--cors-origin` (each `http(s)://host[:port]`); repeated flags add up. */
+export function parseCorsOrigin(value: string, previous: string[] | undefined): string[] {
+  const list = value.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  if (list.length === 0) throw new InvalidArgumentError("expected one or more origins such as https://app.example.com");
+  try {
+    return [...(previous ?? []), ...parseCorsOrigins(list)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace('"corsOrigins" expected', "expected"));
   }
 }
 

@@ -3,13 +3,14 @@
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
  *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
  *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
- *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults);
+ *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
+ * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts).
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
@@ -20,9 +21,10 @@ import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { backupCommand, restoreCommand } from "./backup-commands.js";
+import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { autoTls } from "./tls-auto.js";
-import { ENV, rootKeyOption, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, rootKeyOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -74,8 +76,11 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
+    requireSignedAction: cfg.requireSignedAction === true,
+    http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
     tlsCaFile: caFile,
+    corsOrigins: cfg.corsOrigin ?? [],
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -102,6 +107,12 @@ async function serve(cfg: ServeConfig): Promise<void> {
   process.stdout.write(`openkms listening on ${url}\n`);
 }
 
+// Output piped into a reader that stops early (`openkms audit query | head -1`): end quietly, as Unix tools do.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 declare const OPENKMS_VERSION: string; // set by build.mjs from package.json
 
 const program = new Command("openkms")
@@ -123,7 +134,10 @@ program
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
   .addOption(rootKeyOption())
+  .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
+  .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
+  .addOption(new Option("--cors-origin <origin,...>", "origins whose web pages may call the API (CORS), e.g. https://app.example.com").env(ENV.corsOrigin).argParser(parseCorsOrigin))
   .action(async (opts: ServeConfig) => {
     try {
       await serve(opts);
@@ -138,5 +152,6 @@ program.addCommand(adminCommand());
 program.addCommand(auditCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
+program.addCommand(kmsCommand());
 
 await program.parseAsync(process.argv);

@@ -1,78 +1,133 @@
 /**
- * Running the bundled `openkms` command in tests, as a user does: `serve` in a child process until it prints its
- * listening line, one-shot commands to completion, and the official SDK against what it serves.
+ * Running the bundled `openkms` as a user does, for the client-command tests: a started server in a temp data dir,
+ * and one CLI run with its exit code, stdout and stderr. The CLI's environment never inherits TENCENTCLOUD_* or
+ * OPENKMS_ENDPOINT from the test's own.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 
 export const bin = join(dirname(fileURLToPath(import.meta.url)), "../dist/openkms.js");
 
-export interface Served {
+export interface Credentials {
+  SecretId: string;
+  SecretKey: string;
+  Region: string;
+  Endpoint: string;
+}
+
+export interface StartedServer {
   child: ChildProcess;
   url: string;
-  exited: Promise<number | null>;
-  stdout(): string;
-  stderr(): string;
-  /** SIGTERM and wait for the exit code. */
-  stop(): Promise<number | null>;
+  dataDir: string;
+  credentialsFile: string;
+  credentials: Credentials;
+  stop(): Promise<void>;
 }
 
-const children: ChildProcess[] = [];
+const cleanup: (() => void | Promise<void>)[] = [];
 
-/** SIGKILL every child still running (afterAll/afterEach). */
-export function killChildren(): void {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+/** Run and forget everything made by {@link startServer} / {@link tempDir}. Call from `afterAll`/`afterEach`. */
+export async function cleanupAll(): Promise<void> {
+  for (const f of cleanup.splice(0).reverse()) await f();
 }
 
-/** `openkms serve --port 0 <args>`; resolves once it listens, rejects with its stderr if it exits first. */
-export function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
+export function tempDir(prefix = "openkms-cli-"): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** `openkms serve --port 0` on a fresh data dir (edition `sm` unless given); resolves once it listens. */
+export async function startServer(edition: "sm" | "fips" = "sm"): Promise<StartedServer> {
+  const dataDir = join(tempDir("openkms-cli-data-"), "data");
+  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--edition", edition, "--log-level", "warn", "--rate-limits", "off"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((res) => child.on("exit", () => res()));
+  cleanup.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await exited;
+    }
+  });
   let out = "";
   let err = "";
-  child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", () => {
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (d) => {
+      out += d;
       const m = /openkms listening on (\S+)\n/.exec(out);
-      if (m) {
-        resolve({
-          child, url: m[1]!, exited, stdout: () => out, stderr: () => err,
-          stop: () => (child.kill("SIGTERM"), exited),
-        });
-      }
+      if (m) resolve(m[1]!);
     });
-    exited.then((code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    child.on("exit", (code) => reject(new Error(`openkms serve exited ${code}: ${err}`)));
   });
+  const credentialsFile = join(dataDir, "credentials.json");
+  return {
+    child, url, dataDir, credentialsFile,
+    credentials: JSON.parse(readFileSync(credentialsFile, "utf8")),
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
-/** Run one `openkms …` command to completion. */
-export function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    c.stdout.on("data", (d) => (out += d));
-    c.stderr.on("data", (d) => (err += d));
-    c.on("exit", (code) => resolve({ code, out, err }));
-  });
+/** A TCP port that nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
 
-/** Run a command that must succeed; its stdout parsed as JSON (undefined when empty). */
-export async function ok(args: string[], env: Record<string, string> = {}): Promise<any> {
-  const r = await run(args, env);
-  if (r.code !== 0) throw new Error(`openkms ${args.join(" ")} exited ${r.code}: ${r.err}`);
-  return r.out.trim() ? JSON.parse(r.out) : undefined;
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stdoutBytes: Buffer;
+  stderr: string;
 }
 
-/** The official SDK's CommonClient for a `credentials.json` (protocol from its `Protocol`, default http://). */
-export function sdkFor(creds: { SecretId: string; SecretKey: string; Region: string; Endpoint: string; Protocol?: string }): CommonClient {
-  return new CommonClient("kms.tencentcloudapi.com", "2019-01-18", {
-    credential: { secretId: creds.SecretId, secretKey: creds.SecretKey },
-    region: creds.Region,
-    profile: { httpProfile: { endpoint: creds.Endpoint, protocol: creds.Protocol ?? "http://" } },
-  });
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Bytes for stdin (default: none, stdin closed). */
+  stdin?: Uint8Array;
+}
+
+/** Environment without the variables the CLI reads its credential from. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TENCENTCLOUD_") && k !== "OPENKMS_ENDPOINT") env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** Run `openkms <args>` to completion. */
+export function runCli(args: string[], o: RunOptions = {}): Promise<RunResult> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: o.cwd ?? tmpdir(), env: cleanEnv(o.env), stdio: ["pipe", "pipe", "pipe"] });
+  const out: Buffer[] = [];
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => out.push(d));
+  child.stderr.on("data", (d) => (err += d));
+  child.stdin.on("error", () => {}); // the CLI may exit before reading all of it
+  if (o.stdin) child.stdin.end(o.stdin);
+  else child.stdin.end();
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      const bytes = Buffer.concat(out);
+      resolve({ code, stdout: bytes.toString("utf8"), stdoutBytes: bytes, stderr: err });
+    }),
+  );
+}
+
+/** A failure as the client commands promise it: exit 1, exactly one line on stderr. Returns that line. */
+export function oneLineFailure(r: RunResult): string {
+  if (r.code !== 1) throw new Error(`expected exit 1, got ${r.code}; stderr: ${r.stderr}`);
+  const lines = r.stderr.split("\n");
+  if (lines.length !== 2 || lines[1] !== "" || !lines[0]) throw new Error(`expected exactly one line on stderr, got ${JSON.stringify(r.stderr)}`);
+  return lines[0];
 }

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { killChildren, ok, run, sdkFor, serve } from "./_cli.js";
+import { killChildren, ok, run, sdkFor, serve } from "./_serve.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "openkms-backup-"));
 afterAll(() => {

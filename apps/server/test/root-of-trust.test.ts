@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSoftHsm } from "../../../packages/server/test/_softhsm.js";
-import { killChildren, ok, run, sdkFor, serve } from "./_cli.js";
+import { killChildren, ok, run, sdkFor, serve } from "./_serve.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "openkms-rot-"));
 const hsm = createSoftHsm("openkms-cli");

@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { afterAll, describe, expect, it } from "vitest";
-import { killChildren, serve } from "./_cli.js";
+import { killChildren, serve } from "./_serve.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "openkms-tls-"));
 afterAll(() => {
