@@ -101,7 +101,7 @@ describe("openkms backup / restore", () => {
     const { x, c } = await import("tar");
     await x({ file, cwd: tampered });
     const db = readFileSync(join(tampered, "openkms.db"));
-    db[db.length - 1] ^= 1;
+    db[db.length - 1]! ^= 1;
     writeFileSync(join(tampered, "openkms.db"), db);
     const tamperedFile = join(scratch, "tampered.backup");
     await c({ gzip: true, file: tamperedFile, cwd: tampered }, ["manifest.json", "openkms.db", "audit.db"]);
