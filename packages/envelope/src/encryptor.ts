@@ -86,8 +86,8 @@ export class MessageEncryptor {
     out.set(body);
     out.set(tagParts[0]!.subarray(0, TAG_LENGTH), body.length);
     this.header = {
-      version: 1, suite: suite.name, messageId: messageId.slice(), encryptionContext: { ...context.pairs }, frameLength,
-      encryptedDataKeys: cached.encryptedDataKeys.map((e) => ({ ...e, ciphertext: e.ciphertext.slice() })),
+      version: 1, suite: suite.name, messageId: new Uint8Array(messageId), encryptionContext: { ...context.pairs }, frameLength,
+      encryptedDataKeys: cached.encryptedDataKeys.map((e) => ({ ...e, ciphertext: new Uint8Array(e.ciphertext) })),
     };
     return out;
   }
