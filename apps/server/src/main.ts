@@ -9,7 +9,8 @@
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
- * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts).
+ * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts); `openkms encrypt|decrypt`
+ * stream files through `@openkms/envelope` (encrypt-command.ts, decrypt-command.ts).
  */
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
@@ -19,6 +20,8 @@ import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
+import { decryptCommand } from "./decrypt-command.js";
+import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
@@ -122,5 +125,7 @@ program
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
 program.addCommand(kmsCommand());
+program.addCommand(encryptCommand());
+program.addCommand(decryptCommand());
 
 await program.parseAsync(process.argv);
