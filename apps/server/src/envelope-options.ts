@@ -50,7 +50,16 @@ export interface Input {
  * @throws the open error (ENOENT, EACCES, EISDIR…)
  */
 export function openInput(path: string): Input {
-  if (path === "-") return { stream: process.stdin, size: undefined };
+  if (path === "-") {
+    let size: number | undefined;
+    try {
+      const st = fstatSync(0);
+      if (st.isFile()) size = st.size; // `< file`: the progress bar can show a percentage
+    } catch {
+      // stdin closed or not stat-able: size unknown
+    }
+    return { stream: process.stdin, size };
+  }
   const fd = openSync(path, "r");
   try {
     const st = fstatSync(fd);
