@@ -2,7 +2,7 @@
  * `openkms serve` configuration: each flag also comes from an `OPENKMS_*` environment variable (flag wins).
  */
 import { InvalidArgumentError } from "commander";
-import { parseRateOverrides } from "@openkms/server";
+import { parseCorsOrigins, parseRateOverrides } from "@openkms/server";
 
 export interface ServeConfig {
   host: string;
@@ -19,6 +19,8 @@ export interface ServeConfig {
   rateLimit?: Record<string, number> | undefined;
   /** On SIGTERM, seconds before connections still open are cut (default 10). */
   shutdownTimeout: number;
+  /** Origins whose pages may call the API (CORS); none by default. */
+  corsOrigin?: string[] | undefined;
 }
 
 export const ENV = {
@@ -36,6 +38,7 @@ export const ENV = {
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
+  corsOrigin: "OPENKMS_CORS_ORIGIN",
 } as const;
 
 /** Whole seconds, 1–3600. */
@@ -70,6 +73,17 @@ export function parseRateLimit(value: string, previous: Record<string, number> |
     return { ...previous, ...parseRateOverrides(value) };
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `origin[,origin…]` for `--cors-origin` (each `http(s)://host[:port]`); repeated flags add up. */
+export function parseCorsOrigin(value: string, previous: string[] | undefined): string[] {
+  const list = value.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  if (list.length === 0) throw new InvalidArgumentError("expected one or more origins such as https://app.example.com");
+  try {
+    return [...(previous ?? []), ...parseCorsOrigins(list)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace('"corsOrigins" expected', "expected"));
   }
 }
 

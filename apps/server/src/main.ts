@@ -2,7 +2,7 @@
  * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
  *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
- *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults);
+ *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
@@ -24,7 +24,7 @@ import { decryptCommand } from "./decrypt-command.js";
 import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
-import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -66,6 +66,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
     ...(tls ? { https: tls } : {}),
+    corsOrigins: cfg.corsOrigin ?? [],
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -112,6 +113,7 @@ program
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
+  .addOption(new Option("--cors-origin <origin,...>", "origins whose web pages may call the API (CORS), e.g. https://app.example.com").env(ENV.corsOrigin).argParser(parseCorsOrigin))
   .action(async (opts: ServeConfig) => {
     try {
       await serve(opts);

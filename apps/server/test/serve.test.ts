@@ -301,5 +301,39 @@ describe("openkms serve", () => {
     expect(s.stderr()).toMatch(/shutdown timeout/);
     sock.destroy();
   });
+  it("--cors-origin / OPENKMS_CORS_ORIGIN: preflights from listed origins answered, others get no CORS header", async () => {
+    const preflight = (url: string, origin: string) =>
+      fetch(`${url}/`, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,x-tc-action" } });
+    const s = await start(["--port", "0", "--data-dir", join(tmp(), "cors"), "--cors-origin", "http://a.example.test:8000,https://b.example.test"]);
+    for (const origin of ["http://a.example.test:8000", "https://b.example.test"]) {
+      const res = await preflight(s.url, origin);
+      expect(res.status).toBe(204);
+      expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+      expect(res.headers.get("access-control-allow-methods")).toBe("POST, GET");
+    }
+    const other = await preflight(s.url, "https://c.example.test");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    s.child.kill("SIGTERM");
+    expect(await s.exited).toBe(0);
+    // The count of preflights is logged at shutdown.
+    expect(s.stderr()).toMatch(/"corsPreflights":\{"allowed":2,"refused":1\}/);
+
+    const e = await start(["--port", "0", "--data-dir", join(tmp(), "cors-env")], { OPENKMS_CORS_ORIGIN: "https://env.example.test" });
+    expect((await preflight(e.url, "https://env.example.test")).headers.get("access-control-allow-origin")).toBe("https://env.example.test");
+    const none = await start(["--port", "0", "--data-dir", join(tmp(), "cors-off")]);
+    const off = await preflight(none.url, "https://env.example.test");
+    expect(off.headers.get("access-control-allow-origin")).toBeNull();
+    expect(((await off.json()) as { Response: { Error: { Code: string } } }).Response.Error.Code).toBe("UnsupportedProtocol");
+  });
+
+  it("--cors-origin refuses what is no origin", async () => {
+    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", join(tmp(), "cors-bad"), "--cors-origin", "https://x.example.test/path"], { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    let err = "";
+    child.stderr!.on("data", (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/--cors-origin/);
+  });
 });
 

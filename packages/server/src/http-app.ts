@@ -8,11 +8,16 @@ import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
+import { registerCors, type CorsCounters } from "./http-cors.js";
 
 export interface HttpOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
   /** True once shutdown has begun: responses then carry `Connection: close` so clients stop reusing connections. */
   draining?: () => boolean;
+  /** Origins allowed to call the API from a browser (http-cors.ts), normalised; none when empty or absent. */
+  corsOrigins?: readonly string[];
+  /** Preflight counters, updated when CORS is on (default: a private pair). */
+  corsCounters?: CorsCounters;
 }
 
 function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
@@ -77,6 +82,8 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
       return payload;
     });
   }
+
+  registerCors(app, opts.corsOrigins ?? [], opts.corsCounters ?? { allowed: 0, refused: 0 }, deps.logger);
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
   app.setNotFoundHandler(async (req, reply) => {
