@@ -142,6 +142,7 @@ export class KmsClient {
     const { authorization } = await signTc3({
       secretId: this.options.secretId, secretKey: this.options.secretKey, service: this.options.service ?? "kms",
       host: this.url.host, contentType, method: "POST", payload: body, timestamp,
+      extraHeaders: { "X-TC-Action": action, "X-TC-Timestamp": String(timestamp) },
     });
     const headers: Record<string, string> = {
       "Content-Type": contentType,
