@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const ENTRIES = ["index", "encrypt", "verify", "client"];
+export const ENTRIES = ["index", "encrypt", "verify", "client", "envelope"];
 
 /** Refuses `node:*` and bare Node built-in specifiers (`crypto`, `fs`, …) anywhere in the bundle graph. */
 const noNodeBuiltins = {

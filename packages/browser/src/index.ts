@@ -6,3 +6,4 @@
 export * from "./encrypt.js";
 export * from "./verify.js";
 export * from "./client.js";
+export * from "./envelope.js";

@@ -23,6 +23,10 @@ export { queryAuditLog, type AuditFilter } from "./audit/query.js";
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";
 export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";
+export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
+export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
+export { ROOT_CHECK_LABEL } from "./data-dir.js";
+export { backupDataDir, restoreDataDir, BackupError, BACKUP_FORMAT, type BackupManifest } from "./store/sqlite-backup.js";
 export {
   hostedDataKeys, DEFAULT_HOSTED_DATA_KEY_BYTES,
   type HostedDataKeys, type HostedDataKeyView, type CreateHostedDataKeyInput, type HostedDataKeyDeps,

@@ -67,7 +67,8 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
 
-const KEY_LABEL = "openkms/audit-mac-key/v1";
+export const AUDIT_KEY_LABEL = "openkms/audit-mac-key/v1";
+const KEY_LABEL = AUDIT_KEY_LABEL;
 
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;
