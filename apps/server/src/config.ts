@@ -19,6 +19,10 @@ export interface ServeConfig {
   rateLimit?: Record<string, number> | undefined;
   /** On SIGTERM, seconds before connections still open are cut (default 10). */
   shutdownTimeout: number;
+  /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
+  requireSignedAction?: boolean;
+  /** Open connections at most (default 1024). */
+  maxConnections: number;
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigin?: string[] | undefined;
 }
@@ -38,8 +42,16 @@ export const ENV = {
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
+  requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
+  maxConnections: "OPENKMS_MAX_CONNECTIONS",
   corsOrigin: "OPENKMS_CORS_ORIGIN",
 } as const;
+
+/** A count of connections, 1–1000000. */
+export function parseConnections(value: string): number {
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) throw new InvalidArgumentError("expected a number of connections 1-1000000");
+  return Number(value);
+}
 
 /** Whole seconds, 1–3600. */
 export function parseSeconds(value: string): number {

@@ -21,7 +21,7 @@ import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
-import { ENV, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -62,6 +62,8 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
+    requireSignedAction: cfg.requireSignedAction === true,
+    http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
     corsOrigins: cfg.corsOrigin ?? [],
   });
@@ -90,6 +92,12 @@ async function serve(cfg: ServeConfig): Promise<void> {
   process.stdout.write(`openkms listening on ${url}\n`);
 }
 
+// Output piped into a reader that stops early (`openkms audit query | head -1`): end quietly, as Unix tools do.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 declare const OPENKMS_VERSION: string; // set by build.mjs from package.json
 
 const program = new Command("openkms")
@@ -109,6 +117,8 @@ program
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
+  .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
   .addOption(new Option("--cors-origin <origin,...>", "origins whose web pages may call the API (CORS), e.g. https://app.example.com").env(ENV.corsOrigin).argParser(parseCorsOrigin))
   .action(async (opts: ServeConfig) => {

@@ -235,6 +235,21 @@ describe("openkms serve", () => {
     expect(existsSync(join(dataDir, "root.key"))).toBe(false);
   });
 
+  it("--require-signed-action (or OPENKMS_REQUIRE_SIGNED_ACTION) refuses the official SDK's content-type;host signature; --max-connections takes a positive count", async () => {
+    for (const [args, env] of [[["--require-signed-action"], {}], [[], { OPENKMS_REQUIRE_SIGNED_ACTION: "1" }]] as const) {
+      const dataDir = join(tmp(), "data");
+      const s = await start(["--port", "0", "--data-dir", dataDir, "--max-connections", "3", ...args], env);
+      const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+      const err = await client(creds).request("GenerateRandom", { NumberOfBytes: 4 }).then(() => undefined, (e: { code: string }) => e);
+      expect(err?.code).toBe("AuthFailure.InvalidAuthorization");
+      s.child.kill("SIGTERM");
+      expect(await s.exited).toBe(0);
+    }
+    const dataDir = join(tmp(), "data");
+    const s = await start(["--port", "0", "--data-dir", dataDir, "--max-connections", "0"]).catch((e: Error) => e);
+    expect(String(s)).toMatch(/expected a number of connections/);
+  });
+
   it("--version prints the version", async () => {
     const out = await new Promise<string>((res) => {
       const c = spawn(process.execPath, [bin, "--version"], { stdio: ["ignore", "pipe", "pipe"] });

@@ -20,10 +20,11 @@ import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
 import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
-import { buildHttpApp } from "./http-app.js";
+import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
+import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from "./limits/auth-failures.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
 import type { AccountStore } from "./store/accounts.js";
@@ -49,10 +50,22 @@ export interface KmsServerOptions {
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Refuse (`AuthFailure.InvalidAuthorization`) requests whose signature does not cover `X-TC-Action`, and
+   * `UNSIGNED-PAYLOAD` for actions that change state (default false: the official SDKs sign only content-type;host).
+   */
+  requireSignedAction?: boolean;
+  /** Slow and numerous clients: header and request timeouts, open connections at most (http-app.ts defaults). */
+  http?: HttpLimits;
   /** Receives the scheduler's key events (deletions, rotations, expiries): the audit hook. See key-events.ts. */
   onKeyEvent?: KeyEventListener;
   /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
   schedulerIntervalSeconds?: number;
+  /**
+   * Throttling of source addresses that keep failing authentication (limits/auth-failures.ts); default 100 failures
+   * at once, 10/s regained, one summary audit record per address and 10 s; `false`: none.
+   */
+  authFailureLimits?: Partial<AuthFailureLimits> | false;
   /** Rate limits (limits/rate-limits.ts); default: Tencent's per-API defaults, enabled. */
   rateLimits?: RateLimitConfig;
   /**
@@ -183,9 +196,13 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
 
     const audit = opts.auditSink ?? dir.audit;
     const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+    const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
+      { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
+      (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit summary write failed"),
+    );
     const app = buildHttpApp(
       {
-        actions: defaultActions, clock, region, logger, limiter, audit,
+        actions: defaultActions, clock, region, logger, limiter, audit, requireSignedAction: opts.requireSignedAction ?? false, authFailures,
         principal: (id) => resolvePrincipal(accounts, root, id),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({
@@ -193,7 +210,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           settleDue: async () => void (await scheduler.runDue()),
         }),
       },
-      { https: opts.https, draining: () => draining, corsOrigins, corsCounters },
+      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
@@ -248,6 +265,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         clearTimeout(cut);
         if (corsOrigins.length) logger.info({ corsPreflights: { ...corsCounters } }, "cors preflights answered");
         await scheduler.stop();
+        await authFailures?.close();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },
