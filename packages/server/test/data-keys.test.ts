@@ -3,10 +3,11 @@
  * CommonClient: success paths with real values, each documented error code, bad input, the CMK withholding its data
  * keys, policies on data-key resources and accounts kept apart. Time-driven deletion: data-key-deletion.test.ts.
  */
-import { constants, generateKeyPairSync, privateDecrypt } from "node:crypto";
+import { constants, createHash, generateKeyPairSync, privateDecrypt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountAdmin } from "../src/accounts/admin.js";
 import { isReadOnlyRequest } from "../src/actions/read-only.js";
+import { tc3Signature, utcDate } from "../src/index.js";
 import { b64, callerFor, openAdmin, startServer, unb64, type Caller, type Running } from "./_harness.js";
 
 let kms: Running;
@@ -485,5 +486,42 @@ describe("accounts and policies", () => {
     expect(await sub.fail("ImportDataKey", { DataKeyName: name("sub"), ImportType: 1, ImportKeyMaterial: otherBlob })).toBe("AuthFailure.UnauthorizedOperation");
     expect((await sub.call("ListDataKeyDetail", { KeyId: keyId })).TotalCount).toBe(3);
     expect(await sub.fail("ListDataKeyDetail", {})).toBe("AuthFailure.UnauthorizedOperation");
+  });
+});
+
+describe("--require-signed-action", () => {
+  it("GenerateDataKey with IsHostedByKms 1 is state-changing: an UNSIGNED-PAYLOAD request is refused, a plain one is not", async () => {
+    const strict = await startServer({ requireSignedAction: true });
+    try {
+      /** One request signing the action header, with the payload signed or UNSIGNED-PAYLOAD. */
+      const send = async (action: string, body: Record<string, unknown>, unsigned = false) => {
+        const timestamp = Math.floor(Date.now() / 1000);
+        const host = `127.0.0.1:${strict.port}`;
+        const text = JSON.stringify(body);
+        const payloadHash = createHash("sha256").update(unsigned ? "UNSIGNED-PAYLOAD" : text).digest("hex");
+        const headers: [string, string][] = [["content-type", "application/json"], ["host", host], ["x-tc-action", action.toLowerCase()]];
+        const signature = tc3Signature({
+          method: "POST", canonicalQuery: "", headers, payloadHash, timestamp, date: utcDate(timestamp), service: "kms", secretKey: strict.server.credential.secretKey,
+        });
+        const res = await fetch(`${strict.url}/`, {
+          method: "POST", body: text,
+          headers: {
+            "Content-Type": "application/json", "X-TC-Action": action, "X-TC-Version": "2019-01-18", "X-TC-Timestamp": String(timestamp),
+            ...(unsigned ? { "X-TC-Content-SHA256": "UNSIGNED-PAYLOAD" } : {}),
+            Authorization: `TC3-HMAC-SHA256 Credential=${strict.server.credential.secretId}/${utcDate(timestamp)}/kms/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=${signature}`,
+          },
+        });
+        return (await res.json()).Response;
+      };
+      const keyId = (await send("CreateKey", { Alias: "strict" })).KeyId;
+      expect((await send("GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256" }, true)).KeyId).toBe(keyId);
+      const refused = await send("GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256", IsHostedByKms: 1, DataKeyName: "unsigned" }, true);
+      expect(refused.Error?.Code).toMatch(/^AuthFailure/);
+      expect((await send("ListDataKeys", {})).TotalCount).toBe(0);
+      expect((await send("GenerateDataKey", { KeyId: keyId, KeySpec: "AES_256", IsHostedByKms: 1, DataKeyName: "signed" })).DataKeyId).toBeTruthy();
+      expect((await send("ListDataKeys", {})).TotalCount).toBe(1);
+    } finally {
+      await strict.stop();
+    }
   });
 });

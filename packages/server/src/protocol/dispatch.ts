@@ -23,7 +23,7 @@ import { requestDataKeyIds, requestKeyIds, requestResources } from "../access/re
 import type { Action, ActionContext } from "../actions/define.js";
 import type { AuditSink } from "../audit/log.js";
 import { auditAction, auditSecretId, STARTED, type AuditEvent } from "../audit/record.js";
-import { isReadOnlyRequest } from "../actions/read-only.js";
+import { isReadOnlyAction, isReadOnlyRequest } from "../actions/read-only.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
 import type { RateLimiter } from "../limits/rate-limits.js";
@@ -183,7 +183,8 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (!version) throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Version header is missing");
     if (version !== API_VERSION) throw new KmsError(ErrorCode.NoSuchVersion, `Version ${version} does not exist; use ${API_VERSION}`);
 
-    const principal = await authenticate(req, deps, isReadOnlyAction(action.name));
+    const readOnlyAction = isReadOnlyAction(action.name);
+    const principal = await authenticate(req, deps, readOnlyAction);
     authenticated = true;
     Object.assign(trail, { secretId: principal.secretId, uin: principal.uin, ownerUin: principal.ownerUin });
     const region = req.headers["x-tc-region"];
@@ -200,7 +201,11 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
       throw new KmsError(ErrorCode.RequestLimitExceeded, `Request rate limit exceeded for ${action.name}; retry with backoff`);
     }
     const params = parseParams(action.schema, body);
-    if (!isReadOnlyRequest(action.name, params)) {
+    const readOnly = isReadOnlyRequest(action.name, params);
+    // A read-only action that these parameters make state-changing (GenerateDataKey with IsHostedByKms 1) must meet
+    // the state-changing signature requirements too (--require-signed-action: a signed payload).
+    if (!readOnly && readOnlyAction && deps.requireSignedAction) await authenticate(req, deps, false);
+    if (!readOnly) {
       try {
         await deps.audit.append(event(STARTED), { anchor: true });
       } catch (err) {
