@@ -26,6 +26,8 @@ export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   "PostQuantumCryptoEncrypt", "PostQuantumCryptoDecrypt", "PostQuantumCryptoSign", "PostQuantumCryptoVerify",
   // hosted data keys: reads
   "DescribeDataKey", "DescribeDataKeys", "ListDataKeys", "ListDataKeyDetail", "GetDataKeyPlaintext", "GetDataKeyCiphertextBlob",
+  // OpenKMS's own
+  "OpenKMS.ListAuditRecords",
 ]);
 
 /** True only for an action listed in {@link READ_ONLY_ACTIONS}; unknown names count as state-changing. */
