@@ -11,7 +11,7 @@
  *   openkms admin enable-access-key|disable-access-key|delete-access-key <SecretId>
  *   openkms admin attach-policy <user> <policy-name> (--file <policy.json> | --document '<json>')
  *   openkms admin detach-policy <user> <policy-name>
- *   openkms admin list
+ *   openkms admin list                 (each root account also shows its CMKs' CloudBindings: KeyId, ProductId, ResourceId)
  *   openkms admin create-product-token --product <name> --mount <mount> [--key-id <KeyId>] [--account <uin|name>]
  *                                      [--rotation-days <n>]
  *   openkms admin revoke-product-token <token or its first 8 characters>
@@ -24,7 +24,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { AccountAdmin, openDataDir, productAdminFor, type DataDir } from "@openkms/server";
+import { AccountAdmin, openDataDir, productAdminFor, withCloudBindings, type DataDir } from "@openkms/server";
 import { ENV, parseDays, rootKeyOption } from "./config.js";
 import { rewrapCommand } from "./rewrap-command.js";
 import { runTool, ToolError } from "./tool.js";
@@ -129,8 +129,8 @@ export function adminCommand(): Command {
       })),
     );
 
-  sub("list", "list accounts and sub-users with their access keys (no secrets) and policies")
-    .action((opts) => runTool(() => withAdmin(opts, async (a) => print(await a.list()))));
+  sub("list", "list accounts and sub-users with their access keys (no secrets) and policies, and the accounts' cloud-resource bindings")
+    .action((opts) => runTool(() => withAdmin(opts, async (a, dir) => print(await withCloudBindings(dir.store, await a.list())))));
 
   sub("create-product-token", "make a token a product (MariaDB's key plugin) reads its keys with through the product gateway; shown once")
     .requiredOption("--product <name>", "the product, e.g. mariadb (ProductId of the CMK's binding, Owner of its data keys)")
