@@ -5,7 +5,7 @@
  */
 import { ByteQueue } from "./byte-queue.js";
 import { EnvelopeError, isEnvelopeError } from "./errors.js";
-import { FINAL, frameAad, REGULAR } from "./frame.js";
+import { FINAL, FrameParams, REGULAR } from "./frame.js";
 import { MAX_HEADER_LENGTH, parseHeader, TAG_LENGTH, type MessageHeader, type ParsedHeader } from "./header.js";
 import { bytesEqual, DATA_KEY_LENGTH, deriveMessageKeys, nonceFor } from "./key-schedule.js";
 import { checkDecryptOptions, type CheckedDecrypt, type DecryptOptions } from "./options.js";
@@ -19,7 +19,9 @@ export class MessageDecryptor {
   private readonly queue = new ByteQueue();
   private state: "header" | "frames" | "done" | "failed" = "header";
   private parsed: ParsedHeader | undefined;
+  private headerNeed = 1; // bytes to hold before parsing the header again
   private key: GcmKey | undefined;
+  private params: FrameParams | undefined;
   /** The sequence number of the next frame (frames count from 1). Tests move it to cross 2^32. */
   seq = 1;
   /** The header once authenticated. */
@@ -69,9 +71,10 @@ export class MessageDecryptor {
   private async drain(): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];
     if (this.state === "header") {
-      const n = Math.min(this.queue.length, MAX_HEADER_LENGTH);
-      const parsed = parseHeader(this.queue.peek(n));
-      if (!parsed) {
+      if (this.queue.length < this.headerNeed) return out;
+      const parsed = parseHeader(this.queue.peek(Math.min(this.queue.length, MAX_HEADER_LENGTH)));
+      if (typeof parsed === "number") {
+        this.headerNeed = parsed;
         if (this.queue.length >= MAX_HEADER_LENGTH) throw new EnvelopeError("HeaderTooLarge", `the header is larger than ${MAX_HEADER_LENGTH} bytes`);
         return out;
       }
@@ -109,7 +112,8 @@ export class MessageDecryptor {
   private async open(ciphertext: Uint8Array[], tag: Uint8Array, final: boolean): Promise<Uint8Array[]> {
     const seq = this.seq;
     try {
-      const pt = await this.key!.open(nonceFor(seq), frameAad(this.parsed!.header.messageId, seq, final), ciphertext, tag);
+      const p = this.params!.at(seq, final);
+      const pt = await this.key!.open(p.nonce, p.aad, ciphertext, tag);
       this.seq = seq + 1;
       return pt;
     } catch (err) {
@@ -183,6 +187,7 @@ export class MessageDecryptor {
       throw new EnvelopeError("InvalidCiphertext", "the header does not authenticate (it was changed)");
     }
     this.parsed = p;
+    this.params = new FrameParams(p.header.messageId);
     this.header = p.header;
     this.onHeader?.(p.header);
   }

@@ -19,7 +19,7 @@ export { CHECKPOINT_META, type AuditCheckpoint } from "./audit/checkpoint.js";
 export { missingAuditLog, verifyAuditLog, type AuditVerification, type AuditProblem } from "./audit/verify.js";
 export { STARTED } from "./audit/record.js";
 export { isReadOnlyAction, READ_ONLY_ACTIONS } from "./actions/read-only.js";
-export { queryAuditLog, type AuditFilter } from "./audit/query.js";
+export { countAuditLog, queryAuditLog, sqliteAuditReader, type AuditFilter, type AuditReader } from "./audit/query.js";
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";
 export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";
@@ -33,7 +33,7 @@ export {
 } from "./data-keys/hosted-data-keys.js";
 export { DATA_KEY_NAME_RE, MAX_DATA_KEY_BYTES } from "./data-keys/data-key-access.js";
 export { SERVICE_PRODUCT_RE, serviceKeyAlias, isServiceKey } from "./data-keys/service-keys.js";
-export { PRODUCT_ID_RE } from "./data-keys/cloud-bindings.js";
+export { PRODUCT_ID_RE, withCloudBindings, type CloudBindingView } from "./data-keys/cloud-bindings.js";
 export type {
   KeyStore, KeyRecord, DataKeyRecord, DataKeyVersionRecord, DataKeyState, CloudBindingRecord,
 } from "./store/types.js";
