@@ -100,6 +100,7 @@ export class DataKeyCache {
   }
 
   private serve(key: string, e: Entry, length: number | undefined): CachedKey {
+    const dataKey = new Uint8Array(e.dataKey); // a copy, taken before a limit reached below evicts (zeroes) the entry
     e.messages++;
     if (length !== undefined) e.bytes += length;
     // most recently used last
@@ -107,7 +108,7 @@ export class DataKeyCache {
     this.entries.set(key, e);
     if (e.messages >= this.maxMessages || e.bytes >= this.maxBytes) this.evict(key, e);
     return {
-      dataKey: e.dataKey.slice(),
+      dataKey,
       encryptedDataKeys: e.materials?.encryptedDataKeys ?? [],
       addBytes: (n) => {
         if (length !== undefined) return;
@@ -170,7 +171,7 @@ export class DataKeyCache {
     const key = `E|${suite}|${keyring.cacheId}|${hex(canonicalContext)}`;
     return this.use(key, length, async () => {
       const m = await fetch();
-      const dataKey = m.dataKey.slice();
+      const dataKey = new Uint8Array(m.dataKey); // a copy: keyrings may return a Buffer, whose slice() is a view
       m.dataKey.fill(0);
       return { dataKey, materials: { dataKey, encryptedDataKeys: m.encryptedDataKeys } };
     });
@@ -182,7 +183,7 @@ export class DataKeyCache {
     const key = `D|${suite}|${keyring.cacheId}|${hex(canonicalContext)}|${edkId}`;
     const got = await this.use(key, 0, async () => {
       const k = await fetch();
-      const dataKey = k.slice();
+      const dataKey = new Uint8Array(k); // a copy (see above)
       k.fill(0);
       return { dataKey };
     });

@@ -5,7 +5,7 @@
  */
 import { ByteQueue } from "./byte-queue.js";
 import { EnvelopeError, isEnvelopeError } from "./errors.js";
-import { FINAL, frameAad, REGULAR } from "./frame.js";
+import { FINAL, FrameParams, REGULAR } from "./frame.js";
 import { MAX_HEADER_LENGTH, parseHeader, TAG_LENGTH, type MessageHeader, type ParsedHeader } from "./header.js";
 import { bytesEqual, DATA_KEY_LENGTH, deriveMessageKeys, nonceFor } from "./key-schedule.js";
 import { checkDecryptOptions, type CheckedDecrypt, type DecryptOptions } from "./options.js";
@@ -20,6 +20,7 @@ export class MessageDecryptor {
   private state: "header" | "frames" | "done" | "failed" = "header";
   private parsed: ParsedHeader | undefined;
   private key: GcmKey | undefined;
+  private params: FrameParams | undefined;
   /** The sequence number of the next frame (frames count from 1). Tests move it to cross 2^32. */
   seq = 1;
   /** The header once authenticated. */
@@ -109,7 +110,8 @@ export class MessageDecryptor {
   private async open(ciphertext: Uint8Array[], tag: Uint8Array, final: boolean): Promise<Uint8Array[]> {
     const seq = this.seq;
     try {
-      const pt = await this.key!.open(nonceFor(seq), frameAad(this.parsed!.header.messageId, seq, final), ciphertext, tag);
+      const p = this.params!.at(seq, final);
+      const pt = await this.key!.open(p.nonce, p.aad, ciphertext, tag);
       this.seq = seq + 1;
       return pt;
     } catch (err) {
@@ -183,6 +185,7 @@ export class MessageDecryptor {
       throw new EnvelopeError("InvalidCiphertext", "the header does not authenticate (it was changed)");
     }
     this.parsed = p;
+    this.params = new FrameParams(p.header.messageId);
     this.header = p.header;
     this.onHeader?.(p.header);
   }

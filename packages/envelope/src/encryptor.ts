@@ -4,7 +4,7 @@
  */
 import type { CachedKey } from "./data-key-cache.js";
 import { EnvelopeError, isEnvelopeError } from "./errors.js";
-import { framePrefix, frameAad } from "./frame.js";
+import { FrameParams, framePrefix } from "./frame.js";
 import { encodeHeaderBody, type MessageHeader, TAG_LENGTH } from "./header.js";
 import { DATA_KEY_LENGTH, deriveMessageKeys, MESSAGE_ID_LENGTH, nonceFor } from "./key-schedule.js";
 import type { DataKeyMaterials } from "./keyring.js";
@@ -16,7 +16,7 @@ export class MessageEncryptor {
   private readonly o: CheckedEncrypt;
   private readonly plaintextLength: number | undefined;
   private key: GcmKey | undefined;
-  private messageId: Uint8Array | undefined;
+  private params: FrameParams | undefined;
   private acc: Uint8Array | undefined; // a partial frame (copied: callers may reuse their chunks)
   private accLength = 0;
   private cached: CachedKey | undefined;
@@ -79,15 +79,15 @@ export class MessageEncryptor {
     } finally {
       derived.key.fill(0);
     }
-    this.messageId = messageId;
+    this.params = new FrameParams(messageId);
     const body = encodeHeaderBody(suite, messageId, frameLength, context.canonical, cached.encryptedDataKeys, derived.commitment);
     const tagParts = await this.key.seal(nonceFor(0), body, []);
     const out = new Uint8Array(body.length + TAG_LENGTH);
     out.set(body);
     out.set(tagParts[0]!.subarray(0, TAG_LENGTH), body.length);
     this.header = {
-      version: 1, suite: suite.name, messageId: messageId.slice(), encryptionContext: { ...context.pairs }, frameLength,
-      encryptedDataKeys: cached.encryptedDataKeys.map((e) => ({ ...e, ciphertext: e.ciphertext.slice() })),
+      version: 1, suite: suite.name, messageId: new Uint8Array(messageId), encryptionContext: { ...context.pairs }, frameLength,
+      encryptedDataKeys: cached.encryptedDataKeys.map((e) => ({ ...e, ciphertext: new Uint8Array(e.ciphertext) })),
     };
     return out;
   }
@@ -95,7 +95,8 @@ export class MessageEncryptor {
   private async seal(parts: Uint8Array[], length: number, final: boolean): Promise<Uint8Array[]> {
     const seq = this.seq;
     if (!Number.isSafeInteger(seq + 1)) throw new RangeError("message too long: frame counter exhausted");
-    const sealed = await this.key!.seal(nonceFor(seq), frameAad(this.messageId!, seq, final), parts);
+    const p = this.params!.at(seq, final);
+    const sealed = await this.key!.seal(p.nonce, p.aad, parts);
     this.seq = seq + 1;
     this.cached!.addBytes(length);
     return [framePrefix(final, length), ...sealed];

@@ -131,6 +131,7 @@ const bad = (what: string) => new EnvelopeError("InvalidCiphertext", `invalid he
  *   InvalidCiphertext as soon as the bytes seen show it
  */
 export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
+  const copy = (a: number, b: number) => Uint8Array.prototype.slice.call(buf, a, b); // never a Buffer view
   if (buf.length >= 1 && buf[0] !== FORMAT_VERSION) {
     throw new EnvelopeError("UnsupportedVersion", `unsupported envelope format version ${buf[0]} (this library reads ${FORMAT_VERSION})`);
   }
@@ -152,7 +153,7 @@ export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
   };
   const ctxLen = dv.getUint16(38);
   if (!need(ctxLen + 1)) return undefined;
-  const canonicalContext = buf.slice(off, off + ctxLen);
+  const canonicalContext = copy(off, off + ctxLen);
   const encryptionContext = contextFromCanonical(canonicalContext);
   if (!encryptionContext) throw bad("EncryptionContext is not in canonical form");
   off += ctxLen;
@@ -177,20 +178,20 @@ export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
     const n = dv.getUint16(off);
     if (n === 0) throw bad("empty encrypted data key");
     if (!need(2 + n)) return undefined;
-    edks.push({ provider: strs[0]!, keyId: strs[1]!, method: strs[2]!, ciphertext: buf.slice(off + 2, off + 2 + n) });
+    edks.push({ provider: strs[0]!, keyId: strs[1]!, method: strs[2]!, ciphertext: copy(off + 2, off + 2 + n) });
     off += 2 + n;
   }
   if (!need(COMMITMENT_LENGTH + TAG_LENGTH)) return undefined;
-  const commitment = buf.slice(off, off + COMMITMENT_LENGTH);
+  const commitment = copy(off, off + COMMITMENT_LENGTH);
   off += COMMITMENT_LENGTH;
-  const authenticated = buf.slice(0, off);
-  const tag = buf.slice(off, off + TAG_LENGTH);
+  const authenticated = copy(0, off);
+  const tag = copy(off, off + TAG_LENGTH);
   off += TAG_LENGTH;
   return {
     header: {
       version: FORMAT_VERSION,
       suite: suite!.name,
-      messageId: buf.slice(2, 2 + MESSAGE_ID_LENGTH),
+      messageId: copy(2, 2 + MESSAGE_ID_LENGTH),
       encryptionContext,
       frameLength,
       encryptedDataKeys: edks,

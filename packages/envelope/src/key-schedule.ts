@@ -30,10 +30,15 @@ export async function deriveMessageKeys(suite: SuiteInfo, dataKey: Uint8Array, m
 /** The 12-byte nonce of sequence number `seq` (0 = header; frames from 1; any integer up to 2^53 − 1). */
 export function nonceFor(seq: number): Uint8Array {
   const n = new Uint8Array(12);
-  const dv = new DataView(n.buffer);
-  dv.setUint32(4, Math.floor(seq / 0x1_0000_0000));
-  dv.setUint32(8, seq >>> 0);
+  writeSeq(n, 4, seq);
   return n;
+}
+
+/** Writes `seq` (0 … 2^53 − 1) as a big-endian u64 at `out[off .. off + 8)`. */
+export function writeSeq(out: Uint8Array, off: number, seq: number): void {
+  const hi = Math.floor(seq / 0x1_0000_0000), lo = seq >>> 0;
+  out[off] = hi >>> 24; out[off + 1] = hi >>> 16; out[off + 2] = hi >>> 8; out[off + 3] = hi;
+  out[off + 4] = lo >>> 24; out[off + 5] = lo >>> 16; out[off + 6] = lo >>> 8; out[off + 7] = lo;
 }
 
 /** Constant-time equality of two byte strings (time depends only on the lengths). */

@@ -28,15 +28,18 @@ export interface Platform {
   aes256GcmKey(key: Uint8Array): Promise<GcmKey>;
 }
 
-let current: Platform | undefined;
+import { webPlatform } from "./web/platform.js";
+
+// WebCrypto unless an entry point chose otherwise (the Node entry sets node:crypto at import). A default rather than
+// only an import side effect, so that a bundler dropping a side-effect import cannot leave the core without crypto.
+let current: Platform = webPlatform;
 
 /** Selects the runtime binding for all later calls (each entry point sets its own at import). */
 export function setPlatform(p: Platform): void {
   current = p;
 }
 
-/** The runtime binding in use. @throws Error when no entry point set one */
+/** The runtime binding in use. */
 export function platform(): Platform {
-  if (!current) throw new Error("@openkms/envelope: no platform binding loaded (import the package, not its internals)");
   return current;
 }

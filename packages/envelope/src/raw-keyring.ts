@@ -35,7 +35,7 @@ export class RawKeyring implements Keyring {
     if (!(o.key instanceof Uint8Array)) throw new TypeError(`"key" expected a Uint8Array`);
     if (o.key.length !== 32) throw new RangeError(`"key" expected 32 bytes, got ${o.key.length}`);
     this.keyName = o.keyName;
-    this.key = o.key.slice();
+    this.key = new Uint8Array(o.key); // a copy (Buffer#slice would be a view)
     this.cacheId = `raw#${++instances}`;
   }
 

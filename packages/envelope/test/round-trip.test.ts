@@ -27,3 +27,27 @@ describe("one-shot round trip", () => {
     }
   }
 });
+
+describe("the two runtime bindings (node:crypto and WebCrypto) read each other's messages", async () => {
+  const { setPlatform } = await import("../src/platform.js");
+  const { nodePlatform } = await import("../src/node/platform.js");
+  const { webPlatform } = await import("../src/web/platform.js");
+  const { encryptStream, decryptStream } = await import("../src/node/index.js");
+  const { throughWeb, chunked, concat } = await import("./_bytes.js");
+  for (const [from, to] of [[nodePlatform, webPlatform], [webPlatform, nodePlatform]] as const) {
+    for (const suite of ["AES_256_GCM", "SM4_GCM"] as const) {
+      it(`${suite}: ${from.name} encrypts (stream), ${to.name} decrypts (stream and one-shot)`, async () => {
+        const pt = bytes(3 * 4096 + 17);
+        try {
+          setPlatform(from);
+          const ct = concat(await throughWeb(encryptStream({ keyring, suite, frameLength: 4096, encryptionContext: { b: from.name } }), chunked(pt, 5000)));
+          setPlatform(to);
+          expect(Buffer.from(concat(await throughWeb(decryptStream({ keyring }), chunked(ct, 3000)))).equals(Buffer.from(pt))).toBe(true);
+          expect(Buffer.from((await decrypt(ct, { keyring, encryptionContext: { b: from.name } })).plaintext).equals(Buffer.from(pt))).toBe(true);
+        } finally {
+          setPlatform(nodePlatform);
+        }
+      });
+    }
+  }
+});

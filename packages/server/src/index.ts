@@ -19,7 +19,7 @@ export { CHECKPOINT_META, type AuditCheckpoint } from "./audit/checkpoint.js";
 export { missingAuditLog, verifyAuditLog, type AuditVerification, type AuditProblem } from "./audit/verify.js";
 export { STARTED } from "./audit/record.js";
 export { isReadOnlyAction, READ_ONLY_ACTIONS } from "./actions/read-only.js";
-export { queryAuditLog, type AuditFilter } from "./audit/query.js";
+export { countAuditLog, queryAuditLog, sqliteAuditReader, type AuditFilter, type AuditReader } from "./audit/query.js";
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";
 export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";

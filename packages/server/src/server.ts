@@ -17,6 +17,7 @@ import { policiesOf, resolvePrincipal } from "./accounts/principal.js";
 import { actions as defaultActions } from "./actions/index.js";
 import type { ServerLimits } from "./actions/define.js";
 import type { AuditSink } from "./audit/log.js";
+import { sqliteAuditReader, type AuditReader } from "./audit/query.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
 import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
@@ -82,6 +83,8 @@ export interface KmsServerOptions {
    * own audit trail only; `openkms serve` never sets it.
    */
   auditSink?: AuditSink;
+  /** Reads the records of `auditSink` for OpenKMS.ListAuditRecords (default: the data dir's audit.db when no sink is given). */
+  auditReader?: AuditReader;
   /**
    * Origins whose web pages may call the API (CORS, http-cors.ts), e.g. `["https://app.example.com"]`; default none
    * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
@@ -204,6 +207,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     }
 
     const audit = opts.auditSink ?? dir.audit;
+    const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : sqliteAuditReader(dir.audit));
     const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
       { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
@@ -217,6 +221,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         context: (ownerUin, requestId) => ({
           store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId,
           settleDue: async () => void (await scheduler.runDue()),
+          auditRecords,
         }),
       },
       { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },

@@ -2,7 +2,7 @@
  * The WebCrypto binding (browsers, Deno, and Node's `globalThis.crypto`): HKDF-SHA-256 and AES-256-GCM through
  * `crypto.subtle`. Keys are imported non-extractable.
  */
-import type { GcmKey, Platform } from "../platform.js";
+import type { GcmKey, Platform } from "../platform.js"; // types only: no import cycle at run time
 
 function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;

@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
   count INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time_ms);
+CREATE INDEX IF NOT EXISTS audit_log_by_owner ON audit_log (owner_uin, pos);
 CREATE TABLE IF NOT EXISTS audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
