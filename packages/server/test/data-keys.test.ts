@@ -180,6 +180,10 @@ describe("ImportDataKey", () => {
     ["HsmClusterId", (k) => ({ ImportType: 2, ImportKeyMaterial: b64("0123456789abcdef"), KeyId: k.keyId, HsmClusterId: "cls-hsm-1" }), "InvalidParameterValue.InvalidHsmClusterId"],
     ["missing ImportType", (k) => ({ ImportKeyMaterial: b64("0123456789abcdef"), KeyId: k.keyId }), "MissingParameter"],
     ["unknown parameter", (k) => ({ ImportType: 2, ImportKeyMaterial: b64("0123456789abcdef"), KeyId: k.keyId, Colour: "blue" }), "UnknownParameter"],
+    ["ImportKeyMaterial not a string", (k) => ({ ImportType: 2, ImportKeyMaterial: 42, KeyId: k.keyId }), "InvalidParameter"],
+    ["duplicate tag keys", (k) => ({
+      ImportType: 2, ImportKeyMaterial: b64("0123456789abcdef"), KeyId: k.keyId, Tags: [{ TagKey: "a", TagValue: "1" }, { TagKey: "a", TagValue: "2" }],
+    }), "InvalidParameterValue.TagKeysDuplicated"],
   ])("%s → %s", async (_n, params, code) => {
     const keyId = await newCmk();
     const other = await newCmk();
