@@ -176,7 +176,7 @@ describe("the Vault KV v2 read surface", () => {
     expect(r.body.errors[0]).not.toMatch(/[0-9a-f]{64}/);
     expect((await vault("/v1/kv/data/7", token)).status).toBe(403); // nor can new keys be made
     expect(await dir.products.getKeyRef("kv", "7")).toBeUndefined();
-    expect(records("gateway.read").at(-1)).toMatchObject({ code: "ResourceUnavailable.CmkDisabled", keyIds: [cmk] });
+    expect(records("gateway.read").at(-1)).toMatchObject({ code: "ResourceUnavailable.CmkDisabled", keyIds: [cmk] }); // key 7 was never made
     await kms.call("EnableKey", { KeyId: cmk });
     expect((await vault("/v1/kv/data/1", token)).status).toBe(200);
   });
@@ -199,7 +199,7 @@ describe("the Vault KV v2 read surface", () => {
     expect(after.length).toBe(before + 1);
     expect(after.at(-1)).toMatchObject({
       action: "gateway.read", code: "Success", secretId: token.slice(0, 8), uin: kms.server.uin, ownerUin: kms.server.uin,
-      sourceAddress: "127.0.0.1", keyIds: [cmk], detail: { product: "mariadb", mount: "kv", name: "1", version: 2 },
+      sourceAddress: "127.0.0.1", keyIds: [cmk, (await dir.products.getKeyRef("kv", "1"))!.dataKeyId], detail: { product: "mariadb", mount: "kv", name: "1", version: 2 },
     });
     expect(verifyAuditLog(dir.audit)).toMatchObject({ ok: true });
   });

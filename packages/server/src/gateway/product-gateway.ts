@@ -182,6 +182,7 @@ export class ProductGateway {
         }
         dataKeyId = await this.createOnce(mount, name, trail);
       }
+      trail.keyIds = [mount.keyId, dataKeyId];
       const got = await this.deps.keys.read(mount, dataKeyId, parsed.version);
       if (!got) return [GatewayCode.NotFound, { status: 404, body: errorsBody() }];
       trail.version = got.version;
