@@ -11,7 +11,7 @@
 // store write, the final record). The ceiling and openkms run interleaved — ceiling, openkms, openkms, ceiling, … —
 // so background load on a shared machine hits both alike; the ratio is what to read.
 //
-// Env: BENCH_API_SECONDS (per measurement, default 5), BENCH_API_ONLY ("Encrypt:32,Decrypt:8": just those cases, no
+// Env: BENCH_API_SECONDS (per target and case, default 6, in BENCH_API_ROUNDS slices, default 3), BENCH_API_ONLY ("Encrypt:32,Decrypt:8": just those cases, no
 // report written), BENCH_API_CPU_PROF (directory: run openkms under `node --cpu-prof`, print where the time went),
 // BENCH_API_SERVE_ARGS (extra `openkms serve` arguments), BENCH_DIR (where data dirs go; default the OS temp dir).
 import { spawn } from "node:child_process";
@@ -30,7 +30,8 @@ import { summarise } from "./cpuprofile-summary.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const reports = join(here, "..", "reports");
-const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_API_ROUNDS ?? 3);
 const ONLY = process.env.BENCH_API_ONLY;
 const CPU_PROF = process.env.BENCH_API_CPU_PROF;
 const BASELINE = process.env.BENCH_API_BASELINE;
@@ -119,7 +120,8 @@ let baseline;
 if (BASELINE) {
   const baseDir = join(scratch, "baseline-data");
   cpSync(dataDir, baseDir, { recursive: true, filter: (src) => !src.endsWith("openkms.pid") });
-  baseline = await startChild([...nodeFlags, BASELINE, "serve", "--data-dir", baseDir, "--port", "0", "--rate-limits", "off"], {}, join(scratch, "baseline.log"));
+  const baselineEnv = Object.fromEntries((process.env.BENCH_API_BASELINE_ENV ?? "").split(/\s+/).filter(Boolean).map((kv) => kv.split("=")));
+  baseline = await startChild([...nodeFlags, BASELINE, "serve", "--data-dir", baseDir, "--port", "0", "--rate-limits", "off"], baselineEnv, join(scratch, "baseline.log"));
   targets.baseline = baseline.url;
   processes.baseline = baseline.child;
 }
@@ -174,15 +176,31 @@ async function drive(url, c, seconds, child) {
 // Warm both up (JIT, SQLite caches) before measuring.
 for (const name of Object.keys(targets)) await drive(targets[name], { ...ACTIONS[0], connections: 8 }, 1);
 
+/** Several runs of one target merged: requests/s over their whole time, median p50, worst p99 and max, CPU per request. */
+function merge(runs) {
+  const total = runs.reduce((n, r) => n + r.total, 0);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cpu = runs.reduce((n, r) => n + r.cpuUsPerRequest * r.total, 0) / (total || 1);
+  return {
+    requestsPerSec: runs.reduce((n, r) => n + r.requestsPerSec, 0) / runs.length, total,
+    p50: median(runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)), max: Math.max(...runs.map((r) => r.max)),
+    errors: runs.reduce((n, r) => n + r.errors, 0), firstError: runs.find((r) => r.firstError)?.firstError, cpuUsPerRequest: cpu,
+  };
+}
+
 const results = [];
 let flip = false;
 for (const c of cases) {
-  // Interleaved, order alternating per case: ceiling, openkms | openkms, ceiling | …
-  const order = flip ? ["openkms", "ceiling"] : ["ceiling", "openkms"];
-  if (baseline) order.splice(1, 0, "baseline");
-  flip = !flip;
-  const got = {};
-  for (const name of order) got[name] = await drive(targets[name], c, SECONDS, processes[name]);
+  // Interleaved: ROUNDS slices per target, the targets taking turns (order alternating), so load from other work on
+  // the machine falls on all of them alike.
+  const runs = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = flip ? ["openkms", "ceiling"] : ["ceiling", "openkms"];
+    if (baseline) order.splice(1, 0, "baseline");
+    flip = !flip;
+    for (const name of order) runs[name].push(await drive(targets[name], c, Math.max(1, Math.round(SECONDS / ROUNDS)), processes[name]));
+  }
+  const got = Object.fromEntries(Object.entries(runs).map(([name, rs]) => [name, merge(rs)]));
   const row = { action: c.label, connections: c.connections, openkms: got.openkms, ceiling: got.ceiling, ratio: got.openkms.requestsPerSec / got.ceiling.requestsPerSec };
   if (got.baseline) Object.assign(row, { baseline: got.baseline, baselineRatio: got.baseline.requestsPerSec / got.ceiling.requestsPerSec });
   results.push(row);
@@ -217,6 +235,7 @@ const fsType = (() => {
     return "unknown";
   }
 })();
+if (process.env.BENCH_API_KEEP_LOG) cpSync(join(scratch, "openkms.log"), process.env.BENCH_API_KEEP_LOG);
 rmSync(scratch, { recursive: true, force: true });
 if (ONLY) process.exit(0);
 

@@ -6,7 +6,7 @@
  * are committed together in one IMMEDIATE transaction (which reads the chain head from the file, so several processes
  * — the server and `openkms admin` — can append to one log without breaking the chain); the commit only writes the
  * WAL (`synchronous=NORMAL`), and the WAL file is then fsynced (`fdatasync`) on libuv's thread pool. While one fsync
- * runs, later batches commit and start their own (up to two at once: file systems share journal commits between
+ * runs, later batches commit and start their own (up to three at once: file systems share journal commits between
  * them), or wait for the next; each record's promise resolves after an fsync that began after its commit. That is as durable as `synchronous=FULL` (which fsyncs the WAL inside each commit):
  * a checkpoint, which is what moves WAL content into audit.db and lets the WAL be rewritten, still fsyncs the WAL
  * before and the database after (SQLite's `NORMAL` rule in WAL mode).
@@ -75,8 +75,8 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 
 const KEY_LABEL = "openkms/audit-mac-key/v1";
 
-/** fsyncs of the WAL running at once (libuv's thread pool has 4 threads by default). */
-const MAX_SYNCS_IN_FLIGHT = 2;
+/** fsyncs of the WAL running at once (libuv's thread pool has 4 threads by default; the log writer uses it too). */
+const MAX_SYNCS_IN_FLIGHT = 3;
 
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;
