@@ -1,4 +1,4 @@
-// Bundles the `openkms` command into one ESM file. better-sqlite3 stays external: it is a native addon.
+// Bundles the `openkms` command into one ESM file. better-sqlite3 and pkcs11js stay external: they are native addons.
 import { build } from "esbuild";
 import { chmodSync, readFileSync } from "node:fs";
 
@@ -12,7 +12,7 @@ await build({
   target: "node20",
   format: "esm",
   sourcemap: true,
-  external: ["better-sqlite3"],
+  external: ["better-sqlite3", "pkcs11js"],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __openkmsCreateRequire } from 'node:module'; const require = __openkmsCreateRequire(import.meta.url);",
   },

@@ -15,14 +15,14 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { inspectAuditLog, missingAuditLog, queryAuditLog, STARTED, verifyAuditLog, type AuditFilter, type AuditInspection } from "@openkms/server";
-import { ENV, parseLimit, parseTime } from "./config.js";
+import { ENV, parseLimit, parseTime, rootKeyOption } from "./config.js";
 import { runTool, ToolError } from "./tool.js";
 
 const dataDirOption = () => new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms");
 
-async function withAuditLog<T>(opts: { dataDir: string }, fn: (audit: AuditInspection) => T | Promise<T>): Promise<T> {
+async function withAuditLog<T>(opts: { dataDir: string; rootKey?: string }, fn: (audit: AuditInspection) => T | Promise<T>): Promise<T> {
   const audit = await inspectAuditLog({
-    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], nowSeconds: Math.floor(Date.now() / 1000),
+    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], rootKeyUri: opts.rootKey, nowSeconds: Math.floor(Date.now() / 1000),
   });
   try {
     return await fn(audit);
@@ -38,6 +38,7 @@ export function auditCommand(): Command {
     .command("verify")
     .description("check the hash chain; report the first record edited, removed or reordered")
     .addOption(dataDirOption())
+    .addOption(rootKeyOption())
     .option("--json", "print the result as JSON")
     .action((opts) =>
       runTool(() =>
@@ -58,6 +59,7 @@ export function auditCommand(): Command {
     .command("query")
     .description("print audit records matching every filter, one JSON object per line")
     .addOption(dataDirOption())
+    .addOption(rootKeyOption())
     .addOption(new Option("--since <time>", "at or after (ISO 8601 or Unix seconds)").argParser(parseTime))
     .addOption(new Option("--until <time>", "before (ISO 8601 or Unix seconds)").argParser(parseTime))
     .option("--action <action>", "API action, e.g. Encrypt, or admin.create-user")

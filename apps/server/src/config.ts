@@ -1,7 +1,7 @@
 /**
  * `openkms serve` configuration: each flag also comes from an `OPENKMS_*` environment variable (flag wins).
  */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { parseCorsOrigins, parseRateOverrides } from "@openkms/server";
 
 export interface ServeConfig {
@@ -12,6 +12,8 @@ export interface ServeConfig {
   region: string;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
+  /** `auto`: a self-signed certificate kept in the data dir (tls-auto.ts); `off` (default): HTTP unless --tls-cert. */
+  tls: "auto" | "off";
   logLevel: string;
   /** `on` (default) or `off`. */
   rateLimits: "on" | "off";
@@ -19,6 +21,12 @@ export interface ServeConfig {
   rateLimit?: Record<string, number> | undefined;
   /** On SIGTERM, seconds before connections still open are cut (default 10). */
   shutdownTimeout: number;
+  /** `on`: serve the product gateway (Vault KV v2 reads under /v1/); default `off`. */
+  productGateway: "on" | "off";
+  /** Product gateway requests/second per product token (default 50). */
+  productGatewayRate?: number | undefined;
+  /** `pkcs11:…` (RFC 7512) or `file:<path>`; default the data dir's root.key (or OPENKMS_ROOT_KEY). */
+  rootKey?: string | undefined;
   /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
   requireSignedAction?: boolean;
   /** Open connections at most (default 1024). */
@@ -26,6 +34,14 @@ export interface ServeConfig {
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigin?: string[] | undefined;
 }
+
+/**
+ * `--root-key <uri>` (env OPENKMS_ROOT_KEY_URI), for every command that opens the key store: the root key in a PKCS#11
+ * token, `pkcs11:token=<label>;object=<label>?module-path=<lib>&pin-source=<file>`, or a key file elsewhere,
+ * `file:<path>`. Without it: `<data-dir>/root.key`, or OPENKMS_ROOT_KEY.
+ */
+export const rootKeyOption = () =>
+  new Option("--root-key <uri>", "root key: pkcs11:token=…;object=…?module-path=…&pin-source=… or file:<path> (default <data-dir>/root.key)").env(ENV.rootKeyUri);
 
 export const ENV = {
   host: "OPENKMS_HOST",
@@ -35,13 +51,17 @@ export const ENV = {
   region: "OPENKMS_REGION",
   tlsCert: "OPENKMS_TLS_CERT",
   tlsKey: "OPENKMS_TLS_KEY",
+  tls: "OPENKMS_TLS",
   logLevel: "OPENKMS_LOG_LEVEL",
   rateLimits: "OPENKMS_RATE_LIMITS",
   rateLimit: "OPENKMS_RATE_LIMIT",
   rootKey: "OPENKMS_ROOT_KEY",
+  rootKeyUri: "OPENKMS_ROOT_KEY_URI",
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
+  productGateway: "OPENKMS_PRODUCT_GATEWAY",
+  productGatewayRate: "OPENKMS_PRODUCT_GATEWAY_RATE",
   requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
   maxConnections: "OPENKMS_MAX_CONNECTIONS",
   corsOrigin: "OPENKMS_CORS_ORIGIN",
@@ -105,6 +125,18 @@ export function parseTime(value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new InvalidArgumentError("expected an ISO 8601 time or Unix seconds");
   return ms;
+}
+
+/** A rate in requests per second: a number above 0, at most 100000. */
+export function parseRate(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0) || Number(value) > 100_000) throw new InvalidArgumentError("expected requests per second, above 0");
+  return Number(value);
+}
+
+/** Whole days 1-365 (`--rotation-days`). */
+export function parseDays(value: string): number {
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 365) throw new InvalidArgumentError("expected whole days 1-365");
+  return Number(value);
 }
 
 export function parseLimit(value: string): number {

@@ -1,17 +1,20 @@
 /**
  * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
- *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
- *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none);
+ *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
+ *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
+ *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none),
+ *   --product-gateway on|off (off), --product-gateway-rate n (50 per product token);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
- * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts).
+ * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts); `openkms encrypt|decrypt`
+ * stream files through `@openkms/envelope` (encrypt-command.ts, decrypt-command.ts).
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
@@ -19,9 +22,13 @@ import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
+import { backupCommand, restoreCommand } from "./backup-commands.js";
+import { decryptCommand } from "./decrypt-command.js";
+import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
-import { ENV, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { autoTls } from "./tls-auto.js";
+import { ENV, rootKeyOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRate, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -50,8 +57,18 @@ async function serve(cfg: ServeConfig): Promise<void> {
     throw new StartupError(`${ENV.rootSecretId} and ${ENV.rootSecretKey} must be set together`);
   }
   if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) throw new StartupError("--tls-cert and --tls-key must be given together");
-  const tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
+  if (cfg.tls === "auto" && cfg.tlsCert) throw new StartupError("--tls auto makes its own certificate: leave out --tls-cert/--tls-key, or --tls auto");
   const pidFile = claimDataDir(resolve(cfg.dataDir));
+  let tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
+  let caFile: string | undefined;
+  if (cfg.tls === "auto") {
+    mkdirSync(resolve(cfg.dataDir), { recursive: true, mode: 0o700 });
+    const auto = await autoTls(resolve(cfg.dataDir), cfg.host);
+    tls = { cert: auto.cert, key: auto.key };
+    caFile = auto.certFile;
+    logger.info({ certificate: auto.certFile, fingerprint: auto.fingerprint, created: auto.created }, "TLS certificate");
+    process.stdout.write(`openkms TLS certificate ${auto.certFile} SHA-256 fingerprint ${auto.fingerprint}\n`);
+  }
   const server = await createKmsServer({
     dataDir: resolve(cfg.dataDir),
     edition: cfg.edition,
@@ -59,12 +76,15 @@ async function serve(cfg: ServeConfig): Promise<void> {
     host: cfg.host,
     port: cfg.port,
     rootKey: process.env[ENV.rootKey],
+    rootKeyUri: cfg.rootKey,
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
+    productGateway: { enabled: cfg.productGateway === "on", rateLimits: { enabled: cfg.rateLimits === "on", perToken: cfg.productGatewayRate } },
     requireSignedAction: cfg.requireSignedAction === true,
     http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
+    tlsCaFile: caFile,
     corsOrigins: cfg.corsOrigin ?? [],
   });
   let stopping = false;
@@ -112,11 +132,15 @@ program
   .addOption(new Option("--data-dir <dir>", "data directory (root key, key store, credentials.json)").env(ENV.dataDir).default("./.openkms"))
   .addOption(new Option("--edition <edition>", "sm (SM4-GCM CMKs) or fips (AES-256-GCM CMKs)").env(ENV.edition).argParser(parseEdition).default("sm"))
   .addOption(new Option("--region <region>", "region served").env(ENV.region).argParser(parseRegion).default("ap-guangzhou"))
+  .addOption(new Option("--tls <mode>", "auto: HTTPS with a self-signed certificate kept in the data dir; off: HTTP (unless --tls-cert)").env(ENV.tls).choices(["auto", "off"]).default("off"))
   .addOption(new Option("--tls-cert <file>", "PEM certificate: serve HTTPS").env(ENV.tlsCert))
   .addOption(new Option("--tls-key <file>", "PEM private key for --tls-cert").env(ENV.tlsKey))
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(new Option("--product-gateway <on|off>", "serve the product gateway: Vault KV v2 key reads under /v1/ for MariaDB and the like").env(ENV.productGateway).argParser(parseOnOff).default("off"))
+  .addOption(new Option("--product-gateway-rate <n>", "product gateway requests/second per product token (default 50)").env(ENV.productGatewayRate).argParser(parseRate))
+  .addOption(rootKeyOption())
   .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
   .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
@@ -133,6 +157,10 @@ program
 
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 program.addCommand(kmsCommand());
+program.addCommand(encryptCommand());
+program.addCommand(decryptCommand());
 
 await program.parseAsync(process.argv);

@@ -23,10 +23,14 @@ import { AuditLogUnavailableError, SqliteAuditLog } from "./audit/log.js";
 import { checkpointProblem } from "./audit/verify.js";
 import { rootUin } from "./credentials.js";
 import { loadRootKey, RootKeyError, type RootOfTrust } from "./root-key.js";
+import { Pkcs11UriError } from "./root-of-trust/pkcs11-uri.js";
+import { REWRAP_MARKER } from "./root-of-trust/rewrap.js";
 import type { AccountStore } from "./store/accounts.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { openSqliteAccountStore } from "./store/sqlite-accounts.js";
 import type { KeyStore } from "./store/types.js";
+import type { ProductStore } from "./gateway/product-store.js";
+import { openSqliteProductStore } from "./gateway/sqlite-product-store.js";
 
 /** Create `path` empty with mode 0600 when it does not exist yet (an existing file is left as it is). */
 export function createPrivateFile(path: string): void {
@@ -56,6 +60,11 @@ export interface DataDirOptions {
   dataDir: string;
   /** Base64 of a 32-byte root key (OPENKMS_ROOT_KEY); otherwise `<dataDir>/root.key`. */
   rootKey?: string | undefined;
+  /**
+   * `--root-key` / OPENKMS_ROOT_KEY_URI: the root key in a PKCS#11 token (`pkcs11:token=…;object=…?module-path=…&
+   * pin-source=…`, RFC 7512) or a key file elsewhere (`file:<path>`). Takes precedence over `rootKey`.
+   */
+  rootKeyUri?: string | undefined;
   /** true: create the dir, root key and stores when missing (the server); false: they must exist (admin tools). */
   create: boolean;
   /** Unix seconds, for the root account's CreateTime. */
@@ -71,6 +80,8 @@ export interface DataDir {
   readonly rootKeyCreated: boolean;
   readonly store: KeyStore;
   readonly accounts: AccountStore;
+  /** The product gateway's mounts, product tokens and key names (gateway/product-store.ts). */
+  readonly products: ProductStore;
   readonly audit: SqliteAuditLog;
   /** The first root account's uin. */
   readonly rootUin: string;
@@ -83,9 +94,13 @@ export interface DataDir {
   close(): Promise<void>;
 }
 
-const ROOT_CHECK_LABEL = "openkms/root-check/v1";
+export const ROOT_CHECK_LABEL = "openkms/root-check/v1";
 
 async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
+  const rewrapTo = await store.getMeta(REWRAP_MARKER);
+  if (rewrapTo) {
+    throw new StartupError(`a move of this data dir to another root key (${rewrapTo}) is unfinished: run openkms admin rewrap --to <that root> again to finish it`);
+  }
   const stored = await store.getMeta("root-check");
   if (!stored) {
     await store.setMeta("root-check", Buffer.from(root.wrap(randomBytes(16), ROOT_CHECK_LABEL)).toString("base64"));
@@ -113,6 +128,7 @@ interface Stores {
   rootKeyCreated: boolean;
   store: KeyStore;
   accounts: AccountStore;
+  products: ProductStore;
   rootUin: string;
   /** Whether openkms.db held data before this open (false: the data dir's first start). */
   keyDbExisted: boolean;
@@ -125,14 +141,21 @@ async function openStores(opts: DataDirOptions): Promise<Stores> {
   if (!opts.create && !existsSync(keyDb)) {
     throw new StartupError(`${opts.dataDir} is not an OpenKMS data dir (no ${KEY_DB}); run openkms serve with it once first`);
   }
-  if (!opts.rootKey && !existsSync(keyFile) && existsSync(keyDb)) {
+  if (!opts.rootKeyUri && !opts.rootKey && !existsSync(keyFile) && existsSync(keyDb)) {
     throw new StartupError(`the root key file ${keyFile} is missing: this data dir's keys cannot be opened without it (restore it, or give OPENKMS_ROOT_KEY)`);
   }
   if (opts.create) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const keyDbExisted = fileState(keyDb) === "present";
   // SQLite gives the -wal and -shm files the database file's mode.
   createPrivateFile(keyDb);
-  const { root, created } = loadRootKey({ keyFile, envValue: opts.rootKey });
+  let loaded: { root: RootOfTrust; created: boolean };
+  try {
+    loaded = loadRootKey({ keyFile, envValue: opts.rootKey, uri: opts.rootKeyUri, create: opts.create });
+  } catch (e) {
+    if (e instanceof RootKeyError || e instanceof Pkcs11UriError) throw new StartupError(e.message);
+    throw e;
+  }
+  const { root, created } = loaded;
   const opened: { close(): Promise<void> }[] = [];
   try {
     const store = openSqliteStore(keyDb);
@@ -140,9 +163,11 @@ async function openStores(opts: DataDirOptions): Promise<Stores> {
     await checkRootKey(store, root);
     const accounts = openSqliteAccountStore(keyDb);
     opened.push(accounts);
+    const products = openSqliteProductStore(keyDb);
+    opened.push(products);
     const uin = await rootUin(store);
     await ensureRootAccount(accounts, uin, opts.nowSeconds);
-    return { root, rootKeyCreated: created, store, accounts, rootUin: uin, keyDbExisted, opened };
+    return { root, rootKeyCreated: created, store, accounts, products, rootUin: uin, keyDbExisted, opened };
   } catch (e) {
     for (const o of opened.reverse()) await o.close();
     root.close();
@@ -188,7 +213,7 @@ async function anchorAuditLog(
 export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
   const auditDb = join(opts.dataDir, AUDIT_DB);
   const stores = await openStores(opts);
-  const { root, store, accounts, opened } = stores;
+  const { root, store, accounts, products, opened } = stores;
   try {
     const auditFile = fileState(auditDb);
     createPrivateFile(auditDb);
@@ -197,11 +222,12 @@ export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
     const auditProblem = await anchorAuditLog(opts, stores, audit, auditFile);
     let closed = false;
     return {
-      path: opts.dataDir, root, rootKeyCreated: stores.rootKeyCreated, store, accounts, audit, rootUin: stores.rootUin, auditProblem,
+      path: opts.dataDir, root, rootKeyCreated: stores.rootKeyCreated, store, accounts, products, audit, rootUin: stores.rootUin, auditProblem,
       async close() {
         if (closed) return;
         closed = true;
         await audit.close();
+        await products.close();
         await accounts.close();
         await store.close();
         root.close();

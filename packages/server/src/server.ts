@@ -5,7 +5,8 @@
  *
  * Data dir layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files: keys, accounts,
  * credentials, policies), `audit.db` (+ WAL files: the audit log), `credentials.json` (0600:
- * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential). See data-dir.ts.
+ * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential, plus `"Protocol":"https://"` when serving HTTPS
+ * and `"CaFile"` with --tls auto). See data-dir.ts.
  */
 import { randomUUID } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
@@ -16,6 +17,7 @@ import { policiesOf, resolvePrincipal } from "./accounts/principal.js";
 import { actions as defaultActions } from "./actions/index.js";
 import type { ServerLimits } from "./actions/define.js";
 import type { AuditSink } from "./audit/log.js";
+import { sqliteAuditReader, type AuditReader } from "./audit/query.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
 import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
@@ -29,6 +31,13 @@ import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
 import type { AccountStore } from "./store/accounts.js";
+import type { ProductKeySource } from "./gateway/key-source.js";
+import { hostedProductKeys } from "./gateway/hosted-key-source.js";
+import { GatewayLimiter, type GatewayRateLimits } from "./gateway/limits.js";
+import { ProductGateway } from "./gateway/product-gateway.js";
+import type { ProductStore } from "./gateway/product-store.js";
+import { rotateDueProductKeys } from "./gateway/rotation.js";
+import { registerProductGateway } from "./gateway/routes.js";
 import type { KeyStore } from "./store/types.js";
 
 export { StartupError } from "./data-dir.js";
@@ -45,12 +54,20 @@ export interface KmsServerOptions {
   port?: number;
   /** Base64 of a 32-byte root key (OPENKMS_ROOT_KEY); otherwise `<dataDir>/root.key`. */
   rootKey?: string | undefined;
+  /**
+   * The root key in a PKCS#11 token (`pkcs11:token=<label>;object=<label>?module-path=<lib>&pin-source=<file>`, RFC
+   * 7512; generated non-extractable in the token on first start) or a key file elsewhere (`file:<path>`). Takes
+   * precedence over `rootKey`. `--root-key` / OPENKMS_ROOT_KEY_URI.
+   */
+  rootKeyUri?: string | undefined;
   /** Pin the root credential (OPENKMS_ROOT_SECRET_ID / OPENKMS_ROOT_SECRET_KEY). */
   rootCredential?: Credential | undefined;
   logger?: Logger;
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** With `https`: the certificate file clients should trust, written to credentials.json as `CaFile` (--tls auto). */
+  tlsCaFile?: string | undefined;
   /**
    * Refuse (`AuthFailure.InvalidAuthorization`) requests whose signature does not cover `X-TC-Action`, and
    * `UNSIGNED-PAYLOAD` for actions that change state (default false: the official SDKs sign only content-type;host).
@@ -74,6 +91,15 @@ export interface KmsServerOptions {
    * own audit trail only; `openkms serve` never sets it.
    */
   auditSink?: AuditSink;
+  /** Reads the records of `auditSink` for OpenKMS.ListAuditRecords (default: the data dir's audit.db when no sink is given). */
+  auditReader?: AuditReader;
+  /**
+   * The product gateway (gateway/product-gateway.ts): HashiCorp Vault KV v2 reads of hosted data keys under `/v1/`,
+   * for products such as MariaDB's key plugin. Off unless `enabled`; its own rate limits (gateway/limits.ts).
+   */
+  productGateway?: { enabled: boolean; rateLimits?: GatewayRateLimits };
+  /** Where product keys come from (default: hosted data keys, gateway/hosted-key-source.ts); tests substitute one. */
+  productKeys?: ProductKeySource;
   /**
    * Origins whose web pages may call the API (CORS, http-cors.ts), e.g. `["https://app.example.com"]`; default none
    * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
@@ -85,6 +111,8 @@ export interface KmsServer {
   readonly app: FastifyInstance;
   readonly store: KeyStore;
   readonly accounts: AccountStore;
+  /** The product gateway's mounts, tokens and key names. */
+  readonly products: ProductStore;
   readonly edition: Edition;
   readonly region: string;
   /** The root account's uin. */
@@ -145,12 +173,12 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     if (problem) throw new StartupError(`pinned root credential: ${problem}`);
   }
   const keyFile = join(opts.dataDir, "root.key");
-  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
+  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey || opts.rootKeyUri ? undefined : keyFile);
   const dir = await openDataDir({
-    dataDir: opts.dataDir, rootKey: opts.rootKey, create: true, nowSeconds: unixSeconds(clock),
+    dataDir: opts.dataDir, rootKey: opts.rootKey, rootKeyUri: opts.rootKeyUri, create: true, nowSeconds: unixSeconds(clock),
     onCheckpointError: (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit checkpoint write failed"),
   });
-  if (dir.rootKeyCreated) logger.info({ path: keyFile }, "created root key file");
+  if (dir.rootKeyCreated) logger.info({ root: dir.root.source }, opts.rootKeyUri?.startsWith("pkcs11:") ? "generated the root key in the PKCS#11 token" : "created root key file");
   if (dir.auditProblem) {
     // Serving on (refusing would turn a deleted file into an outage); the checkpoint is not advanced, so `openkms audit
     // verify` keeps failing until the log is restored.
@@ -159,7 +187,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       `audit log does not match its checkpoint in openkms.db: ${dir.auditProblem}; serving on, with records going to the current audit.db; the checkpoint is kept as evidence (not advanced) and openkms audit verify reports the problem until audit.db is restored`,
     );
   }
-  const { store, accounts, root } = dir;
+  const { store, accounts, products, root } = dir;
   try {
     const edition = await checkEdition(store, opts.edition);
     const profile = editionProfiles[edition];
@@ -196,6 +224,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     }
 
     const audit = opts.auditSink ?? dir.audit;
+    const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : sqliteAuditReader(dir.audit));
     const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
     const materials = new MaterialCache();
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
@@ -210,6 +239,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         context: (ownerUin, requestId) => ({
           store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId, materials,
           settleDue: async () => void (await scheduler.runDue()),
+          auditRecords,
         }),
       },
       { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
@@ -223,17 +253,23 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       });
       await opts.onKeyEvent?.(event);
     };
+    const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
+    const productKeys = opts.productKeys ?? hostedProductKeys({ dataKeys, store, clock });
+    if (opts.productGateway?.enabled) {
+      const limiter = new GatewayLimiter(opts.productGateway.rateLimits ?? { enabled: true }, clock);
+      registerProductGateway(app, new ProductGateway({ products, keys: productKeys, audit, clock, logger, limiter }));
+    }
     const scheduler = createScheduler({
       store, root, profile, clock, logger, onKeyEvent, intervalSeconds: opts.schedulerIntervalSeconds,
+      tasks: [{ name: "product key rotation", run: (now) => rotateDueProductKeys({ products, keys: productKeys, audit, logger }, now) }],
     });
     await scheduler.runDue(); // dates that passed while the server was down
     scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
-    const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
     let closed = false;
     let draining = false;
     return {
-      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, products, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
       corsOrigins,
       corsPreflights: () => ({ ...corsCounters }),
       async listen() {
@@ -246,7 +282,11 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         const existed = existsSync(credentialsPath);
         writeFileSync(
           credentialsPath,
-          JSON.stringify({ SecretId: credential.secretId, SecretKey: credential.secretKey, Region: region, Endpoint: endpoint }, null, 2) + "\n",
+          JSON.stringify({
+            SecretId: credential.secretId, SecretKey: credential.secretKey, Region: region, Endpoint: endpoint,
+            ...(opts.https ? { Protocol: "https://" } : {}),
+            ...(opts.https && opts.tlsCaFile ? { CaFile: opts.tlsCaFile } : {}),
+          }, null, 2) + "\n",
           { mode: 0o600 },
         );
         chmodSync(credentialsPath, 0o600);
