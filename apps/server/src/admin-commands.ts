@@ -11,7 +11,7 @@
  *   openkms admin enable-access-key|disable-access-key|delete-access-key <SecretId>
  *   openkms admin attach-policy <user> <policy-name> (--file <policy.json> | --document '<json>')
  *   openkms admin detach-policy <user> <policy-name>
- *   openkms admin list
+ *   openkms admin list                 (each root account also shows its CMKs' CloudBindings: KeyId, ProductId, ResourceId)
  *
  * `<user>` is a uin or a name; `--data-dir` / OPENKMS_DATA_DIR (default ./.openkms), root key from the data dir or
  * OPENKMS_ROOT_KEY. Exit codes: 0 done, 2 refused (bad input, not a data dir, wrong root key), 1 anything else.
@@ -19,7 +19,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { AccountAdmin, openDataDir, type DataDir } from "@openkms/server";
+import { AccountAdmin, openDataDir, withCloudBindings, type DataDir } from "@openkms/server";
 import { ENV, rootKeyOption } from "./config.js";
 import { rewrapCommand } from "./rewrap-command.js";
 import { runTool, ToolError } from "./tool.js";
@@ -124,8 +124,8 @@ export function adminCommand(): Command {
       })),
     );
 
-  sub("list", "list accounts and sub-users with their access keys (no secrets) and policies")
-    .action((opts) => runTool(() => withAdmin(opts, async (a) => print(await a.list()))));
+  sub("list", "list accounts and sub-users with their access keys (no secrets) and policies, and the accounts' cloud-resource bindings")
+    .action((opts) => runTool(() => withAdmin(opts, async (a, dir) => print(await withCloudBindings(dir.store, await a.list())))));
 
   admin.addCommand(rewrapCommand());
   return admin;

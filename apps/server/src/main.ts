@@ -11,7 +11,8 @@
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
- * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts).
+ * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts); `openkms encrypt|decrypt`
+ * stream files through `@openkms/envelope` (encrypt-command.ts, decrypt-command.ts).
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
@@ -23,6 +24,8 @@ import { consoleAssets } from "@openkms/console/assets";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { backupCommand, restoreCommand } from "./backup-commands.js";
+import { decryptCommand } from "./decrypt-command.js";
+import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { autoTls } from "./tls-auto.js";
@@ -157,5 +160,7 @@ program.addCommand(auditCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
 program.addCommand(kmsCommand());
+program.addCommand(encryptCommand());
+program.addCommand(decryptCommand());
 
 await program.parseAsync(process.argv);

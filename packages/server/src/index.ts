@@ -34,7 +34,7 @@ export {
 } from "./data-keys/hosted-data-keys.js";
 export { DATA_KEY_NAME_RE, MAX_DATA_KEY_BYTES } from "./data-keys/data-key-access.js";
 export { SERVICE_PRODUCT_RE, serviceKeyAlias, isServiceKey } from "./data-keys/service-keys.js";
-export { PRODUCT_ID_RE } from "./data-keys/cloud-bindings.js";
+export { PRODUCT_ID_RE, withCloudBindings, type CloudBindingView } from "./data-keys/cloud-bindings.js";
 export type {
   KeyStore, KeyRecord, DataKeyRecord, DataKeyVersionRecord, DataKeyState, CloudBindingRecord,
 } from "./store/types.js";

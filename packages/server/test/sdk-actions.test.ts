@@ -341,7 +341,9 @@ describe("GenerateDataKey", () => {
     [{ KeySpec: "AES_256", EncryptionContext: "[]" }, "InvalidParameter"],
     [{ KeySpec: "AES_256", EncryptionAlgorithm: "SM2" }, "InvalidParameter"],
     [{ KeySpec: "AES_256", EncryptionAlgorithm: "RSA_WEIRD", EncryptionPublicKey: "x" }, "InvalidParameter"],
-    [{ KeySpec: "AES_256", IsHostedByKms: 1, DataKeyName: "n" }, "UnsupportedOperation"],
+    [{ KeySpec: "AES_256", IsHostedByKms: 1 }, "InvalidParameterValue.InvalidDataKeyName"], // hosted: data-keys.test.ts
+    [{ KeySpec: "AES_256", IsHostedByKms: 1, DataKeyName: "bad name" }, "InvalidParameterValue.InvalidDataKeyName"],
+    [{ KeySpec: "AES_256", IsHostedByKms: 2, DataKeyName: "n" }, "InvalidParameter"],
     [{ KeySpec: "AES_256", HsmClusterId: "c" }, "InvalidParameterValue.InvalidHsmClusterId"],
     [{ KeySpec: "AES_256", KeyId: UNKNOWN }, "ResourceUnavailable.CmkNotFound"],
     [{ KeySpec: "AES_256", KeyId: "x" }, "InvalidParameterValue.InvalidKeyId"],

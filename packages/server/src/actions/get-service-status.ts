@@ -11,7 +11,7 @@ export const getServiceStatus = defineAction({
       ServiceEnabled: true, InvalidType: 1, UserLevel: 0, ProExpireTime: 0, ProRenewFlag: 0, ProResourceId: "",
       ExclusiveVSMEnabled: false, ExclusiveHSMEnabled: false, SubscriptionInfo: "", ExclusiveHSMList: [],
       CmkUserCount: await ctx.store.countKeys(ctx.uin), CmkLimit: ctx.limits.maxKeysPerAccount,
-      IsAllowedDataKeyHosted: false, IsAllowedSync: false,
+      IsAllowedDataKeyHosted: true, IsAllowedSync: false,
     };
   },
 });
