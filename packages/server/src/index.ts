@@ -5,6 +5,7 @@ export { ManualClock, systemClock, type Clock } from "./clock.js";
 export { EDITIONS, type Edition } from "./edition.js";
 export { tc3Signature, canonicalRequestHash, verifyTc3, utcDate } from "./protocol/tc3.js";
 export { actions } from "./actions/index.js";
+export { registerStaticSite, STATIC_CSP, type StaticFile, type StaticSite } from "./http-static.js";
 export { parseCorsOrigins, CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, type CorsCounters } from "./http-cors.js";
 export { inspectAuditLog, openDataDir, type AuditInspection, type DataDir, type DataDirOptions } from "./data-dir.js";
 export { AccountAdmin, AdminError, type NewAccessKey, type PrincipalView } from "./accounts/admin.js";
