@@ -42,8 +42,11 @@ const requests = fuzzRequests({ actions: shapes, count: COUNT, seed: SEED, seeds
 const rssBefore = rss();
 const started = performance.now();
 let last = 0;
+const { signTc3 } = await import("@openkms/client/tc3");
+const sign = async ({ host, payload, timestamp }) =>
+  (await signTc3({ secretId: creds.SecretId, secretKey: creds.SecretKey, service: "kms", host, contentType: "application/json", method: "POST", payload, timestamp })).authorization;
 const tally = await runFuzz({
-  url, secretId: creds.SecretId, secretKey: creds.SecretKey, region: creds.Region, requests, allowedCodes: new Set(Object.values(ErrorCode)),
+  url, sign, region: creds.Region, requests, allowedCodes: new Set(Object.values(ErrorCode)),
   onProgress: (n) => { if (n - last >= 10_000) { last = n; process.stderr.write(`  ${n} requests\n`); } },
 });
 const seconds = (performance.now() - started) / 1000;

@@ -16,6 +16,6 @@ export interface FuzzTally {
 }
 export function fuzzRequests(o: { actions: { name: string; params: string[] }[]; count: number; seed: number; seeds: { keyIds: string[]; blobs: string[] } }): FuzzRequest[];
 export function runFuzz(o: {
-  url: string; secretId: string; secretKey: string; region: string; requests: FuzzRequest[]; concurrency?: number;
+  url: string; sign(i: { host: string; payload: string; timestamp: number }): Promise<string> | string; region: string; requests: FuzzRequest[]; concurrency?: number;
   allowedCodes: Set<string>; onProgress?: (done: number) => void;
 }): Promise<FuzzTally>;

@@ -3,7 +3,9 @@
  * edge-case parameters (see _fuzz.mjs) → every answer HTTP 200 with an API error code or success (never
  * InternalError), no crash, memory flat, and the audit log still verifies afterwards. `pnpm bench:fuzz` runs 100,000.
  */
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tc3Signature, utcDate } from "../src/protocol/tc3.js";
 import { actions } from "../src/actions/index.js";
 import { ErrorCode } from "../src/errors.js";
 import { inspectAuditLog, verifyAuditLog } from "../src/index.js";
@@ -45,7 +47,15 @@ describe(`fuzzing ${COUNT} signed requests (seed ${SEED})`, () => {
     expect(JSON.stringify(fuzzRequests({ actions: shapes, count: 5, seed: SEED, seeds }))).toBe(JSON.stringify(requests.slice(0, 5)));
 
     const allowedCodes = new Set<string>(Object.values(ErrorCode));
-    const credentials = { url: run.url, secretId: run.server.credential.secretId, secretKey: run.server.credential.secretKey, region: run.server.region };
+    const { secretId, secretKey } = run.server.credential;
+    const sign = ({ host, payload, timestamp }: { host: string; payload: string; timestamp: number }) => {
+      const signature = tc3Signature({
+        method: "POST", canonicalQuery: "", headers: [["content-type", "application/json"], ["host", host]],
+        payloadHash: createHash("sha256").update(payload).digest("hex"), timestamp, date: utcDate(timestamp), service: "kms", secretKey,
+      });
+      return `TC3-HMAC-SHA256 Credential=${secretId}/${utcDate(timestamp)}/kms/tc3_request, SignedHeaders=content-type;host, Signature=${signature}`;
+    };
+    const credentials = { url: run.url, sign, region: run.server.region };
     // Warm up, then measure the heap across the bulk of the run.
     const warmup = Math.min(1000, Math.floor(COUNT / 10));
     const warm = await runFuzz({ ...credentials, requests: requests.slice(0, warmup), allowedCodes });
