@@ -3,7 +3,8 @@
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
  *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
  *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
- *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none);
+ *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none),
+ *   --product-gateway on|off (off), --product-gateway-rate n (50 per product token);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
@@ -27,7 +28,7 @@ import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { autoTls } from "./tls-auto.js";
-import { ENV, rootKeyOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, rootKeyOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRate, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -49,7 +50,7 @@ function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer
 const SHUTDOWN_DRAIN_MS = 1000;
 
 async function serve(cfg: ServeConfig): Promise<void> {
-  const logger = pino({ level: cfg.logLevel, base: { service: "openkms" } }, pino.destination({ dest: 2, sync: true }));
+  const logger = pino({ level: cfg.logLevel, base: { service: "openkms" } }, pino.destination({ dest: 2, sync: false }));
   const rootSecretId = process.env[ENV.rootSecretId];
   const rootSecretKey = process.env[ENV.rootSecretKey];
   if (Boolean(rootSecretId) !== Boolean(rootSecretKey)) {
@@ -79,6 +80,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
+    productGateway: { enabled: cfg.productGateway === "on", rateLimits: { enabled: cfg.rateLimits === "on", perToken: cfg.productGatewayRate } },
     requireSignedAction: cfg.requireSignedAction === true,
     http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
@@ -136,6 +138,8 @@ program
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(new Option("--product-gateway <on|off>", "serve the product gateway: Vault KV v2 key reads under /v1/ for MariaDB and the like").env(ENV.productGateway).argParser(parseOnOff).default("off"))
+  .addOption(new Option("--product-gateway-rate <n>", "product gateway requests/second per product token (default 50)").env(ENV.productGatewayRate).argParser(parseRate))
   .addOption(rootKeyOption())
   .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
   .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))

@@ -23,6 +23,11 @@ export { countAuditLog, queryAuditLog, sqliteAuditReader, type AuditFilter, type
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";
 export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";
+export { ProductAdmin, type CreateProductTokenInput, type NewProductToken, type ProductTokenView, type ProductMountView } from "./gateway/product-admin.js";
+export { productAdminFor } from "./gateway/admin-for-data-dir.js";
+export type { ProductStore, ProductMount, ProductTokenRecord, ProductKeyRef } from "./gateway/product-store.js";
+export type { ProductKeySource } from "./gateway/key-source.js";
+export { DEFAULT_GATEWAY_RATE_PER_TOKEN, DEFAULT_GATEWAY_RATE_TOTAL, type GatewayRateLimits } from "./gateway/limits.js";
 export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
 export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
 export { ROOT_CHECK_LABEL } from "./data-dir.js";
