@@ -33,6 +33,8 @@ export interface ServeConfig {
   maxConnections: number;
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigin?: string[] | undefined;
+  /** `on` (default): serve the web console at /console/; `off`: no console. */
+  console: "on" | "off";
 }
 
 /**
@@ -65,6 +67,7 @@ export const ENV = {
   requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
   maxConnections: "OPENKMS_MAX_CONNECTIONS",
   corsOrigin: "OPENKMS_CORS_ORIGIN",
+  console: "OPENKMS_CONSOLE",
 } as const;
 
 /** A count of connections, 1–1000000. */

@@ -24,6 +24,7 @@ import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
+import type { StaticSite } from "./http-static.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { MaterialCache } from "./keys/material-cache.js";
@@ -105,6 +106,11 @@ export interface KmsServerOptions {
    * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
    */
   corsOrigins?: readonly string[];
+  /**
+   * A static web app served from memory under its prefix — `openkms serve` passes the web console's files for
+   * `/console/` (http-static.ts); default none.
+   */
+  staticSite?: StaticSite;
 }
 
 export interface KmsServer {
@@ -242,7 +248,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           auditRecords,
         }),
       },
-      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
+      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters, staticSite: opts.staticSite },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
