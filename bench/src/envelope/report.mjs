@@ -77,7 +77,7 @@ export async function writeReport(run) {
   writeFileSync(join(reports, "envelope.json"), JSON.stringify(json, null, 2) + "\n");
 
   // ---- charts ----
-  const chartRows = (dir) => throughput.map((r) => ({ impl: r.label, group: r.group, size: sizeLabel(r.size), mbps: Number((dir === "encrypt" ? r.encryptMBps : r.decryptMBps).toFixed(1)) }));
+  const chartRows = (dir) => throughput.map((r) => ({ impl: r.short ?? r.label, group: r.group, size: sizeLabel(r.size), mbps: Number((dir === "encrypt" ? r.encryptMBps : r.decryptMBps).toFixed(1)) }));
   writeFileSync(join(reports, "envelope-encrypt.svg"), await throughputChart(chartRows("encrypt"), "Streamed encryption, MB/s (higher is better)"));
   writeFileSync(join(reports, "envelope-decrypt.svg"), await throughputChart(chartRows("decrypt"), "Streamed decryption, MB/s (higher is better)"));
   writeFileSync(
