@@ -28,7 +28,7 @@ export { ProductAdmin, type CreateProductTokenInput, type NewProductToken, type 
 export { productAdminFor } from "./gateway/admin-for-data-dir.js";
 export type { ProductStore, ProductMount, ProductTokenRecord, ProductKeyRef } from "./gateway/product-store.js";
 export type { ProductKeySource } from "./gateway/key-source.js";
-export { DEFAULT_GATEWAY_RATE_PER_TOKEN, DEFAULT_GATEWAY_RATE_TOTAL, type GatewayRateLimits } from "./gateway/limits.js";
+export { DEFAULT_GATEWAY_RATE_PER_TOKEN, DEFAULT_GATEWAY_REFUSALS_PER_ADDRESS, type GatewayRateLimits } from "./gateway/limits.js";
 export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
 export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
 export { ROOT_CHECK_LABEL } from "./data-dir.js";
