@@ -85,7 +85,7 @@ export interface DataDir {
 
 const ROOT_CHECK_LABEL = "openkms/root-check/v1";
 
-async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
+export async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
   const stored = await store.getMeta("root-check");
   if (!stored) {
     await store.setMeta("root-check", Buffer.from(root.wrap(randomBytes(16), ROOT_CHECK_LABEL)).toString("base64"));
@@ -100,7 +100,7 @@ async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
 }
 
 /** Make sure the first root account has its account row (data dirs from before accounts existed lack it). */
-async function ensureRootAccount(accounts: AccountStore, uin: string, nowSeconds: number): Promise<void> {
+export async function ensureRootAccount(accounts: AccountStore, uin: string, nowSeconds: number): Promise<void> {
   if (await accounts.getAccount(uin)) return;
   const name = (await accounts.findAccountByName("root")) ? `root-${uin}` : "root";
   await accounts.createAccount({ uin, ownerUin: uin, name, status: "Enabled", createTime: nowSeconds });

@@ -18,7 +18,9 @@ import type { ServerLimits } from "./actions/define.js";
 import type { AuditSink } from "./audit/log.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
-import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
+import { StartupError, warnIfExposed } from "./data-dir.js";
+import { openNodeStores } from "./node-stores.js";
+import { ClusterRateLimiter } from "./limits/cluster-rate-limits.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp } from "./http-app.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
@@ -41,6 +43,12 @@ export interface KmsServerOptions {
   port?: number;
   /** Base64 of a 32-byte root key (OPENKMS_ROOT_KEY); otherwise `<dataDir>/root.key`. */
   rootKey?: string | undefined;
+  /**
+   * `postgres://…` (OPENKMS_STORE): keys, accounts, audit log and rate-limit buckets in a PostgreSQL database shared by
+   * any number of nodes with the same root key (store/postgres/); the data dir then holds only the root key file and
+   * credentials.json. Default: the embedded SQLite store in the data dir.
+   */
+  store?: string | undefined;
   /** Pin the root credential (OPENKMS_ROOT_SECRET_ID / OPENKMS_ROOT_SECRET_KEY). */
   rootCredential?: Credential | undefined;
   logger?: Logger;
@@ -112,8 +120,8 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   }
   const keyFile = join(opts.dataDir, "root.key");
   if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
-  const dir = await openDataDir({
-    dataDir: opts.dataDir, rootKey: opts.rootKey, create: true, nowSeconds: unixSeconds(clock),
+  const dir = await openNodeStores({
+    dataDir: opts.dataDir, rootKey: opts.rootKey, store: opts.store, logger, create: true, nowSeconds: unixSeconds(clock),
     onCheckpointError: (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit checkpoint write failed"),
   });
   if (dir.rootKeyCreated) logger.info({ path: keyFile }, "created root key file");
@@ -160,9 +168,12 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       await store.setMeta("root-secret-id", credential.secretId);
       logger.info({ secretId: credential.secretId }, "created root credential");
     }
+    await dir.startupDone();
+    if (dir.kind === "postgres") logger.info({ store: dir.location }, "serving from the shared PostgreSQL store");
 
     const audit = opts.auditSink ?? dir.audit;
-    const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+    const limitConfig = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
+    const limiter = dir.tokenLeases ? new ClusterRateLimiter(limitConfig, clock, dir.tokenLeases) : new RateLimiter(limitConfig, clock);
     const app = buildHttpApp(
       {
         actions: defaultActions, clock, region, logger, limiter, audit,

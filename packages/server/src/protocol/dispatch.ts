@@ -26,7 +26,7 @@ import { auditAction, auditSecretId, STARTED, type AuditEvent } from "../audit/r
 import { isReadOnlyAction } from "../actions/read-only.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
-import type { RateLimiter } from "../limits/rate-limits.js";
+import type { RequestLimiter } from "../limits/rate-limits.js";
 import { parseParams, unflatten } from "./params.js";
 import { verifyTc3 } from "./tc3.js";
 
@@ -60,7 +60,7 @@ export interface DispatchDeps {
   principal(secretId: string): Promise<{ secretKey: string; principal: Principal } | undefined>;
   /** The policy documents of a sub-user. */
   policies(uin: string): Promise<PolicyDocument[]>;
-  limiter: RateLimiter;
+  limiter: RequestLimiter;
   audit: AuditSink;
   /** Build the per-request context for the account whose keys the caller acts on. */
   context(ownerUin: string, requestId: string): ActionContext;
@@ -171,7 +171,8 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     trail.keyIds = requestKeyIds(body);
     const policies = isRootPrincipal(principal) ? [] : await deps.policies(principal.uin);
     authorize(principal, policies, action.name, requestResources(deps.region, principal.ownerUin, trail.keyIds));
-    if (!deps.limiter.take(principal.ownerUin, action.name)) {
+    const allowed = deps.limiter.take(principal.ownerUin, action.name);
+    if (allowed !== true && !(await allowed)) {
       throw new KmsError(ErrorCode.RequestLimitExceeded, `Request rate limit exceeded for ${action.name}; retry with backoff`);
     }
     const params = parseParams(action.schema, body);
