@@ -1,7 +1,7 @@
 /**
  * `openkms serve` configuration: each flag also comes from an `OPENKMS_*` environment variable (flag wins).
  */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { parseRateOverrides } from "@openkms/server";
 
 export interface ServeConfig {
@@ -19,6 +19,8 @@ export interface ServeConfig {
   rateLimit?: Record<string, number> | undefined;
   /** On SIGTERM, seconds before connections still open are cut (default 10). */
   shutdownTimeout: number;
+  /** `postgres://…`: the shared store of several nodes; undefined = the embedded store in the data dir. */
+  store?: string | undefined;
 }
 
 export const ENV = {
@@ -36,7 +38,18 @@ export const ENV = {
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
+  store: "OPENKMS_STORE",
 } as const;
+
+/** `--store`: a postgres:// URL (the password, if any, is never echoed). */
+export function parseStore(value: string): string {
+  if (!/^postgres(ql)?:\/\/\S+$/i.test(value)) throw new InvalidArgumentError("expected a postgres://user@host:port/database URL");
+  return value;
+}
+
+/** The `--store` option every command that opens the store takes. */
+export const storeOption = () =>
+  new Option("--store <url>", "shared PostgreSQL store (postgres://…); default: the embedded store in the data dir").env(ENV.store).argParser(parseStore);
 
 /** Whole seconds, 1–3600. */
 export function parseSeconds(value: string): number {

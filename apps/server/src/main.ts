@@ -2,13 +2,15 @@
  * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
  *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
- *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults);
+ *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --store postgres://… (the shared
+ *   store of several nodes; default: the embedded store in the data dir);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
- * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
+ * checks and reads the audit log (audit-commands.ts). Both work on the data dir (or `--store`) while the server runs.
+ * `openkms migrate --to postgres://…` copies an embedded store into PostgreSQL (migrate-command.ts).
  */
 import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
@@ -19,7 +21,8 @@ import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { claimDataDir } from "./pid-file.js";
-import { ENV, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { migrateCommand } from "./migrate-command.js";
+import { ENV, storeOption, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -60,6 +63,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
+    store: cfg.store,
     ...(tls ? { https: tls } : {}),
   });
   let stopping = false;
@@ -106,6 +110,7 @@ program
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(storeOption())
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
   .action(async (opts: ServeConfig) => {
     try {
@@ -119,5 +124,6 @@ program
 
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
+program.addCommand(migrateCommand());
 
 await program.parseAsync(process.argv);

@@ -29,3 +29,4 @@ export { migrate as migratePgSchema, SCHEMA_VERSION, SchemaTooNewError } from ".
 export { PgAuditLog } from "./audit/pg-log.js";
 export { verifyPgAuditLog, queryPgAuditLog } from "./audit/pg-verify.js";
 export { ClusterRateLimiter, leaseSize, LEASE_MS, type TokenLeaseSource } from "./limits/cluster-rate-limits.js";
+export { copyEmbeddedToPostgres, CopyError, EMBEDDED_TABLES, type CopyReport, type TableCopy } from "./store/postgres/copy-embedded.js";
