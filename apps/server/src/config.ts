@@ -2,7 +2,7 @@
  * `openkms serve` configuration: each flag also comes from an `OPENKMS_*` environment variable (flag wins).
  */
 import { InvalidArgumentError, Option } from "commander";
-import { parseRateOverrides } from "@openkms/server";
+import { parseCorsOrigins, parseRateOverrides } from "@openkms/server";
 
 export interface ServeConfig {
   host: string;
@@ -21,6 +21,12 @@ export interface ServeConfig {
   shutdownTimeout: number;
   /** `postgres://…`: the shared store of several nodes; undefined = the embedded store in the data dir. */
   store?: string | undefined;
+  /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
+  requireSignedAction?: boolean;
+  /** Open connections at most (default 1024). */
+  maxConnections: number;
+  /** Origins whose pages may call the API (CORS); none by default. */
+  corsOrigin?: string[] | undefined;
 }
 
 export const ENV = {
@@ -39,6 +45,9 @@ export const ENV = {
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
   store: "OPENKMS_STORE",
+  requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
+  maxConnections: "OPENKMS_MAX_CONNECTIONS",
+  corsOrigin: "OPENKMS_CORS_ORIGIN",
 } as const;
 
 /** `--store`: a postgres:// URL (the password, if any, is never echoed). */
@@ -50,6 +59,13 @@ export function parseStore(value: string): string {
 /** The `--store` option every command that opens the store takes. */
 export const storeOption = () =>
   new Option("--store <url>", "shared PostgreSQL store (postgres://…); default: the embedded store in the data dir").env(ENV.store).argParser(parseStore);
+
+
+/** A count of connections, 1–1000000. */
+export function parseConnections(value: string): number {
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) throw new InvalidArgumentError("expected a number of connections 1-1000000");
+  return Number(value);
+}
 
 /** Whole seconds, 1–3600. */
 export function parseSeconds(value: string): number {
@@ -83,6 +99,17 @@ export function parseRateLimit(value: string, previous: Record<string, number> |
     return { ...previous, ...parseRateOverrides(value) };
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** `origin[,origin…]` for `--cors-origin` (each `http(s)://host[:port]`); repeated flags add up. */
+export function parseCorsOrigin(value: string, previous: string[] | undefined): string[] {
+  const list = value.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  if (list.length === 0) throw new InvalidArgumentError("expected one or more origins such as https://app.example.com");
+  try {
+    return [...(previous ?? []), ...parseCorsOrigins(list)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace('"corsOrigins" expected', "expected"));
   }
 }
 

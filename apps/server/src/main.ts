@@ -2,14 +2,15 @@
  * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
  *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
- *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --store postgres://… (the shared
- *   store of several nodes; default: the embedded store in the data dir);
+ *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none),
+ *   --store postgres://… (the shared store of several nodes; default: the embedded store in the data dir);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir (or `--store`) while the server runs.
+ * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts).
  * `openkms migrate --to postgres://…` copies an embedded store into PostgreSQL (migrate-command.ts).
  */
 import { readFileSync } from "node:fs";
@@ -20,9 +21,10 @@ import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
+import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { migrateCommand } from "./migrate-command.js";
-import { ENV, storeOption, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -64,7 +66,10 @@ async function serve(cfg: ServeConfig): Promise<void> {
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
     store: cfg.store,
+    requireSignedAction: cfg.requireSignedAction === true,
+    http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
+    corsOrigins: cfg.corsOrigin ?? [],
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -91,6 +96,12 @@ async function serve(cfg: ServeConfig): Promise<void> {
   process.stdout.write(`openkms listening on ${url}\n`);
 }
 
+// Output piped into a reader that stops early (`openkms audit query | head -1`): end quietly, as Unix tools do.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 declare const OPENKMS_VERSION: string; // set by build.mjs from package.json
 
 const program = new Command("openkms")
@@ -111,7 +122,10 @@ program
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
   .addOption(storeOption())
+  .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
+  .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
+  .addOption(new Option("--cors-origin <origin,...>", "origins whose web pages may call the API (CORS), e.g. https://app.example.com").env(ENV.corsOrigin).argParser(parseCorsOrigin))
   .action(async (opts: ServeConfig) => {
     try {
       await serve(opts);
@@ -125,5 +139,6 @@ program
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
 program.addCommand(migrateCommand());
+program.addCommand(kmsCommand());
 
 await program.parseAsync(process.argv);

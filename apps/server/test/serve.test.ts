@@ -235,6 +235,21 @@ describe("openkms serve", () => {
     expect(existsSync(join(dataDir, "root.key"))).toBe(false);
   });
 
+  it("--require-signed-action (or OPENKMS_REQUIRE_SIGNED_ACTION) refuses the official SDK's content-type;host signature; --max-connections takes a positive count", async () => {
+    for (const [args, env] of [[["--require-signed-action"], {}], [[], { OPENKMS_REQUIRE_SIGNED_ACTION: "1" }]] as const) {
+      const dataDir = join(tmp(), "data");
+      const s = await start(["--port", "0", "--data-dir", dataDir, "--max-connections", "3", ...args], env);
+      const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+      const err = await client(creds).request("GenerateRandom", { NumberOfBytes: 4 }).then(() => undefined, (e: { code: string }) => e);
+      expect(err?.code).toBe("AuthFailure.InvalidAuthorization");
+      s.child.kill("SIGTERM");
+      expect(await s.exited).toBe(0);
+    }
+    const dataDir = join(tmp(), "data");
+    const s = await start(["--port", "0", "--data-dir", dataDir, "--max-connections", "0"]).catch((e: Error) => e);
+    expect(String(s)).toMatch(/expected a number of connections/);
+  });
+
   it("--version prints the version", async () => {
     const out = await new Promise<string>((res) => {
       const c = spawn(process.execPath, [bin, "--version"], { stdio: ["ignore", "pipe", "pipe"] });
@@ -300,6 +315,40 @@ describe("openkms serve", () => {
     expect(await s.exited).toBe(0);
     expect(s.stderr()).toMatch(/shutdown timeout/);
     sock.destroy();
+  });
+  it("--cors-origin / OPENKMS_CORS_ORIGIN: preflights from listed origins answered, others get no CORS header", async () => {
+    const preflight = (url: string, origin: string) =>
+      fetch(`${url}/`, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,x-tc-action" } });
+    const s = await start(["--port", "0", "--data-dir", join(tmp(), "cors"), "--cors-origin", "http://a.example.test:8000,https://b.example.test"]);
+    for (const origin of ["http://a.example.test:8000", "https://b.example.test"]) {
+      const res = await preflight(s.url, origin);
+      expect(res.status).toBe(204);
+      expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+      expect(res.headers.get("access-control-allow-methods")).toBe("POST, GET");
+    }
+    const other = await preflight(s.url, "https://c.example.test");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    s.child.kill("SIGTERM");
+    expect(await s.exited).toBe(0);
+    // The count of preflights is logged at shutdown.
+    expect(s.stderr()).toMatch(/"corsPreflights":\{"allowed":2,"refused":1\}/);
+
+    const e = await start(["--port", "0", "--data-dir", join(tmp(), "cors-env")], { OPENKMS_CORS_ORIGIN: "https://env.example.test" });
+    expect((await preflight(e.url, "https://env.example.test")).headers.get("access-control-allow-origin")).toBe("https://env.example.test");
+    const none = await start(["--port", "0", "--data-dir", join(tmp(), "cors-off")]);
+    const off = await preflight(none.url, "https://env.example.test");
+    expect(off.headers.get("access-control-allow-origin")).toBeNull();
+    expect(((await off.json()) as { Response: { Error: { Code: string } } }).Response.Error.Code).toBe("UnsupportedProtocol");
+  });
+
+  it("--cors-origin refuses what is no origin", async () => {
+    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", join(tmp(), "cors-bad"), "--cors-origin", "https://x.example.test/path"], { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    let err = "";
+    child.stderr!.on("data", (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on("exit", r));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/--cors-origin/);
   });
 });
 

@@ -95,9 +95,11 @@ export class KmsClient {
     if (!options.secretId || !options.secretKey) throw new TypeError('"secretId" and "secretKey" are required');
     this.url = url;
     this.retry = retryOptions(options.retry);
-    const f = options.fetch ?? globalThis.fetch;
-    if (typeof f !== "function") throw new TypeError("no fetch implementation: pass options.fetch");
-    this.fetchImpl = f;
+    if (options.fetch === undefined && typeof globalThis.fetch !== "function") throw new TypeError("no fetch implementation: pass options.fetch");
+    // The global fetch is called through globalThis on every request, never stored and called as a method of this
+    // client: a browser's fetch must be invoked with the Window (or worker scope) as `this`, or it throws
+    // "Failed to execute 'fetch' on 'Window': Illegal invocation".
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.sleepImpl = options.sleep ?? timerSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -140,6 +142,7 @@ export class KmsClient {
     const { authorization } = await signTc3({
       secretId: this.options.secretId, secretKey: this.options.secretKey, service: this.options.service ?? "kms",
       host: this.url.host, contentType, method: "POST", payload: body, timestamp,
+      extraHeaders: { "X-TC-Action": action, "X-TC-Timestamp": String(timestamp) },
     });
     const headers: Record<string, string> = {
       "Content-Type": contentType,
@@ -167,7 +170,8 @@ export class KmsClient {
     try {
       let res: Response;
       try {
-        res = await this.fetchImpl(new URL("/", this.url), { method: "POST", headers, body, signal: controller.signal });
+        const fetchFn = this.fetchImpl; // called unbound: an injected `window.fetch` must not get this client as `this`
+        res = await fetchFn(new URL("/", this.url), { method: "POST", headers, body, signal: controller.signal });
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
         throw network(timedOut ? `no answer within ${this.timeoutMs} ms` : `request failed: ${(e as Error)?.message ?? e}`, undefined, e);

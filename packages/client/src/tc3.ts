@@ -9,7 +9,9 @@
  *   Signature = hex(HMAC-SHA-256(kSigning, StringToSign))
  *
  * Date is the UTC date (YYYY-MM-DD) of the timestamp (Unix seconds). Header names and values are lower-cased and
- * trimmed, as Tencent's signature v3 rules say; only `content-type` and `host` are signed, as every official SDK does.
+ * trimmed, as Tencent's signature v3 rules say. `content-type` and `host` are always signed (as every official SDK
+ * does); {@link Tc3SignInput.extraHeaders} adds more (KmsClient signs `x-tc-action` and `x-tc-timestamp` too, so a
+ * captured signature cannot be replayed as another action — what `openkms serve --require-signed-action` insists on).
  */
 
 const encoder = new TextEncoder();
@@ -65,6 +67,8 @@ export interface Tc3SignInput {
   payload: Uint8Array | string;
   /** X-TC-Timestamp, Unix seconds. */
   timestamp: number;
+  /** More headers to sign, by name (any case) → value as sent; e.g. `{ "X-TC-Action": "Encrypt" }`. */
+  extraHeaders?: Record<string, string>;
 }
 
 export interface Tc3Signature {
@@ -99,8 +103,15 @@ export async function signTc3(i: Tc3SignInput): Promise<Tc3Signature> {
   if (!Number.isInteger(i.timestamp) || i.timestamp < 0) throw new TypeError(`"timestamp" expected Unix seconds, got ${i.timestamp}`);
   const date = tc3Date(i.timestamp);
   const payloadHash = toHex(await sha256(i.payload));
-  const canonicalHeaders = `content-type:${i.contentType.trim().toLowerCase()}\nhost:${i.host.trim().toLowerCase()}\n`;
-  const signedHeaders = "content-type;host";
+  const signed = new Map<string, string>([["content-type", i.contentType], ["host", i.host]]);
+  for (const [name, value] of Object.entries(i.extraHeaders ?? {})) {
+    const lower = name.toLowerCase();
+    if (!/^[a-z0-9-]+$/.test(lower) || signed.has(lower)) throw new TypeError(`"extraHeaders" has a bad or repeated header name: ${name}`);
+    signed.set(lower, value);
+  }
+  const names = [...signed.keys()].sort();
+  const canonicalHeaders = names.map((n) => `${n}:${signed.get(n)!.trim().toLowerCase()}\n`).join("");
+  const signedHeaders = names.join(";");
   const canonicalRequest = [i.method, "/", i.canonicalQuery ?? "", canonicalHeaders, signedHeaders, payloadHash].join("\n");
   const canonicalRequestHash = toHex(await sha256(canonicalRequest));
   const scope = `${date}/${i.service}/tc3_request`;

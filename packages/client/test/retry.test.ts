@@ -178,7 +178,7 @@ describe("every attempt is signed afresh", () => {
     expect(sigs.size).toBe(3);
     expect(new Set(sent.map((s) => s.body))).toEqual(new Set(['{"NumberOfBytes":8}']));
     expect(sent[0]!.headers).toMatchObject({ "Content-Type": "application/json", "X-TC-Action": "GenerateRandom", "X-TC-Version": "2019-01-18", "X-TC-Region": "ap-guangzhou" });
-    expect(sent[0]!.headers.Authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDtest\/2026-11-29\/kms\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/);
+    expect(sent[0]!.headers.Authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDtest\/2026-11-29\/kms\/tc3_request, SignedHeaders=content-type;host;x-tc-action;x-tc-timestamp, Signature=[0-9a-f]{64}$/);
   });
 });
 

@@ -1,10 +1,10 @@
 // The Kyber_AES KEM-DEM implementation behind `./kyber-aes` (format and key schedule documented there and in
 // docs/kyber-aes-blob.md). Internal: not in the package's exports map, so `seal` with a caller-chosen m — which would
 // repeat the AES-256-GCM key and nonce if m were reused — is reachable from the tests only.
-import { hkdfSync } from "node:crypto";
+import { platform } from "#platform";
 import { aes256Gcm } from "./aes-gcm.js";
 import { DecryptionError } from "./_errors.js";
-import { pqcEngine } from "./_pqc-engine.js";
+import { pqcEngine, pqcReady } from "./_pqc-engine.js";
 import { abytes } from "./_validate.js";
 import { ml_kem768 } from "./ml-kem.js";
 
@@ -47,10 +47,13 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function keyIdBytes(keyId: string): Uint8Array {
   if (typeof keyId !== "string") throw new TypeError(`"keyId" expected string, got ${typeof keyId}`);
   if (!UUID_RE.test(keyId)) throw new RangeError(`"keyId" expected a lowercase UUID, got ${keyId}`);
-  return new Uint8Array(Buffer.from(keyId.replace(/-/g, ""), "hex"));
+  const h = keyId.replace(/-/g, "");
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 function keyIdString(b: Uint8Array): string {
-  const h = Buffer.from(b).toString("hex");
+  const h = Array.from(b, (v) => v.toString(16).padStart(2, "0")).join("");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
@@ -62,7 +65,7 @@ export function fingerprint(encapsulationKey: Uint8Array): Uint8Array {
 
 /** OKM = HKDF-SHA-256(K, salt = empty, info, 44) → AES-256 key (32) and GCM nonce (12). */
 function deriveKeyAndNonce(sharedSecret: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-  const okm = new Uint8Array(hkdfSync("sha256", sharedSecret, new Uint8Array(0), INFO, 44));
+  const okm = new Uint8Array(platform.nodeCrypto().hkdfSync("sha256", sharedSecret, new Uint8Array(0), INFO, 44));
   const key = okm.slice(0, 32), nonce = okm.slice(32, 44);
   okm.fill(0);
   return { key, nonce };
@@ -95,6 +98,44 @@ export function seal(recipient: KyberAesRecipient, plaintext: Uint8Array, m: Uin
     out.set(fingerprint(ek), 18);
     out.set(ciphertext, lengths.header);
     out.set(aes256Gcm.seal(key, nonce, plaintext, out.subarray(0, AAD_LENGTH)), AAD_LENGTH);
+    return out;
+  } finally {
+    key.fill(0);
+    nonce.fill(0);
+  }
+}
+
+/**
+ * {@link seal} on any runtime: ML-KEM from the WASM module (`pqcReady` first), HKDF-SHA-256 and AES-256-GCM from the
+ * platform (WebCrypto in a browser). Same bytes as `seal` for the same m.
+ */
+export async function sealAsync(recipient: KyberAesRecipient, plaintext: Uint8Array, m: Uint8Array | undefined): Promise<Uint8Array> {
+  if (typeof recipient !== "object" || recipient === null) throw new TypeError(`"recipient" expected an object`);
+  const id = keyIdBytes(recipient.keyId);
+  abytes(recipient.publicKey, undefined, "publicKey");
+  abytes(plaintext, undefined, "plaintext");
+  await pqcReady();
+  const ek = recipient.publicKey.length === ml_kem768.lengths.encapsulationKey ? recipient.publicKey : ml_kem768.parsePublicKey(recipient.publicKey);
+  const { ciphertext, sharedSecret } = ml_kem768.encapsulate(ek, m);
+  let okm: Uint8Array;
+  try {
+    okm = await platform.hkdfSha256(sharedSecret, new Uint8Array(0), INFO, 44);
+  } finally {
+    sharedSecret.fill(0);
+  }
+  const key = okm.slice(0, 32), nonce = okm.slice(32, 44);
+  okm.fill(0);
+  try {
+    const header = new Uint8Array(AAD_LENGTH);
+    header[0] = FORMAT_VERSION;
+    header[1] = ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM;
+    header.set(id, 2);
+    header.set(fingerprint(ek), 18);
+    header.set(ciphertext, lengths.header);
+    const sealed = await platform.aesGcmSeal(key, nonce, plaintext, header);
+    const out = new Uint8Array(AAD_LENGTH + sealed.length);
+    out.set(header, 0);
+    out.set(sealed, AAD_LENGTH);
     return out;
   } finally {
     key.fill(0);
@@ -155,3 +196,35 @@ export function decrypt(decapsulationKey: Uint8Array, blob: Uint8Array): Uint8Ar
   }
 }
 
+
+/**
+ * {@link decrypt} on any runtime: ML-KEM from the WASM module (`pqcReady` first), HKDF-SHA-256 and AES-256-GCM from
+ * the platform (WebCrypto in a browser). Same result and errors as `decrypt`.
+ */
+export async function decryptAsync(decapsulationKey: Uint8Array, blob: Uint8Array): Promise<Uint8Array> {
+  abytes(decapsulationKey, ml_kem768.lengths.decapsulationKey, "decapsulationKey");
+  const parsed = parseBlob(blob);
+  const h = decapsulationKey.subarray(2336, 2368);
+  let diff = 0;
+  for (let i = 0; i < 32; i++) diff |= h[i]! ^ parsed.fingerprint[i]!;
+  if (diff !== 0) throw new DecryptionError();
+  await pqcReady();
+  const sharedSecret = ml_kem768.decapsulate(decapsulationKey, parsed.kemCiphertext);
+  let okm: Uint8Array;
+  try {
+    okm = await platform.hkdfSha256(sharedSecret, new Uint8Array(0), INFO, 44);
+  } finally {
+    sharedSecret.fill(0);
+  }
+  const key = okm.slice(0, 32), nonce = okm.slice(32, 44);
+  okm.fill(0);
+  try {
+    return await platform.aesGcmOpen(key, nonce, parsed.sealed, blob.subarray(0, AAD_LENGTH));
+  } catch (err) {
+    if ((err as { code?: unknown }).code === "AUTHENTICATION_FAILED") throw new DecryptionError();
+    throw err;
+  } finally {
+    key.fill(0);
+    nonce.fill(0);
+  }
+}

@@ -7,7 +7,7 @@
  * one is not (T-tables); `node:crypto` stays the default because AES-NI is constant time in hardware and about ten
  * times faster (see `@openkms/core-wasm` SECURITY.md).
  */
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { platform } from "#platform";
 import { AuthenticationError, type Aead } from "./aead.js";
 import { abytes } from "./_validate.js";
 import { engine } from "./backend.js";
@@ -28,7 +28,7 @@ function make(keyLength: 16 | 32): Aead {
       check(key, nonce, plaintext, aad, "plaintext");
       const e = engine(true);
       if (e !== "node") return e.gcmSeal("AES", key, nonce, plaintext, aad);
-      const c = createCipheriv(algo, key, nonce, { authTagLength: 16 });
+      const c = platform.nodeCrypto().createCipheriv(algo, key, nonce, { authTagLength: 16 });
       c.setAAD(aad);
       const a = c.update(plaintext);
       const b = c.final();
@@ -51,7 +51,7 @@ function make(keyLength: 16 | 32): Aead {
           throw err;
         }
       }
-      const d = createDecipheriv(algo, key, nonce, { authTagLength: 16 });
+      const d = platform.nodeCrypto().createDecipheriv(algo, key, nonce, { authTagLength: 16 });
       d.setAAD(aad);
       d.setAuthTag(sealed.subarray(sealed.length - 16));
       const a = d.update(sealed.subarray(0, sealed.length - 16));

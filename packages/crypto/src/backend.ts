@@ -11,8 +11,13 @@
  *
  * Set it with {@link setBackend} or the `OPENKMS_CRYPTO_BACKEND` environment variable (read once at import). Tests use
  * it to run every suite on every backend.
+ *
+ * In a browser (the `"browser"` build of `#platform`) there is no `node:crypto`: `"auto"` means the WASM core for
+ * everything, `"node"` is refused, and the core is never compiled synchronously — `await ready()` once before the
+ * first synchronous call (it compiles with `WebAssembly.compile`, off the main thread's critical path).
  */
-import { loadCoreSync, simdSupported, type Core } from "@openkms/core-wasm";
+import { loadCore, loadCoreSync, simdSupported, type Core } from "@openkms/core-wasm";
+import { platform } from "#platform";
 
 export type BackendChoice = "auto" | "wasm" | "wasm-simd" | "wasm-scalar" | "node";
 const CHOICES: readonly BackendChoice[] = ["auto", "wasm", "wasm-simd", "wasm-scalar", "node"];
@@ -27,10 +32,12 @@ function fromEnv(): BackendChoice {
 }
 
 let choice: BackendChoice = fromEnv();
+if (choice === "node" && platform.runtime !== "node") choice = "auto";
 
 /** Selects the backend for all later calls. @throws RangeError on an unknown name */
 export function setBackend(backend: BackendChoice): void {
   if (!CHOICES.includes(backend)) throw new RangeError(`"backend" expected one of ${CHOICES.join(", ")}, got ${String(backend)}`);
+  if (backend === "node" && platform.runtime !== "node") throw new RangeError(`"backend" "node" needs Node.js (this is ${platform.runtime})`);
   choice = backend;
 }
 
@@ -41,9 +48,31 @@ export function getBackend(): BackendChoice {
 
 const cores: { simd?: Core; scalar?: Core } = {};
 
-/** The WASM core of a flavour, compiled synchronously once (Node: `new WebAssembly.Module`, ~15 KB). */
+/**
+ * The WASM core of a flavour: compiled synchronously once in Node (`new WebAssembly.Module`, ~15 KB); elsewhere the
+ * instance {@link ready} compiled asynchronously.
+ * @throws Error in a browser when {@link ready} has not completed
+ */
 function core(flavor: "simd" | "scalar"): Core {
-  return (cores[flavor] ??= loadCoreSync(flavor));
+  const c = cores[flavor];
+  if (c) return c;
+  if (!platform.syncWasmCompile) throw new Error("the WASM crypto core is not loaded yet: await ready() from @openkms/crypto/backend first");
+  return (cores[flavor] = loadCoreSync(flavor));
+}
+
+/** The flavour the current choice uses. */
+function flavorOf(c: BackendChoice): "simd" | "scalar" {
+  return c === "wasm-scalar" ? "scalar" : c === "wasm-simd" ? "simd" : simdSupported() ? "simd" : "scalar";
+}
+
+/**
+ * Compiles and instantiates the WASM core the current backend choice needs, asynchronously (`WebAssembly.compile`),
+ * once; later calls resolve at once. Required in browsers before the synchronous APIs (SM3, SM4, SM2, …); harmless
+ * in Node.
+ */
+export async function ready(): Promise<void> {
+  const flavor = flavorOf(choice === "node" ? "auto" : choice);
+  cores[flavor] ??= await loadCore(flavor);
 }
 
 /**
@@ -61,6 +90,6 @@ export function engine(preferNode: boolean): Core | "node" {
     case "wasm":
       return core(simdSupported() ? "simd" : "scalar");
     default:
-      return preferNode ? "node" : core(simdSupported() ? "simd" : "scalar");
+      return preferNode && platform.runtime === "node" ? "node" : core(simdSupported() ? "simd" : "scalar");
   }
 }

@@ -1,12 +1,12 @@
-import { timingSafeEqual } from "node:crypto";
-
 /**
- * Compare two byte strings in time that depends only on their lengths.
+ * Compare two byte strings in time that depends only on their lengths (every byte is XOR-accumulated; no early exit).
  * @returns true when both have the same length and the same bytes
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  return timingSafeEqual(a, b);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }
 
 /** Overwrite `buffers` with zeros (best effort: the platform may have copied them before). */

@@ -13,7 +13,8 @@
  */
 import { p256 } from "@noble/curves/nist.js";
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
-import { DerError, integer, readSequence, sequence } from "./_der.js";
+import { platform } from "#platform";
+import { DerError, bitString, integer, oid, readSequence, sequence } from "./_der.js";
 import { InvalidKeyError } from "./_errors.js";
 import { abytes } from "./_validate.js";
 import { sha256 } from "./sha256.js";
@@ -132,6 +133,30 @@ export function verifyDigest(publicKey: Uint8Array, digest: Uint8Array, signatur
 export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   abytes(message, undefined, "message");
   return verifyDigest(publicKey, sha256(message), signature);
+}
+
+const SPKI_ALGORITHM = sequence(oid("1.2.840.10045.2.1"), oid("1.2.840.10045.3.1.7")); // id-ecPublicKey, prime256v1
+
+/**
+ * Verify an ECDSA signature over a RAW message on any runtime: the platform's ECDSA (WebCrypto in a browser, OpenSSL
+ * in Node) with SHA-256, FIPS 186-5 §6.4.2. Same contract as {@link verify}.
+ * @param publicKey 65 B, 0x04 ‖ x ‖ y
+ * @param message any length
+ * @param signature strict DER (anything else → false)
+ * @returns true only for a valid signature
+ * @throws InvalidKeyError for a public key off the curve; TypeError / RangeError for wrong types / lengths
+ */
+export async function verifyAsync(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  abytes(message, undefined, "message");
+  abytes(signature, undefined, "signature");
+  checkPublicKey(publicKey);
+  const sig = parseDer(signature);
+  const n = p256.Point.Fn.ORDER;
+  if (!sig || sig.r < 1n || sig.r >= n || sig.s < 1n || sig.s >= n) return false;
+  const compact = new Uint8Array(64);
+  compact.set(numberToBytesBE(sig.r, 32), 0);
+  compact.set(numberToBytesBE(sig.s, 32), 32);
+  return platform.ecdsaP256Verify(sequence(SPKI_ALGORITHM, bitString(publicKey)), message, compact);
 }
 
 /**

@@ -23,11 +23,14 @@
  * InvalidKeyError; any malformed, tampered or foreign blob on decryption → DecryptionError (code
  * `DECRYPTION_FAILED`, one message for every cause).
  */
-import { seal, type KyberAesRecipient } from "./_kyber-aes.js";
+import { seal, sealAsync, type KyberAesRecipient } from "./_kyber-aes.js";
+
+/** Loads the post-quantum WASM module asynchronously; await it once before the synchronous calls in a browser. */
+export { pqcReady as ready } from "./_pqc-engine.js";
 
 export { DecryptionError, isDecryptionError, InvalidKeyError, isInvalidKeyError } from "./_errors.js";
 export {
-  ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM, FORMAT_VERSION, decrypt, fingerprint, lengths, parseBlob,
+  ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM, FORMAT_VERSION, decrypt, decryptAsync, fingerprint, lengths, parseBlob,
   type KyberAesBlob, type KyberAesRecipient,
 } from "./_kyber-aes.js";
 
@@ -46,3 +49,16 @@ export function encrypt(recipient: KyberAesRecipient, plaintext: Uint8Array, ...
   return seal(recipient, plaintext, undefined); // m drawn inside ML-KEM.Encaps
 }
 
+
+/**
+ * {@link encrypt} on any runtime, asynchronously: loads the WASM module if needed, then ML-KEM-768 (WASM),
+ * HKDF-SHA-256 and AES-256-GCM (WebCrypto in a browser, OpenSSL in Node). The blob format and sizes are those of
+ * {@link encrypt}; `PostQuantumCryptoDecrypt` accepts it.
+ * @param recipient CMK id (lowercase UUID) and encapsulation key (raw 1184 B or SPKI DER)
+ * @returns the v1 blob, `plaintext.length + 1154` bytes
+ * @throws InvalidKeyError for a malformed public key; TypeError / RangeError for a bad key id or argument types
+ */
+export function encryptAsync(recipient: KyberAesRecipient, plaintext: Uint8Array, ...rest: never[]): Promise<Uint8Array> {
+  if (rest.length !== 0) return Promise.reject(new TypeError(`"encryptAsync" takes (recipient, plaintext); the ML-KEM randomness cannot be chosen`));
+  return sealAsync(recipient, plaintext, undefined);
+}

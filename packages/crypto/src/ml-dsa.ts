@@ -18,6 +18,9 @@
  * KeyGen cannot have produced → InvalidKeyError (`code === "INVALID_KEY"`). Seeds and rnd drawn here are wiped.
  */
 import { pqcEngine, rethrowKeyError } from "./_pqc-engine.js";
+
+/** Loads the post-quantum WASM module asynchronously; await it once before the first call in a browser. */
+export { pqcReady as ready } from "./_pqc-engine.js";
 import { encodePqcSpki, parsePqcSpki } from "./_pqc-spki.js";
 import { abytes } from "./_validate.js";
 import { randomBytes } from "./random.js";

@@ -17,6 +17,9 @@
  * fails its check → InvalidKeyError (`code === "INVALID_KEY"`). Seeds drawn here are wiped after use.
  */
 import { pqcEngine, rethrowKeyError } from "./_pqc-engine.js";
+
+/** Loads the post-quantum WASM module asynchronously; await it once before the first call in a browser. */
+export { pqcReady as ready } from "./_pqc-engine.js";
 import { encodePqcSpki, parsePqcSpki } from "./_pqc-spki.js";
 import { abytes } from "./_validate.js";
 import { randomBytes } from "./random.js";

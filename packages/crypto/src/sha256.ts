@@ -1,4 +1,8 @@
-import { createHash, createHmac } from "node:crypto";
+/**
+ * SHA-256 and HMAC-SHA-256, synchronous (Node: OpenSSL). In a browser use `digest` / `hmacSha256` of `./platform`
+ * (WebCrypto is asynchronous); these throw there.
+ */
+import { platform } from "#platform";
 import { abytes } from "./_validate.js";
 
 /** SHA-256 (FIPS 180-4) lengths in bytes. */
@@ -11,7 +15,7 @@ export const lengths = { digest: 32, block: 64 } as const;
  */
 export function sha256(message: Uint8Array): Uint8Array {
   abytes(message, undefined, "message");
-  return new Uint8Array(createHash("sha256").update(message).digest());
+  return new Uint8Array(platform.nodeCrypto().createHash("sha256").update(message).digest());
 }
 
 /**
@@ -23,5 +27,5 @@ export function sha256(message: Uint8Array): Uint8Array {
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   abytes(key, undefined, "key");
   abytes(message, undefined, "message");
-  return new Uint8Array(createHmac("sha256", key).update(message).digest());
+  return new Uint8Array(platform.nodeCrypto().createHmac("sha256", key).update(message).digest());
 }

@@ -18,7 +18,6 @@
  * Not Node's built-in SM2 signing: that one uses an empty user ID, which is not what GB/T 32918.2 / GM/T 0009
  * users (and `openssl dgst -sm3 -sigopt distid:1234567812345678`) expect.
  */
-import { randomFillSync } from "node:crypto";
 import { weierstrass, type WeierstrassPoint } from "@noble/curves/abstract/weierstrass.js";
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { abytes } from "./_validate.js";
@@ -82,7 +81,7 @@ function randomScalar(max: bigint): bigint {
   const buf = new Uint8Array(FIELD_BYTES);
   try {
     for (;;) {
-      randomFillSync(buf);
+      globalThis.crypto.getRandomValues(buf);
       const k = bytesToNumberBE(buf);
       if (k >= 1n && k <= max) return k;
     }

@@ -2,7 +2,7 @@
  * SM3 cryptographic hash (GB/T 32905-2016): any-length message → 32-byte digest.
  * Backend (see `./backend`): the WASM core by default; `node:crypto` (OpenSSL `sm3`) with `"node"`.
  */
-import { createHash } from "node:crypto";
+import { platform } from "#platform";
 import { abytes } from "./_validate.js";
 import { engine } from "./backend.js";
 
@@ -25,7 +25,7 @@ export interface Sm3 {
 export function sm3(message: Uint8Array): Uint8Array {
   abytes(message, undefined, "message");
   const e = engine(false);
-  if (e === "node") return new Uint8Array(createHash("sm3").update(message).digest());
+  if (e === "node") return new Uint8Array(platform.nodeCrypto().createHash("sm3").update(message).digest());
   return e.sm3(message);
 }
 
@@ -33,7 +33,7 @@ export function sm3(message: Uint8Array): Uint8Array {
 export function createSm3(): Sm3 {
   const e = engine(false);
   if (e !== "node") return e.createSm3();
-  const h = createHash("sm3");
+  const h = platform.nodeCrypto().createHash("sm3");
   let done = false;
   const s: Sm3 = {
     update(data) {

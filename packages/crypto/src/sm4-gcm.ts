@@ -7,7 +7,7 @@
  * Calls are synchronous: the core is compiled synchronously on first use. For many messages under one key,
  * {@link sm4GcmKey} prepares the key once (faster for short messages).
  */
-import { createCipheriv } from "node:crypto";
+import { platform } from "#platform";
 import { AuthenticationError, type Aead, type AeadKey } from "./aead.js";
 import { engine } from "./backend.js";
 import { gcmOpen, gcmSeal, type EcbEncrypt } from "./_gcm.js";
@@ -18,7 +18,7 @@ export const lengths = { key: 16, nonce: 12, tag: 16 } as const;
 
 function sm4Ecb(key: Uint8Array): EcbEncrypt {
   return (blocks) => {
-    const c = createCipheriv("sm4-ecb", key, null);
+    const c = platform.nodeCrypto().createCipheriv("sm4-ecb", key, null);
     c.setAutoPadding(false);
     const a = c.update(blocks);
     const b = c.final();

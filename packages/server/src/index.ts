@@ -5,6 +5,7 @@ export { ManualClock, systemClock, type Clock } from "./clock.js";
 export { EDITIONS, type Edition } from "./edition.js";
 export { tc3Signature, canonicalRequestHash, verifyTc3, utcDate } from "./protocol/tc3.js";
 export { actions } from "./actions/index.js";
+export { parseCorsOrigins, CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, type CorsCounters } from "./http-cors.js";
 export { inspectAuditLog, openDataDir, type AuditInspection, type DataDir, type DataDirOptions } from "./data-dir.js";
 export { AccountAdmin, AdminError, type NewAccessKey, type PrincipalView } from "./accounts/admin.js";
 export { parsePolicy, evaluatePolicies, PolicyError, type PolicyDocument, type PolicyStatement, type Decision } from "./access/policy.js";
@@ -30,3 +31,13 @@ export { PgAuditLog } from "./audit/pg-log.js";
 export { verifyPgAuditLog, queryPgAuditLog } from "./audit/pg-verify.js";
 export { ClusterRateLimiter, leaseSize, LEASE_MS, type TokenLeaseSource } from "./limits/cluster-rate-limits.js";
 export { copyEmbeddedToPostgres, CopyError, EMBEDDED_TABLES, type CopyReport, type TableCopy } from "./store/postgres/copy-embedded.js";
+export {
+  hostedDataKeys, DEFAULT_HOSTED_DATA_KEY_BYTES,
+  type HostedDataKeys, type HostedDataKeyView, type CreateHostedDataKeyInput, type HostedDataKeyDeps,
+} from "./data-keys/hosted-data-keys.js";
+export { DATA_KEY_NAME_RE, MAX_DATA_KEY_BYTES } from "./data-keys/data-key-access.js";
+export { SERVICE_PRODUCT_RE, serviceKeyAlias, isServiceKey } from "./data-keys/service-keys.js";
+export { PRODUCT_ID_RE } from "./data-keys/cloud-bindings.js";
+export type {
+  KeyStore, KeyRecord, DataKeyRecord, DataKeyVersionRecord, DataKeyState, CloudBindingRecord,
+} from "./store/types.js";

@@ -35,6 +35,16 @@ export type KeyEvent =
       keyState: string;
     }
   | {
+      /** A hosted data key destroyed when its DeletionDate came; `keyId` is the DataKeyId. */
+      type: "DataKeyDeleted";
+      keyId: string;
+      uin: string;
+      at: number;
+      deletionDate: number;
+      /** The CMK it was sealed under. */
+      cmkKeyId: string;
+    }
+  | {
       type: "ImportParametersExpired";
       keyId: string;
       at: number;

@@ -6,7 +6,9 @@
  * - destroys keys whose DeletionDate has come (record, every version's material, import parameters, material check)
  *   — after which the key is `ResourceUnavailable.CmkNotFound`;
  * - destroys imported material whose ValidTo has come (the key becomes PendingImport, or stays PendingDelete);
- * - rotates Enabled keys with rotation enabled whose NextRotateTime has come.
+ * - rotates Enabled keys with rotation enabled whose NextRotateTime has come;
+ * - destroys hosted data keys whose DeletionDate has come (record and every version) — after which the data key is
+ *   `ResourceUnavailable.DataKeyNotFound`.
  *
  * `createKmsServer` runs it once before serving — so dates that passed while the server was down are handled at
  * start — and then every `intervalSeconds` on an unref'd timer; `close()` stops the timer and waits for a run in
@@ -44,6 +46,7 @@ export interface DueReport {
   rotated: number;
   materialExpired: number;
   importParametersExpired: number;
+  dataKeysDeleted: number;
 }
 
 export interface Scheduler {
@@ -74,7 +77,21 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   async function run(): Promise<DueReport> {
     const now = unixSeconds(clock);
-    const report: DueReport = { deleted: 0, rotated: 0, materialExpired: 0, importParametersExpired: 0 };
+    const report: DueReport = { deleted: 0, rotated: 0, materialExpired: 0, importParametersExpired: 0, dataKeysDeleted: 0 };
+    try {
+      for (const dk of await store.dueDataKeys(now)) {
+        try {
+          if (await store.destroyDataKeyIfDue(dk.dataKeyId, now)) {
+            report.dataKeysDeleted++;
+            await emit({ type: "DataKeyDeleted", keyId: dk.dataKeyId, uin: dk.uin, at: now, deletionDate: dk.deletionDate, cmkKeyId: dk.keyId });
+          }
+        } catch (err) {
+          logger.error({ dataKeyId: dk.dataKeyId, err: { message: (err as Error)?.message } }, "scheduler: data key deletion failed");
+        }
+      }
+    } catch (err) {
+      logger.error({ err: { message: (err as Error)?.message } }, "scheduler: listing due data keys failed");
+    }
     try {
       for (const keyId of await store.deleteExpiredImportTokens(now)) {
         report.importParametersExpired++;

@@ -22,10 +22,13 @@ import { StartupError, warnIfExposed } from "./data-dir.js";
 import { openNodeStores } from "./node-stores.js";
 import { ClusterRateLimiter } from "./limits/cluster-rate-limits.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
-import { buildHttpApp } from "./http-app.js";
+import { buildHttpApp, type HttpLimits } from "./http-app.js";
+import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
+import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from "./limits/auth-failures.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
+import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
 import type { AccountStore } from "./store/accounts.js";
 import type { KeyStore } from "./store/types.js";
 
@@ -55,10 +58,22 @@ export interface KmsServerOptions {
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Refuse (`AuthFailure.InvalidAuthorization`) requests whose signature does not cover `X-TC-Action`, and
+   * `UNSIGNED-PAYLOAD` for actions that change state (default false: the official SDKs sign only content-type;host).
+   */
+  requireSignedAction?: boolean;
+  /** Slow and numerous clients: header and request timeouts, open connections at most (http-app.ts defaults). */
+  http?: HttpLimits;
   /** Receives the scheduler's key events (deletions, rotations, expiries): the audit hook. See key-events.ts. */
   onKeyEvent?: KeyEventListener;
   /** Seconds between scheduler runs (default 60); 0 = only at start and when `scheduler.runDue()` is called. */
   schedulerIntervalSeconds?: number;
+  /**
+   * Throttling of source addresses that keep failing authentication (limits/auth-failures.ts); default 100 failures
+   * at once, 10/s regained, one summary audit record per address and 10 s; `false`: none.
+   */
+  authFailureLimits?: Partial<AuthFailureLimits> | false;
   /** Rate limits (limits/rate-limits.ts); default: Tencent's per-API defaults, enabled. */
   rateLimits?: RateLimitConfig;
   /**
@@ -66,6 +81,11 @@ export interface KmsServerOptions {
    * own audit trail only; `openkms serve` never sets it.
    */
   auditSink?: AuditSink;
+  /**
+   * Origins whose web pages may call the API (CORS, http-cors.ts), e.g. `["https://app.example.com"]`; default none
+   * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
+   */
+  corsOrigins?: readonly string[];
 }
 
 export interface KmsServer {
@@ -80,9 +100,15 @@ export interface KmsServer {
   readonly credential: Credential;
   /** Time-driven key changes; `runDue()` does what is due now (tests call it after moving the clock). */
   readonly scheduler: Scheduler;
+  /** The internal hosted-data-key API (data-keys/hosted-data-keys.ts): the product gateway's way to data keys. */
+  readonly dataKeys: HostedDataKeys;
   readonly credentialsPath: string;
   /** `<dataDir>/audit.db`. */
   readonly auditPath: string;
+  /** The CORS origins served (normalised; empty when CORS is off). */
+  readonly corsOrigins: readonly string[];
+  /** CORS preflights answered since start: from listed origins (`allowed`) and from others (`refused`); never audited. */
+  corsPreflights(): CorsCounters;
   /** Start listening; resolves with the bound address and writes credentials.json with the endpoint. */
   listen(): Promise<{ host: string; port: number; url: string }>;
   /**
@@ -112,7 +138,14 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   const logger = opts.logger ?? pino({ level: "silent" });
   const clock = opts.clock ?? systemClock;
   const region = opts.region ?? "ap-guangzhou";
-  const limits: ServerLimits = { maxKeysPerAccount: 10000, ...opts.limits };
+  const limits: ServerLimits = { maxKeysPerAccount: 10000, maxDataKeysPerAccount: 10000, ...opts.limits };
+  let corsOrigins: string[];
+  try {
+    corsOrigins = parseCorsOrigins(opts.corsOrigins ?? []);
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
+  const corsCounters: CorsCounters = { allowed: 0, refused: 0 };
   // Everything that can be checked before the data dir is touched is checked first.
   if (opts.rootCredential) {
     const problem = credentialProblem(opts.rootCredential);
@@ -174,9 +207,13 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const audit = opts.auditSink ?? dir.audit;
     const limitConfig = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
     const limiter = dir.tokenLeases ? new ClusterRateLimiter(limitConfig, clock, dir.tokenLeases) : new RateLimiter(limitConfig, clock);
+    const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
+      { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
+      (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit summary write failed"),
+    );
     const app = buildHttpApp(
       {
-        actions: defaultActions, clock, region, logger, limiter, audit,
+        actions: defaultActions, clock, region, logger, limiter, audit, requireSignedAction: opts.requireSignedAction ?? false, authFailures,
         principal: (id) => resolvePrincipal(accounts, root, id),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({
@@ -184,7 +221,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           settleDue: async () => void (await scheduler.runDue()),
         }),
       },
-      { https: opts.https, draining: () => draining },
+      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
@@ -201,10 +238,13 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     await scheduler.runDue(); // dates that passed while the server was down
     scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
+    const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
     let closed = false;
     let draining = false;
     return {
-      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
+      corsOrigins,
+      corsPreflights: () => ({ ...corsCounters }),
       async listen() {
         const host = opts.host ?? "127.0.0.1";
         await app.listen({ host, port: opts.port ?? 8080 });
@@ -234,7 +274,9 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         cut.unref();
         await app.close();
         clearTimeout(cut);
+        if (corsOrigins.length) logger.info({ corsPreflights: { ...corsCounters } }, "cors preflights answered");
         await scheduler.stop();
+        await authFailures?.close();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },

@@ -1,5 +1,5 @@
 /**
- * The SDK action, key-state and rotation tests again, with every server on the PostgreSQL store (one
+ * The SDK action, key-state, rotation and hosted data key tests again, with every server on the PostgreSQL store (one
  * database per server in a throwaway PostgreSQL): the shared store behaves as the embedded one through the API.
  * (Tests that inspect the embedded store's files, or `openkms admin` on a data dir, stay embedded-only.)
  */
@@ -12,6 +12,7 @@ if (pgAvailable()) {
   await import("./sdk-actions.test.js");
   await import("./key-states.test.js");
   await import("./rotation.test.js");
+  await import("./hosted-data-keys.test.js");
 } else {
   describe("the API tests on PostgreSQL", () => it.skip("PostgreSQL is not installed", () => {}));
 }

@@ -13,6 +13,8 @@ import type { KeyStore } from "../store/types.js";
 export interface ServerLimits {
   /** Most CMKs one account may hold (`LimitExceeded.CmkLimitExceeded`). */
   maxKeysPerAccount: number;
+  /** Most hosted data keys (not PendingDelete) one account may hold (`LimitExceeded.DataKeyLimitExceeded`). */
+  maxDataKeysPerAccount: number;
 }
 
 /** Everything an action may use. */

@@ -3,11 +3,13 @@
  * deleted) and ValidTo is cleared. Its ciphertexts do not decrypt until the same material is imported again.
  * Allowed for Enabled, Disabled and Archived keys.
  * Errors: MissingParameter, InvalidParameterValue.InvalidKeyId, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport
- * (PendingImport: nothing to delete; PendingDelete)}, UnsupportedOperation.NotExternalCmk.
+ * (PendingImport: nothing to delete; PendingDelete)}, UnsupportedOperation.NotExternalCmk,
+ * FailedOperation.CmkUsedByCloudProduct (the key is bound to a cloud resource: its material would be gone).
  */
 import { z } from "zod";
 import { checkKeyId, loadKey, requireExternal } from "../keys/key-access.js";
 import { stateAfterDeleteMaterial } from "../keys/key-state.js";
+import { requireUnbound } from "../data-keys/cloud-bindings.js";
 import { str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
 
@@ -17,7 +19,9 @@ export const deleteImportedKeyMaterial = defineAction({
   async handler(p, ctx) {
     const key = await loadKey(ctx, checkKeyId(p.KeyId));
     requireExternal(key);
-    await ctx.store.deleteMaterial({ ...key, keyState: stateAfterDeleteMaterial(key), validTo: 0 });
+    const keyState = stateAfterDeleteMaterial(key);
+    await requireUnbound(ctx, key);
+    await ctx.store.deleteMaterial({ ...key, keyState, validTo: 0 });
     return {};
   },
 });

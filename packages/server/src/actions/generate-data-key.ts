@@ -16,10 +16,12 @@ import { checkHsmClusterId, checkKeyId, loadKey, requireEncryptable, requireSymm
 import { plaintextForCaller, rewrapRequest } from "../keys/rewrap.js";
 import { sealUnderKey } from "../keys/symmetric.js";
 import { encodeBase64, str, tag, uint } from "../protocol/params.js";
+import { MAX_DATA_KEY_BYTES } from "../data-keys/data-key-access.js";
 import { defineAction } from "./define.js";
 
+export { MAX_DATA_KEY_BYTES };
+
 const KEY_SPECS: Record<string, number> = { AES_128: 16, AES_256: 32 };
-export const MAX_DATA_KEY_BYTES = 1024;
 
 export const generateDataKey = defineAction({
   name: "GenerateDataKey",

@@ -2,7 +2,8 @@
  * ListKeyDetail (reference §3.1): KeyMetadata of the account's CMKs with filters, paging and ordering.
  * KeyState 0 all, 1 Enabled, 2 Disabled, 3 PendingDelete, 4 PendingImport, 5 Archived; KeyUsage empty = only
  * ENCRYPT_DECRYPT, `ALL` = every usage; Origin TENCENT_KMS | EXTERNAL | ALL/empty; OrderType 0 CreateTime desc, 1 asc;
- * SearchKeyAlias = substring of KeyId or Alias; TagFilters = every filter must match one tag.
+ * SearchKeyAlias = substring of KeyId or Alias; TagFilters = every filter must match one tag; Role 0 (default) every
+ * key, Role 1 only service default keys (data-keys/service-keys.ts).
  * Errors: InvalidParameter, InvalidParameterValue.InvalidHsmClusterId, UnsupportedOperation (MemberAccounts).
  */
 import { z } from "zod";
@@ -49,10 +50,9 @@ export const listKeyDetail = defineAction({
       throw new KmsError(ErrorCode.InvalidParameter, `KeyUsage ${usage} is not valid`);
     }
     if ((p.SearchKeyAlias ?? "").length > 128) throw new KmsError(ErrorCode.InvalidParameter, "SearchKeyAlias may be at most 128 characters");
-    if (role === 1) return { TotalCount: 0, KeyMetadatas: [] };
     await ctx.settleDue();
 
-    const filter: KeyListFilter = { order: orderType === 1 ? "asc" : "desc", ...page };
+    const filter: KeyListFilter = { order: orderType === 1 ? "asc" : "desc", serviceOnly: role === 1, ...page };
     const states = STATE_FILTER[stateCode];
     if (states) filter.states = states;
     if (usage === "") filter.usages = [SYMMETRIC_KEY_USAGE];

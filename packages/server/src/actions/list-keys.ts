@@ -1,5 +1,6 @@
 /**
  * ListKeys (reference §3.1): KeyIds of the account's CMKs in Enabled, Disabled and PendingImport states, newest first.
+ * Role 0 (default): every key, service default keys included; Role 1: only service default keys (data-keys/service-keys.ts).
  * Errors: InvalidParameter (Limit > 200, Role ∉ {0,1}), InvalidParameterValue.InvalidHsmClusterId.
  */
 import { z } from "zod";
@@ -16,8 +17,7 @@ export const listKeys = defineAction({
     const role = checkRole(p.Role);
     checkHsmClusterId(p.HsmClusterId);
     await ctx.settleDue();
-    if (role === 1) return { Keys: [], TotalCount: 0 };
-    const { total, keys } = await ctx.store.listKeys(ctx.uin, { states: ["Enabled", "Disabled", "PendingImport"], order: "desc", ...page });
+    const { total, keys } = await ctx.store.listKeys(ctx.uin, { states: ["Enabled", "Disabled", "PendingImport"], serviceOnly: role === 1, order: "desc", ...page });
     return { Keys: keys.map((k) => ({ KeyId: k.keyId })), TotalCount: total };
   },
 });

@@ -10,7 +10,10 @@ export function paging(offset: number | undefined, limit: number | undefined): {
   return { offset: offset ?? 0, limit: l };
 }
 
-/** Role 0 = keys the user created (all keys here); 1 = keys created by cloud services (none here). */
+/**
+ * Role 0 (default) = every key here (user keys and service default keys: SPEC §2 lists service keys like other keys);
+ * 1 = only keys created for cloud services (owner ≠ `user`).
+ */
 export function checkRole(role: number | undefined): 0 | 1 {
   const r = role ?? 0;
   if (r !== 0 && r !== 1) throw new KmsError(ErrorCode.InvalidParameter, `Role must be 0 or 1, got ${r}`);

@@ -4,7 +4,8 @@
  * brings it back.
  * Errors: MissingParameter, InvalidParameter, InvalidParameter.InvalidPendingWindowInDays (∉ 7–30),
  * InvalidParameterValue.InvalidKeyId, ResourceUnavailable.{CmkNotFound, CmkShouldBeDisabled (Enabled, Archived),
- * CmkStateNotSupport (already PendingDelete)}, UnsupportedOperation (MemberAccount).
+ * CmkStateNotSupport (already PendingDelete)}, FailedOperation.CmkUsedByCloudProduct (a service default key, or a key
+ * bound to a cloud resource — checked before its state), UnsupportedOperation (MemberAccount).
  */
 import { z } from "zod";
 import { unixSeconds } from "../clock.js";
@@ -13,6 +14,8 @@ import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js"
 import { stateAfterScheduleDeletion } from "../keys/key-state.js";
 import { DAY_SECONDS } from "../keys/rotation.js";
 import { int, memberAccount, str } from "../protocol/params.js";
+import { requireUnbound } from "../data-keys/cloud-bindings.js";
+import { requireNotServiceKey } from "../data-keys/service-keys.js";
 import { defineAction } from "./define.js";
 
 /** `PendingWindowInDays`: days between scheduling and destruction. */
@@ -29,6 +32,8 @@ export const scheduleKeyDeletion = defineAction({
       throw new KmsError(ErrorCode.InvalidParameterInvalidPendingWindowInDays, `PendingWindowInDays must be ${PENDING_WINDOW_DAYS.min}-${PENDING_WINDOW_DAYS.max}, got ${days}`);
     }
     const key = await loadKey(ctx, keyId);
+    requireNotServiceKey(key, "scheduled for deletion");
+    await requireUnbound(ctx, key);
     const keyState = stateAfterScheduleDeletion(key);
     const deletionDate = unixSeconds(ctx.clock) + days * DAY_SECONDS;
     await ctx.store.updateKey({ ...key, keyState, deletionDate });

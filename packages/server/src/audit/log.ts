@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS audit_log (
   code TEXT NOT NULL,
   latency_ms REAL NOT NULL,
   prev_mac TEXT NOT NULL,
-  mac TEXT NOT NULL
+  mac TEXT NOT NULL,
+  count INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time_ms);
 CREATE TABLE IF NOT EXISTS audit_head (
@@ -71,6 +72,8 @@ const KEY_LABEL = "openkms/audit-mac-key/v1";
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;
   owner_uin: string; source_address: string; key_ids: string; code: string; latency_ms: number; prev_mac: string; mac: string;
+  /** Absent in logs written before summary records existed (then 1). */
+  count?: number;
 }
 
 export interface AuditHead {
@@ -91,6 +94,7 @@ export function rowToRecord(r: AuditRow): AuditRecord {
   return {
     seq: r.seq, time: r.time_ms, requestId: r.request_id, action: r.action, secretId: r.secret_id, uin: r.uin,
     ownerUin: r.owner_uin, sourceAddress: r.source_address, keyIds, code: r.code, latencyMs: r.latency_ms,
+    ...(r.count !== undefined && r.count !== 1 ? { count: r.count } : {}),
     prevMac: r.prev_mac, mac: r.mac,
   };
 }
@@ -126,7 +130,7 @@ export class SqliteAuditLog implements AuditSink {
     this.key = key;
     const selectHead = db.prepare<[], { seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1");
     const insert = db.prepare(`INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin,
-      source_address, key_ids, code, latency_ms, prev_mac, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      source_address, key_ids, code, latency_ms, prev_mac, mac, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const putHead = db.prepare(`INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac`);
     this.appendBatch = db.transaction((events: AuditEvent[]) => {
@@ -135,7 +139,7 @@ export class SqliteAuditLog implements AuditSink {
         const seq = head.seq + 1;
         const mac = recordMac(this.key, seq, head.mac, e);
         insert.run(seq, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
-          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac);
+          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac, e.count ?? 1);
         head = { seq, mac };
       }
       putHead.run(head.seq, head.mac, headMac(this.key, head.seq, head.mac));
@@ -157,6 +161,9 @@ export class SqliteAuditLog implements AuditSink {
         db.pragma("journal_mode = WAL");
         db.pragma("synchronous = FULL");
         db.exec(SCHEMA);
+        // Logs from before summary records: add the column (existing rows stand for one request each).
+        const columns = db.prepare<[], { name: string }>("PRAGMA table_info(audit_log)").all().map((c) => c.name);
+        if (!columns.includes("count")) db.exec("ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1");
         const fresh = randomBytes(32);
         db.prepare("INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('mac-key', ?)").run(
           Buffer.from(root.wrap(fresh, KEY_LABEL)).toString("base64"),

@@ -20,9 +20,9 @@ import { AuditLogUnavailableError, rowToRecord, type AppendOptions, type AuditHe
 import { GENESIS_MAC, headMac, recordMac, type AuditEvent } from "./record.js";
 
 const KEY_LABEL = "openkms/audit-mac-key/v1";
-/** Most records per INSERT (13 parameters each; PostgreSQL allows 65535 parameters per statement). */
+/** Most records per INSERT (14 parameters each; PostgreSQL allows 65535 parameters per statement). */
 const MAX_ROWS_PER_INSERT = 1000;
-const COLUMNS = "seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address, key_ids, code, latency_ms, prev_mac, mac";
+const COLUMNS = "seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address, key_ids, code, latency_ms, prev_mac, mac, count";
 
 interface Pending {
   event: AuditEvent;
@@ -110,8 +110,8 @@ export class PgAuditLog implements AuditSink {
         const next = seq + 1;
         const nextMac = recordMac(this.key, next, mac, e);
         const base = values.length;
-        values.push(next, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress, JSON.stringify(e.keyIds), e.code, e.latencyMs, mac, nextMac);
-        tuples.push(`(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
+        values.push(next, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress, JSON.stringify(e.keyIds), e.code, e.latencyMs, mac, nextMac, e.count ?? 1);
+        tuples.push(`(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
         seq = next;
         mac = nextMac;
       }

@@ -46,6 +46,11 @@ export interface AuditEvent {
   code: string;
   /** Time from arrival to response, excluding the audit write, in ms (2 decimals). */
   latencyMs: number;
+  /**
+   * How many requests this record stands for, when more than one: a summary of throttled refusals from one address
+   * in one interval (limits/auth-failures.ts). Absent means 1.
+   */
+  count?: number;
 }
 
 /** A stored record: the event, its position in the chain and its MAC. */
@@ -66,12 +71,14 @@ export const auditSecretId = (value: string | undefined) => (value && SECRET_ID_
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
-/** The bytes a record's MAC covers. */
+/** The bytes a record's MAC covers; `count` is appended only when it is not 1 (records before it existed verify as they did). */
 export function macInput(seq: number, prevMac: string, e: AuditEvent): Uint8Array {
-  return utf8(JSON.stringify([
+  const fields: unknown[] = [
     "openkms-audit/v1", seq, prevMac, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
     e.keyIds, e.code, e.latencyMs,
-  ]));
+  ];
+  if (e.count !== undefined && e.count !== 1) fields.push(e.count);
+  return utf8(JSON.stringify(fields));
 }
 
 /** A record's MAC (64 lower-case hex chars) under the 32-byte audit key. */

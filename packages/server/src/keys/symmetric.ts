@@ -17,7 +17,7 @@ export function materialLabel(keyId: string, version: number): string {
   return `openkms/key-material/v1/${keyId}/${version}`;
 }
 
-async function versionOf(ctx: ActionContext, keyId: string, version: number): Promise<KeyVersionRecord> {
+async function versionOf(ctx: Pick<ActionContext, "store">, keyId: string, version: number): Promise<KeyVersionRecord> {
   const v = await ctx.store.getKeyVersion(keyId, version);
   if (!v) throw new KmsError(ErrorCode.InvalidParameterValueInvalidCiphertext, "CiphertextBlob refers to a key version that does not exist");
   return v;
@@ -27,7 +27,7 @@ async function versionOf(ctx: ActionContext, keyId: string, version: number): Pr
  * Encrypt `plaintext` under `key`'s newest version (caller has checked state and usage).
  * @returns CiphertextBlob bytes (see ciphertext-blob.ts)
  */
-export async function sealUnderKey(ctx: ActionContext, key: KeyRecord, plaintext: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
+export async function sealUnderKey(ctx: Pick<ActionContext, "store" | "root">, key: KeyRecord, plaintext: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
   const v = await ctx.store.getKeyVersion(key.keyId, key.currentVersion);
   const aead = v && aeadFor(v.algorithm);
   if (!v || !aead) throw new Error(`key ${key.keyId} version ${key.currentVersion} is missing or has an unknown algorithm`);
@@ -53,7 +53,7 @@ export interface OpenedBlob {
  * @throws KmsError `InvalidParameterValue.InvalidCiphertext` (malformed, tampered, wrong context),
  *   `ResourceUnavailable.CmkNotFound`, `ResourceUnavailable.CmkDisabled`, `ResourceUnavailable.CmkStateNotSupport`
  */
-export async function openBlob(ctx: ActionContext, blobBytes: Uint8Array, context: Uint8Array): Promise<OpenedBlob> {
+export async function openBlob(ctx: Pick<ActionContext, "store" | "root" | "uin" | "clock">, blobBytes: Uint8Array, context: Uint8Array): Promise<OpenedBlob> {
   const blob = decodeBlob(blobBytes);
   const key = await loadKey(ctx, blob.keyId);
   if (key.keyUsage !== SYMMETRIC_KEY_USAGE) {

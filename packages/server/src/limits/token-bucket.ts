@@ -30,12 +30,23 @@ export class TokenBucket {
    * @returns true when the request may proceed
    */
   take(nowMs: number): boolean {
+    if (!this.available(nowMs)) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Is there a token now? (Takes none.) */
+  available(nowMs: number): boolean {
     if (nowMs > this.lastMs) {
       this.tokens = Math.min(this.capacity, this.tokens + ((nowMs - this.lastMs) * this.ratePerSecond) / 1000);
       this.lastMs = nowMs;
     }
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
+  }
+
+  /** Is the bucket full (nothing taken that has not grown back)? */
+  full(nowMs: number): boolean {
+    this.available(nowMs);
+    return this.tokens >= this.capacity;
   }
 }

@@ -27,7 +27,9 @@ import { isReadOnlyAction } from "../actions/read-only.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
 import type { RequestLimiter } from "../limits/rate-limits.js";
+import type { AuthFailureLimiter } from "../limits/auth-failures.js";
 import { parseParams, unflatten } from "./params.js";
+import { repeatedMember } from "./repeated-member.js";
 import { verifyTc3 } from "./tc3.js";
 
 export const API_VERSION = "2019-01-18";
@@ -62,9 +64,15 @@ export interface DispatchDeps {
   policies(uin: string): Promise<PolicyDocument[]>;
   limiter: RequestLimiter;
   audit: AuditSink;
+  /** Throttles addresses that keep failing authentication, before any signature work (limits/auth-failures.ts). */
+  authFailures?: AuthFailureLimiter;
+  /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
+  requireSignedAction?: boolean;
   /** Build the per-request context for the account whose keys the caller acts on. */
   context(ownerUin: string, requestId: string): ActionContext;
 }
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 function parseBody(req: ApiRequest): unknown {
   if (req.method === "GET") {
@@ -79,13 +87,19 @@ function parseBody(req: ApiRequest): unknown {
   }
   if (req.body.length === 0) return {};
   let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(req.body));
+    text = UTF8.decode(req.body);
+    parsed = JSON.parse(text);
   } catch {
     throw new KmsError(ErrorCode.InvalidParameter, "The request body is not valid UTF-8 JSON");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new KmsError(ErrorCode.InvalidParameter, "The request body must be a JSON object");
+  }
+  const repeated = repeatedMember(text);
+  if (repeated !== undefined) {
+    throw new KmsError(ErrorCode.InvalidParameter, `The parameter ${repeated.slice(0, 64)} is given more than once in one object`);
   }
   // The Node SDK drops nulls; treat an explicit null like an absent member.
   return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
@@ -110,11 +124,12 @@ function errorResponse(code: string, message: string, requestId: string): Record
   return { Error: { Code: code, Message: message }, RequestId: requestId };
 }
 
-async function authenticate(req: ApiRequest, deps: DispatchDeps): Promise<Principal> {
+async function authenticate(req: ApiRequest, deps: DispatchDeps, readOnly: boolean): Promise<Principal> {
   let found: { secretKey: string; principal: Principal } | undefined;
   await verifyTc3({
     method: req.method, rawQuery: req.rawQuery, headers: req.headers, body: req.body,
     nowSeconds: unixSeconds(deps.clock),
+    require: deps.requireSignedAction ? { signedAction: true, signedPayload: !readOnly } : undefined,
     secretKeyFor: async (id) => {
       found = await deps.principal(id);
       return found?.secretKey;
@@ -145,7 +160,14 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
   let code = "Success";
   /** A durable `Started` record exists: the action may have run, so an audit failure must not turn into InternalError. */
   let writtenAhead = false;
+  /** Refused because the address keeps failing authentication: recorded in bounded space. */
+  let floodRefusal = false;
+  let authenticated = false;
   try {
+    if (deps.authFailures?.throttled(req.remoteAddress)) {
+      floodRefusal = true;
+      throw new KmsError(ErrorCode.RequestLimitExceeded, "Too many failed authentications from this address; retry later with a valid signature");
+    }
     if (req.method !== "GET" && req.method !== "POST") {
       throw new KmsError(ErrorCode.UnsupportedProtocol, "Only GET and POST are supported");
     }
@@ -161,7 +183,8 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (!version) throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Version header is missing");
     if (version !== API_VERSION) throw new KmsError(ErrorCode.NoSuchVersion, `Version ${version} does not exist; use ${API_VERSION}`);
 
-    const principal = await authenticate(req, deps);
+    const principal = await authenticate(req, deps, isReadOnlyAction(action.name));
+    authenticated = true;
     Object.assign(trail, { secretId: principal.secretId, uin: principal.uin, ownerUin: principal.ownerUin });
     const region = req.headers["x-tc-region"];
     if (region && region !== deps.region) {
@@ -191,6 +214,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (isKmsError(err)) {
       code = err.kmsErrorCode;
       response = errorResponse(code, err.message, requestId);
+      if (!authenticated && code.startsWith("AuthFailure")) deps.authFailures?.failed(req.remoteAddress);
     } else {
       code = ErrorCode.InternalError;
       deps.logger.error({ requestId, action: actionName, err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, "internal error");
@@ -200,7 +224,7 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
   const final = event(code);
   const latencyMs = final.latencyMs;
   try {
-    await deps.audit.append(final);
+    if (!floodRefusal || deps.authFailures!.recordRefusal(req.remoteAddress) === "write") await deps.audit.append(final);
   } catch (err) {
     const logged = { requestId, action: actionName, code, err: { name: (err as Error)?.name, message: (err as Error)?.message } };
     if (writtenAhead) {

@@ -61,12 +61,13 @@ export function unflatten(pairs: Iterable<[string, string]>): Record<string, unk
 }
 
 const UINT_MESSAGE = "must be a non-negative integer (a JSON number or a string of decimal digits)";
+const INT_MESSAGE = "must be an integer (a JSON number or a string of decimal digits)";
 
 /** An unsigned integer: a JSON number or a string of decimal digits (official examples send `"7"`). */
 export const uint = z.union(
   [
-    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    z.string().regex(/^\d{1,15}$/).transform(Number),
+    z.number({ error: UINT_MESSAGE }).int({ error: UINT_MESSAGE }).nonnegative({ error: UINT_MESSAGE }).max(Number.MAX_SAFE_INTEGER, { error: UINT_MESSAGE }),
+    z.string({ error: UINT_MESSAGE }).regex(/^\d{1,15}$/, { error: UINT_MESSAGE }).transform(Number),
   ],
   { error: UINT_MESSAGE },
 );
@@ -77,10 +78,10 @@ export const uint = z.union(
  */
 export const int = z.union(
   [
-    z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
-    z.string().regex(/^-?\d{1,15}$/).transform(Number),
+    z.number({ error: INT_MESSAGE }).int({ error: INT_MESSAGE }).min(Number.MIN_SAFE_INTEGER, { error: INT_MESSAGE }).max(Number.MAX_SAFE_INTEGER, { error: INT_MESSAGE }),
+    z.string({ error: INT_MESSAGE }).regex(/^-?\d{1,15}$/, { error: INT_MESSAGE }).transform(Number),
   ],
-  { error: "must be an integer (a JSON number or a string of decimal digits)" },
+  { error: INT_MESSAGE },
 );
 
 /** A boolean: JSON true/false or the strings "true"/"false" (GET form). */
@@ -104,9 +105,61 @@ function pathOf(path: PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
 }
 
+/** What came, for an error message: its JSON type and size — never a string's content (it may be a secret). */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (typeof v === "string") return v.length === 0 ? "an empty string" : `a string of ${v.length} characters`;
+  if (typeof v === "number") return Number.isFinite(v) && String(v).length <= 24 ? `the number ${v}` : "a number";
+  if (typeof v === "boolean") return `${v}`;
+  if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? "" : "s"}`;
+  if (typeof v === "object") return "an object";
+  return `a ${typeof v}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "a string", number: "a number", int: "an integer", boolean: "true or false", array: "an array", object: "an object",
+  record: "an object", bigint: "an integer", null: "null", undefined: "nothing",
+};
+
+/**
+ * The message of a schema problem in this API's words (what was expected), used for every issue whose schema gives no
+ * message of its own; the validation library's own wording never reaches a caller. {@link parseParams} adds what came.
+ */
+function issueMessage(issue: z.core.$ZodRawIssue): string {
+  const i = issue as z.core.$ZodRawIssue & Record<string, any>;
+  const n = (x: unknown) => (typeof x === "bigint" ? x.toString() : String(x));
+  switch (i.code) {
+    case "invalid_type":
+      return `expected ${EXPECTED[i.expected as string] ?? i.expected}`;
+    case "too_small":
+      if (i.origin === "array" || i.origin === "set") return `expected at least ${n(i.minimum)} item${Number(i.minimum) === 1 ? "" : "s"}`;
+      if (i.origin === "string") return `expected at least ${n(i.minimum)} characters`;
+      return `expected a number ${i.inclusive ? "at least" : "greater than"} ${n(i.minimum)}`;
+    case "too_big":
+      if (i.origin === "array" || i.origin === "set") return `expected at most ${n(i.maximum)} items`;
+      if (i.origin === "string") return `expected at most ${n(i.maximum)} characters`;
+      return `expected a number ${i.inclusive ? "at most" : "less than"} ${n(i.maximum)}`;
+    case "invalid_format":
+      return i.format === "regex" ? "expected a value of the documented format" : `expected a ${i.format}`;
+    case "not_multiple_of":
+      return `expected a multiple of ${n(i.divisor)}`;
+    case "invalid_value":
+      return `expected ${(i.values as unknown[]).map((v) => JSON.stringify(v)).join(" or ")}`;
+    case "invalid_union":
+      return "expected a value of one of the documented forms";
+    case "invalid_key":
+      return "expected member names of the documented form";
+    case "invalid_element":
+      return "expected items of the documented form";
+    default:
+      return "expected a value of the documented form";
+  }
+}
+
 /** Validate `input` against an action's schema; throws the matching API error for the first problem. */
 export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input, { reportInput: true });
+  const r = schema.safeParse(input, { reportInput: true, error: issueMessage });
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const where = pathOf(issue.path);
@@ -120,7 +173,7 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.o
   if (issue.code === "invalid_union" && issue.input === undefined) {
     throw new KmsError(ErrorCode.MissingParameter, `The request is missing a required parameter ${where}`);
   }
-  throw new KmsError(ErrorCode.InvalidParameter, `${where || "request"}: ${issue.message}`);
+  throw new KmsError(ErrorCode.InvalidParameter, `${where || "request"}: ${issue.message}, got ${describeValue(issue.input)}`);
 }
 
 /**

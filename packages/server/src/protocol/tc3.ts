@@ -87,6 +87,12 @@ export interface VerifyRequest {
   headers: Record<string, string | undefined>;
   body: Uint8Array;
   nowSeconds: number;
+  /**
+   * Refuse (`AuthFailure.InvalidAuthorization`) a signature that does not cover `x-tc-action`, and, when
+   * `signedPayload` is set too, an `UNSIGNED-PAYLOAD` one (`openkms serve --require-signed-action`, for actions
+   * that change state).
+   */
+  require?: { signedAction: boolean; signedPayload: boolean };
   /** Returns the SecretKey for a SecretId, or undefined when unknown or disabled. */
   secretKeyFor(secretId: string): Promise<string | undefined>;
 }
@@ -99,6 +105,13 @@ export interface VerifyRequest {
  */
 export async function verifyTc3(req: VerifyRequest): Promise<string> {
   const auth = parseAuthorization(req.headers["authorization"]);
+  if (req.require?.signedAction && !auth.signedHeaders.includes("x-tc-action")) {
+    throw new KmsError(ErrorCode.AuthFailureInvalidAuthorization, "SignedHeaders must include x-tc-action: this server requires the action to be signed (--require-signed-action)");
+  }
+  const unsignedPayload = req.headers["x-tc-content-sha256"] === "UNSIGNED-PAYLOAD";
+  if (req.require?.signedPayload && unsignedPayload) {
+    throw new KmsError(ErrorCode.AuthFailureInvalidAuthorization, "UNSIGNED-PAYLOAD is refused for actions that change state: sign the body (--require-signed-action)");
+  }
   const tsText = req.headers["x-tc-timestamp"];
   if (!tsText || !/^\d{1,12}$/.test(tsText)) {
     throw new KmsError(ErrorCode.AuthFailureInvalidAuthorization, "X-TC-Timestamp must be Unix seconds");
@@ -116,8 +129,7 @@ export async function verifyTc3(req: VerifyRequest): Promise<string> {
     throw new KmsError(ErrorCode.AuthFailureTokenFailure, "Temporary credentials (X-TC-Token) are not issued by this server");
   }
 
-  const payloadHash =
-    req.headers["x-tc-content-sha256"] === "UNSIGNED-PAYLOAD" ? hex(sha256(utf8("UNSIGNED-PAYLOAD"))) : hex(sha256(req.body));
+  const payloadHash = unsignedPayload ? hex(sha256(utf8("UNSIGNED-PAYLOAD"))) : hex(sha256(req.body));
 
   // Host candidates: as sent, and without :port (the Node SDK signs the hostname only); lower-cased variants.
   const host = (req.headers["host"] ?? "").trim();

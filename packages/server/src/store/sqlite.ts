@@ -6,7 +6,10 @@
  */
 import Database from "better-sqlite3";
 import { ErrorCode, KmsError } from "../errors.js";
-import type { ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "./types.js";
+import type {
+  CloudBindingRecord, DataKeyListFilter, DataKeyRecord, DataKeyVersionRecord, ImportTokenRecord, KeyListFilter, KeyRecord,
+  KeyState, KeyStore, KeyVersionRecord, TagFilter,
+} from "./types.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,6 +58,41 @@ CREATE TABLE IF NOT EXISTS material_checks (
   key_id TEXT PRIMARY KEY REFERENCES keys(key_id),
   wrapped_check BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS data_keys (
+  data_key_id TEXT PRIMARY KEY,
+  uin TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  key_state TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  number_of_bytes INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  create_seq INTEGER NOT NULL,
+  deletion_date INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  current_version INTEGER NOT NULL,
+  tags TEXT NOT NULL,
+  UNIQUE (uin, name)
+);
+CREATE INDEX IF NOT EXISTS data_keys_by_uin_time ON data_keys (uin, create_time, create_seq);
+CREATE TABLE IF NOT EXISTS data_key_versions (
+  data_key_id TEXT NOT NULL REFERENCES data_keys(data_key_id),
+  version INTEGER NOT NULL,
+  ciphertext_blob BLOB NOT NULL,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (data_key_id, version)
+);
+CREATE TABLE IF NOT EXISTS cloud_bindings (
+  key_id TEXT NOT NULL,
+  uin TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  create_seq INTEGER NOT NULL,
+  PRIMARY KEY (key_id, product_id, resource_id)
+);
+CREATE INDEX IF NOT EXISTS cloud_bindings_by_uin ON cloud_bindings (uin);
 `;
 
 interface KeyRow {
@@ -86,6 +124,63 @@ function toParams(k: KeyRecord) {
     rotate_days: k.rotateDays, next_rotate_time: k.nextRotateTime, last_rotate_time: k.lastRotateTime,
     current_version: k.currentVersion, owner: k.owner, tags: JSON.stringify(k.tags),
   };
+}
+
+interface DataKeyRow {
+  data_key_id: string; uin: string; key_id: string; name: string; description: string; key_state: string; origin: string;
+  number_of_bytes: number; create_time: number; deletion_date: number; owner: string; current_version: number; tags: string;
+}
+
+function toDataKey(r: DataKeyRow): DataKeyRecord {
+  return {
+    dataKeyId: r.data_key_id, uin: r.uin, keyId: r.key_id, name: r.name, description: r.description,
+    keyState: r.key_state as DataKeyRecord["keyState"], origin: r.origin as DataKeyRecord["origin"],
+    numberOfBytes: r.number_of_bytes, createTime: r.create_time, deletionDate: r.deletion_date, owner: r.owner,
+    currentVersion: r.current_version, tags: JSON.parse(r.tags),
+  };
+}
+
+function dataKeyParams(d: DataKeyRecord) {
+  return {
+    data_key_id: d.dataKeyId, uin: d.uin, key_id: d.keyId, name: d.name, description: d.description, key_state: d.keyState,
+    origin: d.origin, number_of_bytes: d.numberOfBytes, create_time: d.createTime, deletion_date: d.deletionDate,
+    owner: d.owner, current_version: d.currentVersion, tags: JSON.stringify(d.tags),
+  };
+}
+
+interface DataKeyVersionRow { data_key_id: string; version: number; ciphertext_blob: Buffer; create_time: number }
+
+const toDataKeyVersion = (r: DataKeyVersionRow): DataKeyVersionRecord => ({
+  dataKeyId: r.data_key_id, version: r.version, ciphertextBlob: new Uint8Array(r.ciphertext_blob), createTime: r.create_time,
+});
+
+interface BindingRow { key_id: string; uin: string; product_id: string; resource_id: string; create_time: number }
+
+const toBinding = (r: BindingRow): CloudBindingRecord => ({
+  keyId: r.key_id, uin: r.uin, productId: r.product_id, resourceId: r.resource_id, createTime: r.create_time,
+});
+
+function nameClash(e: unknown, name: string): never {
+  if (e instanceof Error && (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+    throw new KmsError(ErrorCode.InvalidParameterValueDataKeyNameAlreadyExists, `DataKeyName ${name} already exists`);
+  }
+  throw e;
+}
+
+/** SQL for "every tag filter matches one tag" over a JSON `tags` column; adds its parameters to `params`. */
+function tagConditions(table: string, filters: TagFilter[] | undefined, params: Record<string, unknown>): string[] {
+  return (filters ?? []).map((tf, i) => {
+    params[`tk${i}`] = tf.TagKey;
+    let valueCond = "";
+    if (tf.TagValue.length) {
+      const vs = tf.TagValue.map((v, j) => {
+        params[`tv${i}_${j}`] = v;
+        return `@tv${i}_${j}`;
+      });
+      valueCond = ` AND json_extract(t.value, '$.TagValue') IN (${vs.join(", ")})`;
+    }
+    return `EXISTS (SELECT 1 FROM json_each(${table}.tags) t WHERE json_extract(t.value, '$.TagKey') = @tk${i}${valueCond})`;
+  });
 }
 
 function aliasClash(e: unknown, alias: string): never {
@@ -158,6 +253,35 @@ export function openSqliteStore(path: string): KeyStore {
     getCheck: db.prepare<[string], { wrapped_check: Buffer }>("SELECT wrapped_check FROM material_checks WHERE key_id = ?"),
     insertCheck: db.prepare("INSERT INTO material_checks (key_id, wrapped_check) VALUES (?, ?)"),
     deleteCheck: db.prepare("DELETE FROM material_checks WHERE key_id = ?"),
+    deleteBindingsOfKey: db.prepare("DELETE FROM cloud_bindings WHERE key_id = ?"),
+    insertDataKey: db.prepare(`INSERT INTO data_keys (data_key_id, uin, key_id, name, description, key_state, origin,
+      number_of_bytes, create_time, create_seq, deletion_date, owner, current_version, tags) VALUES (@data_key_id, @uin,
+      @key_id, @name, @description, @key_state, @origin, @number_of_bytes, @create_time,
+      (SELECT COALESCE(MAX(create_seq), 0) + 1 FROM data_keys), @deletion_date, @owner, @current_version, @tags)`),
+    updateDataKey: db.prepare(`UPDATE data_keys SET name = @name, description = @description, key_state = @key_state,
+      deletion_date = @deletion_date, tags = @tags WHERE data_key_id = @data_key_id AND uin = @uin`),
+    getDataKey: db.prepare<[string, string], DataKeyRow>("SELECT * FROM data_keys WHERE uin = ? AND data_key_id = ?"),
+    getDataKeyByName: db.prepare<[string, string], DataKeyRow>("SELECT * FROM data_keys WHERE uin = ? AND name = ?"),
+    countDataKeys: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM data_keys WHERE uin = ? AND key_state <> 'PendingDelete'"),
+    insertDataKeyVersion: db.prepare("INSERT INTO data_key_versions (data_key_id, version, ciphertext_blob, create_time) VALUES (?, ?, ?, ?)"),
+    getDataKeyVersion: db.prepare<[string, number], DataKeyVersionRow>("SELECT * FROM data_key_versions WHERE data_key_id = ? AND version = ?"),
+    listDataKeyVersions: db.prepare<[string], DataKeyVersionRow>("SELECT * FROM data_key_versions WHERE data_key_id = ? ORDER BY version"),
+    setDataKeyVersion: db.prepare(`UPDATE data_keys SET current_version = @version WHERE data_key_id = @id
+      AND current_version = @version - 1 AND key_state <> 'PendingDelete'`),
+    dueDataKeys: db.prepare<{ now: number }, DataKeyRow>(`SELECT * FROM data_keys WHERE key_state = 'PendingDelete'
+      AND deletion_date > 0 AND deletion_date <= @now ORDER BY create_time, create_seq`),
+    deleteDataKeyVersions: db.prepare("DELETE FROM data_key_versions WHERE data_key_id = ?"),
+    deleteDataKeyIfDue: db.prepare(`DELETE FROM data_keys WHERE data_key_id = ? AND key_state = 'PendingDelete'
+      AND deletion_date > 0 AND deletion_date <= ?`),
+    isDataKeyDue: db.prepare<[string, number], { data_key_id: string }>(`SELECT data_key_id FROM data_keys WHERE data_key_id = ?
+      AND key_state = 'PendingDelete' AND deletion_date > 0 AND deletion_date <= ?`),
+    insertBinding: db.prepare(`INSERT INTO cloud_bindings (key_id, uin, product_id, resource_id, create_time, create_seq)
+      VALUES (@key_id, @uin, @product_id, @resource_id, @create_time, (SELECT COALESCE(MAX(create_seq), 0) + 1 FROM cloud_bindings))
+      ON CONFLICT (key_id, product_id, resource_id) DO NOTHING`),
+    deleteBinding: db.prepare("DELETE FROM cloud_bindings WHERE key_id = ? AND product_id = ? AND resource_id = ?"),
+    bindingsOfKey: db.prepare<[string], BindingRow>("SELECT * FROM cloud_bindings WHERE key_id = ? ORDER BY create_seq"),
+    bindingsOfUin: db.prepare<[string], BindingRow>("SELECT * FROM cloud_bindings WHERE uin = ? ORDER BY create_seq"),
+    getServiceKey: db.prepare<[string, string], KeyRow>("SELECT * FROM keys WHERE uin = ? AND owner = ? AND owner <> 'user' ORDER BY create_seq LIMIT 1"),
   };
 
   const createKeyTx = db.transaction((key: KeyRecord, v: KeyVersionRecord | undefined) => {
@@ -178,7 +302,29 @@ export function openSqliteStore(path: string): KeyStore {
     st.deleteToken.run(keyId);
     st.deleteCheck.run(keyId);
     st.deleteVersions.run(keyId);
+    st.deleteBindingsOfKey.run(keyId);
     return st.deleteKeyIfDue.run(keyId, now).changes === 1;
+  });
+  const createDataKeyTx = db.transaction((d: DataKeyRecord, v: DataKeyVersionRecord, max: number) => {
+    if (st.countDataKeys.get(d.uin)!.n >= max) {
+      throw new KmsError(ErrorCode.LimitExceededDataKeyLimitExceeded, `This account already has ${max} data keys`);
+    }
+    st.insertDataKey.run(dataKeyParams(d));
+    st.insertDataKeyVersion.run(v.dataKeyId, v.version, v.ciphertextBlob, v.createTime);
+  });
+  const updateDataKeysTx = db.transaction((ds: DataKeyRecord[]) => {
+    for (const d of ds) st.updateDataKey.run(dataKeyParams(d));
+  });
+  const addDataKeyVersionTx = db.transaction((v: DataKeyVersionRecord): boolean => {
+    if (st.getDataKeyVersion.get(v.dataKeyId, v.version)) return false;
+    if (st.setDataKeyVersion.run({ id: v.dataKeyId, version: v.version }).changes !== 1) return false;
+    st.insertDataKeyVersion.run(v.dataKeyId, v.version, v.ciphertextBlob, v.createTime);
+    return true;
+  });
+  const destroyDataKeyTx = db.transaction((id: string, now: number): boolean => {
+    if (!st.isDataKeyDue.get(id, now)) return false;
+    st.deleteDataKeyVersions.run(id);
+    return st.deleteDataKeyIfDue.run(id, now).changes === 1;
   });
   const expireTx = db.transaction((keyId: string, validTo: number, now: number): KeyState | undefined => {
     const row = st.setExpired.get({ keyId, validTo, now }) as { key_state: KeyState } | undefined;
@@ -275,18 +421,8 @@ export function openSqliteStore(path: string): KeyStore {
         where.push("(instr(lower(key_id), lower(@search)) > 0 OR instr(lower(alias), lower(@search)) > 0)");
         params.search = f.search;
       }
-      (f.tagFilters ?? []).forEach((tf, i) => {
-        params[`tk${i}`] = tf.TagKey;
-        let valueCond = "";
-        if (tf.TagValue.length) {
-          const vs = tf.TagValue.map((v, j) => {
-            params[`tv${i}_${j}`] = v;
-            return `@tv${i}_${j}`;
-          });
-          valueCond = ` AND json_extract(t.value, '$.TagValue') IN (${vs.join(", ")})`;
-        }
-        where.push(`EXISTS (SELECT 1 FROM json_each(keys.tags) t WHERE json_extract(t.value, '$.TagKey') = @tk${i}${valueCond})`);
-      });
+      where.push(...tagConditions("keys", f.tagFilters, params));
+      if (f.serviceOnly) where.push("owner <> 'user'");
       const dir = f.order === "asc" ? "ASC" : "DESC";
       const cond = where.join(" AND ");
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM keys WHERE ${cond}`).get(params) as { n: number }).n;
@@ -364,6 +500,128 @@ export function openSqliteStore(path: string): KeyStore {
       open();
       deleteMaterialTx(key);
       scrub();
+    },
+    async createDataKey(d, v, max) {
+      open();
+      try {
+        createDataKeyTx(d, v, max);
+      } catch (e) {
+        nameClash(e, d.name);
+      }
+    },
+    async getDataKey(uin, id) {
+      open();
+      const row = st.getDataKey.get(uin, id);
+      return row ? toDataKey(row) : undefined;
+    },
+    async getDataKeyByName(uin, name) {
+      open();
+      const row = st.getDataKeyByName.get(uin, name);
+      return row ? toDataKey(row) : undefined;
+    },
+    async updateDataKey(d) {
+      open();
+      try {
+        st.updateDataKey.run(dataKeyParams(d));
+      } catch (e) {
+        nameClash(e, d.name);
+      }
+    },
+    async updateDataKeys(ds) {
+      open();
+      try {
+        updateDataKeysTx(ds);
+      } catch (e) {
+        nameClash(e, ds.map((d) => d.name).join(", "));
+      }
+    },
+    async listDataKeys(uin, f: DataKeyListFilter) {
+      open();
+      const where: string[] = ["uin = @uin"];
+      const params: Record<string, unknown> = { uin, limit: f.limit, offset: f.offset };
+      if (f.states) {
+        const names = f.states.map((v, i) => {
+          params[`state${i}`] = v;
+          return `@state${i}`;
+        });
+        where.push(names.length ? `key_state IN (${names.join(", ")})` : "0");
+      }
+      if (f.serviceOnly) where.push("owner <> 'user'");
+      if (f.keyId !== undefined) {
+        where.push("key_id = @keyId");
+        params.keyId = f.keyId;
+      }
+      if (f.origin) {
+        where.push("origin = @origin");
+        params.origin = f.origin;
+      }
+      if (f.numberOfBytes !== undefined) {
+        where.push("number_of_bytes = @numberOfBytes");
+        params.numberOfBytes = f.numberOfBytes;
+      }
+      if (f.search) {
+        where.push("(instr(lower(data_key_id), lower(@search)) > 0 OR instr(lower(name), lower(@search)) > 0)");
+        params.search = f.search;
+      }
+      where.push(...tagConditions("data_keys", f.tagFilters, params));
+      const dir = f.order === "asc" ? "ASC" : "DESC";
+      const cond = where.join(" AND ");
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM data_keys WHERE ${cond}`).get(params) as { n: number }).n;
+      const rows = db
+        .prepare(`SELECT * FROM data_keys WHERE ${cond} ORDER BY create_time ${dir}, create_seq ${dir} LIMIT @limit OFFSET @offset`)
+        .all(params) as DataKeyRow[];
+      return { total, dataKeys: rows.map(toDataKey) };
+    },
+    async countDataKeys(uin) {
+      open();
+      return st.countDataKeys.get(uin)!.n;
+    },
+    async getDataKeyVersion(id, version) {
+      open();
+      const r = st.getDataKeyVersion.get(id, version);
+      return r ? toDataKeyVersion(r) : undefined;
+    },
+    async listDataKeyVersions(id) {
+      open();
+      return st.listDataKeyVersions.all(id).map(toDataKeyVersion);
+    },
+    async addDataKeyVersion(v) {
+      open();
+      return addDataKeyVersionTx(v);
+    },
+    async dueDataKeys(now) {
+      open();
+      return st.dueDataKeys.all({ now }).map(toDataKey);
+    },
+    async destroyDataKeyIfDue(id, now) {
+      open();
+      const destroyed = destroyDataKeyTx(id, now);
+      if (destroyed) scrub();
+      return destroyed;
+    },
+    async bindCloudResource(b) {
+      open();
+      return st.insertBinding.run({
+        key_id: b.keyId, uin: b.uin, product_id: b.productId, resource_id: b.resourceId, create_time: b.createTime,
+      }).changes === 1;
+    },
+    async unbindCloudResource(keyId, productId, resourceId) {
+      open();
+      return st.deleteBinding.run(keyId, productId, resourceId).changes === 1;
+    },
+    async listCloudBindings(filter) {
+      open();
+      if (filter.keyId !== undefined) {
+        const rows = st.bindingsOfKey.all(filter.keyId);
+        return (filter.uin === undefined ? rows : rows.filter((r) => r.uin === filter.uin)).map(toBinding);
+      }
+      if (filter.uin !== undefined) return st.bindingsOfUin.all(filter.uin).map(toBinding);
+      throw new TypeError("listCloudBindings: give keyId or uin");
+    },
+    async getServiceKey(uin, product) {
+      open();
+      const row = st.getServiceKey.get(uin, product);
+      return row ? toRecord(row) : undefined;
     },
     async close() {
       if (closed) return;

@@ -1,6 +1,7 @@
 /**
  * `openkms migrate --to postgres://…`: copy a data dir's embedded store (openkms.db: meta, keys, key versions, import
- * parameters, material checks, accounts, credentials, policies; audit.db: the audit key, every record, the head) into
+ * parameters, material checks, hosted data keys and their versions, cloud-resource bindings, accounts, credentials,
+ * policies; audit.db: the audit key, every record, the head) into
  * an empty PostgreSQL store, in one transaction, then verify the copy:
  * - every table: the same row count, and the same SHA-256 digest of every row (canonical JSON of its columns, byte
  *   columns as base64) on both sides;
@@ -73,13 +74,28 @@ export const EMBEDDED_TABLES: readonly TableSpec[] = [
     table: "credentials", file: "keys", order: "create_seq", serial: "create_seq",
     columns: [c("secret_id"), c("uin"), c("wrapped_secret_key", "bytes"), c("status"), c("create_time", "int"), c("create_seq", "int", "rowid")],
   },
+  {
+    table: "data_keys", file: "keys", order: "create_seq", serial: "create_seq",
+    columns: [
+      c("data_key_id"), c("uin"), c("key_id"), c("name"), c("description"), c("key_state"), c("origin"), c("number_of_bytes", "int"),
+      c("create_time", "int"), c("create_seq", "int"), c("deletion_date", "int"), c("owner"), c("current_version", "int"), c("tags", "json"),
+    ],
+  },
+  {
+    table: "data_key_versions", file: "keys", order: "data_key_id, version",
+    columns: [c("data_key_id"), c("version", "int"), c("ciphertext_blob", "bytes"), c("create_time", "int")],
+  },
+  {
+    table: "cloud_bindings", file: "keys", order: "create_seq", serial: "create_seq",
+    columns: [c("key_id"), c("uin"), c("product_id"), c("resource_id"), c("create_time", "int"), c("create_seq", "int")],
+  },
   { table: "policies", file: "keys", order: "uin, name", columns: [c("uin"), c("name"), c("document"), c("create_time", "int")] },
   { table: "audit_meta", file: "audit", order: "name", columns: [c("name"), c("value")] },
   {
     table: "audit_log", file: "audit", order: "pos", serial: "pos",
     columns: [
       c("pos", "int"), c("seq", "int"), c("time_ms", "int"), c("request_id"), c("action"), c("secret_id"), c("uin"), c("owner_uin"),
-      c("source_address"), c("key_ids"), c("code"), c("latency_ms", "real"), c("prev_mac"), c("mac"),
+      c("source_address"), c("key_ids"), c("code"), c("latency_ms", "real"), c("prev_mac"), c("mac"), c("count", "int"),
     ],
   },
   { table: "audit_head", file: "audit", order: "id", columns: [c("id", "int"), c("seq", "int"), c("mac"), c("head_mac")] },
@@ -143,8 +159,14 @@ function digestRows(spec: TableSpec, rows: Record<string, unknown>[]): string {
   return all.digest("hex");
 }
 
-const selectSqlite = (spec: TableSpec) =>
-  `SELECT ${spec.columns.map((col) => (col.source ? `${col.source} AS ${col.name}` : col.name)).join(", ")} FROM ${spec.table} ORDER BY ${spec.order}`;
+/** The SELECT reading a table from the embedded file; columns the file lacks (older versions) get their default. */
+function selectSqlite(db: Database.Database, spec: TableSpec): string {
+  const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${spec.table}')`).all().map((r) => r.name));
+  const DEFAULTS: Record<string, string> = { count: "1" };
+  const expr = (col: TableSpec["columns"][number]) =>
+    col.source ? `${col.source} AS ${col.name}` : present.has(col.name) ? col.name : `${DEFAULTS[col.name] ?? "NULL"} AS ${col.name}`;
+  return `SELECT ${spec.columns.map(expr).join(", ")} FROM ${spec.table} ORDER BY ${spec.order}`;
+}
 
 /** The copy was refused or did not verify. */
 export class CopyError extends Error {
@@ -198,7 +220,7 @@ export async function copyEmbeddedToPostgres(opts: { dataDir: string; to: string
         if (n > 0) throw new CopyError(`${redactUrl(opts.to)} already holds an OpenKMS store (table ${t} has ${n} rows): migrate into an empty database`);
       }
       for (const spec of EMBEDDED_TABLES) {
-        const rows = sources[spec.file].prepare(selectSqlite(spec)).all() as Record<string, unknown>[];
+        const rows = sources[spec.file].prepare(selectSqlite(sources[spec.file], spec)).all() as Record<string, unknown>[];
         expected.push({ table: spec.table, rows: rows.length, digest: digestRows(spec, rows) });
         const cols = spec.columns.map((col) => col.name);
         const perInsert = Math.floor(30_000 / cols.length);

@@ -9,6 +9,7 @@
 import type pg from "pg";
 import { ErrorCode, KmsError } from "../../errors.js";
 import type { ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "../types.js";
+import { pgDataKeyMethods } from "./data-keys.js";
 import { inTransaction, isPgUniqueViolation, type PgQueryable } from "./pool.js";
 
 interface KeyRow {
@@ -138,6 +139,7 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
       if (f.states) where.push(`key_state = ANY(${p(f.states)}::text[])`);
       if (f.usages) where.push(`key_usage = ANY(${p(f.usages)}::text[])`);
       if (f.origin) where.push(`origin = ${p(f.origin)}`);
+      if (f.serviceOnly) where.push("owner <> 'user'");
       if (f.search) {
         const s = p(f.search);
         where.push(`(strpos(lower(key_id), lower(${s})) > 0 OR strpos(lower(alias), lower(${s})) > 0)`);
@@ -195,6 +197,7 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
         if (rows.length === 0) return false;
         await c.query("DELETE FROM import_tokens WHERE key_id = $1", [keyId]);
         await c.query("DELETE FROM material_checks WHERE key_id = $1", [keyId]);
+        await c.query("DELETE FROM cloud_bindings WHERE key_id = $1", [keyId]);
         await c.query("DELETE FROM key_versions WHERE key_id = $1", [keyId]);
         return (await c.query("DELETE FROM keys WHERE key_id = $1", [keyId])).rowCount === 1;
       });
@@ -269,6 +272,15 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
         await c.query("DELETE FROM key_versions WHERE key_id = $1", [key.keyId]);
         await updateKeyWith(c, key);
       });
+    },
+    ...pgDataKeyMethods(pool, open),
+    async getServiceKey(uin, product) {
+      open();
+      const { rows } = await pool.query<KeyRow>(
+        `SELECT ${KEY_COLUMNS} FROM keys WHERE uin = $1 AND owner = $2 AND owner <> 'user' ORDER BY create_seq LIMIT 1`,
+        [uin, product],
+      );
+      return rows[0] ? keyFromRow(rows[0]) : undefined;
     },
     async close() {
       closed = true;

@@ -150,6 +150,49 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION openkms_audit_append_only();
 `,
   },
+  {
+    version: 2,
+    description: "hosted data keys and their versions, cloud-resource bindings; audit summary records (count)",
+    sql: `
+ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE data_keys (
+  data_key_id TEXT PRIMARY KEY,
+  uin TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  key_state TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  number_of_bytes INTEGER NOT NULL,
+  create_time BIGINT NOT NULL,
+  create_seq BIGSERIAL NOT NULL,
+  deletion_date BIGINT NOT NULL,
+  owner TEXT NOT NULL,
+  current_version INTEGER NOT NULL,
+  tags JSONB NOT NULL,
+  UNIQUE (uin, name)
+);
+CREATE INDEX data_keys_by_uin_time ON data_keys (uin, create_time, create_seq);
+CREATE INDEX data_keys_due_deletion ON data_keys (deletion_date) WHERE key_state = 'PendingDelete';
+CREATE TABLE data_key_versions (
+  data_key_id TEXT NOT NULL REFERENCES data_keys(data_key_id),
+  version INTEGER NOT NULL,
+  ciphertext_blob BYTEA NOT NULL,
+  create_time BIGINT NOT NULL,
+  PRIMARY KEY (data_key_id, version)
+);
+CREATE TABLE cloud_bindings (
+  key_id TEXT NOT NULL,
+  uin TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
+  create_time BIGINT NOT NULL,
+  create_seq BIGSERIAL NOT NULL,
+  PRIMARY KEY (key_id, product_id, resource_id)
+);
+CREATE INDEX cloud_bindings_by_uin ON cloud_bindings (uin);
+`,
+  },
 ];
 
 /** The schema version this code writes. */
