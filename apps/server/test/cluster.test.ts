@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pgAvailable, startPostgres, type TestPostgres } from "../../../packages/server/test/_postgres.js";
+import { pgAvailable, startPostgres, type TestPostgres } from "../../../packages/server/test/_postgres.mjs";
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), "../dist/openkms.js");
 const ROOT_KEY = randomBytes(32).toString("base64");
@@ -177,16 +177,21 @@ describe.skipIf(!pgAvailable())("openkms serve --store postgres://… (several n
       }
     };
     const load = Promise.all([worker(a), worker(b), worker(a), worker(b)]);
+    load.catch(() => {}); // awaited below
     await new Promise((r) => setTimeout(r, 300));
     postgres.halt("fast");
     phase = "down";
-    // Requests while the database is down (pool timeouts are a few seconds).
-    const during = await Promise.all([a, b].map((n) => n.kms.request("Encrypt", { KeyId, Plaintext: b64("x") }).then(() => "Success", codeOf)));
-    expect(during.every((c) => c === "InternalError")).toBe(true);
+    let during: unknown[];
+    try {
+      // Requests while the database is down (pool timeouts are a few seconds).
+      during = await Promise.all([a, b].map((n) => n.kms.request("Encrypt", { KeyId, Plaintext: b64("x") }).then(() => "Success", (e) => codeOf(e) ?? String(e))));
+    } finally {
+      postgres.start();
+      phase = "back";
+    }
+    expect(during, a.stderr() + b.stderr()).toEqual(["InternalError", "InternalError"]);
     expect(a.child.exitCode).toBe(null);
     expect(b.child.exitCode).toBe(null);
-    postgres.start();
-    phase = "back";
     await load;
     expect([...codes].every((c) => c === "InternalError" || c.startsWith("FailedOperation"))).toBe(true);
     expect(codes.has("InternalError")).toBe(true);

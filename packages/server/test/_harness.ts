@@ -9,13 +9,13 @@ import { afterAll } from "vitest";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { AccountAdmin, createKmsServer, openDataDir, type DataDir, type KmsServer, type KmsServerOptions } from "../src/index.js";
 import type { Edition } from "../src/edition.js";
-import { startPostgres, type TestPostgres } from "./_postgres.js";
+import { startPostgres, type TestPostgres } from "./_postgres.mjs";
 
 export { ManualClock } from "../src/index.js";
 
 /**
  * `OPENKMS_TEST_STORE=postgres` (or {@link runOnPostgres} before the tests are imported): every server of the test
- * file runs on its own database in one throwaway PostgreSQL (_postgres.ts), started on first use and stopped after
+ * file runs on its own database in one throwaway PostgreSQL (_postgres.mjs), started on first use and stopped after
  * the file — the same tests, against the shared store.
  */
 let onPostgres = false;

@@ -17,7 +17,7 @@ import {
 } from "../src/index.js";
 import { wrapWithNode } from "./_byok.js";
 import { b64, callerFor, startServer, type Running } from "./_harness.js";
-import { pgAvailable, startPostgres, type TestPostgres } from "./_postgres.js";
+import { pgAvailable, startPostgres, type TestPostgres } from "./_postgres.mjs";
 
 const ROOT_KEY = randomBytes(32).toString("base64");
 

@@ -5,7 +5,7 @@
  */
 import { describe, it } from "vitest";
 import { runOnPostgres } from "./_harness.js";
-import { pgAvailable } from "./_postgres.js";
+import { pgAvailable } from "./_postgres.mjs";
 
 if (pgAvailable()) {
   runOnPostgres();

@@ -23,6 +23,9 @@ import { pgKeyStore } from "./keys.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
 import { openPgPool, redactUrl, type PgTimeouts } from "./pool.js";
 
+/** The startup lock's connection failing between statements surfaces at its next query; never crash on it. */
+const ignoreLockClientError = () => {};
+
 /** Lock id held while a node initialises (root uin, root account, root credential). */
 const STARTUP_LOCK = 0x6f6b6d02;
 
@@ -78,8 +81,10 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     if (!c) return;
     try {
       await c.query("SELECT pg_advisory_unlock($1)", [STARTUP_LOCK]);
+      c.off("error", ignoreLockClientError);
       c.release();
     } catch (e) {
+      c.off("error", ignoreLockClientError);
       c.release(e as Error);
     }
   };
@@ -94,6 +99,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       }
       if (opts.create) {
         lockClient = await pool.connect();
+        lockClient.on("error", ignoreLockClientError);
         await lockClient.query("SELECT pg_advisory_lock($1)", [STARTUP_LOCK]);
       }
     } catch (e) {

@@ -85,6 +85,12 @@ export type PgQueryable = pg.Pool | pg.PoolClient;
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out connection that fails between statements (the server shut down) emits 'error' on the client:
+  // without a listener that would crash the process. Note it and destroy the connection on release.
+  const onError = (e: Error) => {
+    broken = e;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await fn(client);
@@ -98,6 +104,7 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
     }
     throw e;
   } finally {
+    client.off("error", onError);
     client.release(broken ?? false);
   }
 }

@@ -5,6 +5,7 @@
  * a process exit stops it too (so a failing test file leaves nothing running).
  *
  * Finds the newest `/usr/lib/postgresql/<version>/bin`. {@link pgAvailable} says whether one is installed.
+ * Plain JavaScript (types in _postgres.d.mts) so the benchmarks use it too.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -14,41 +15,30 @@ import { join } from "node:path";
 import pg from "pg";
 
 /** The newest installed PostgreSQL's bin dir, or undefined. */
-export function pgBinDir(): string | undefined {
+export function pgBinDir() {
   const base = "/usr/lib/postgresql";
   if (!existsSync(base)) return undefined;
   const versions = readdirSync(base).filter((v) => existsSync(join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
-  return versions.length ? join(base, versions[0]!, "bin") : undefined;
+  return versions.length ? join(base, versions[0], "bin") : undefined;
 }
 
 export const pgAvailable = () => pgBinDir() !== undefined;
 
-export async function freePort(): Promise<number> {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
     s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
+      const port = /** @type {{ port: number }} */ (s.address()).port;
       s.close(() => resolve(port));
     });
   });
 }
 
-export interface TestPostgres {
-  readonly port: number;
-  /** Create a fresh database; resolves with its `postgres://` URL. */
-  createDatabase(name?: string): Promise<string>;
-  /** Stop the server (`immediate`: like a crash, no checkpoint) without removing anything; `start()` again later. */
-  halt(mode?: "fast" | "immediate"): void;
-  start(): void;
-  /** Stop and remove everything (idempotent). */
-  stop(): Promise<void>;
-}
-
 let counter = 0;
 
 /** Start a PostgreSQL instance in a new temp dir. @throws when no PostgreSQL is installed or it does not start */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres() {
   const bin = pgBinDir();
   if (!bin) throw new Error("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)");
   const dir = mkdtempSync(join(tmpdir(), "openkms-pg-"));
@@ -56,7 +46,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   const pgGid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
   chownSync(dir, pgUid, pgGid);
   const data = join(dir, "data");
-  const asPostgres = (cmd: string, args: string[]) => {
+  const asPostgres = (/** @type {string} */ cmd, /** @type {string[]} */ args) => {
     const r = spawnSync("runuser", ["-u", "postgres", "--", join(bin, cmd), ...args], { encoding: "utf8", timeout: 60_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);
   };
@@ -71,7 +61,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     ]);
     running = true;
   };
-  const halt = (mode: "fast" | "immediate" = "fast") => {
+  const halt = (mode = "fast") => {
     if (!running) return;
     running = false;
     asPostgres("pg_ctl", ["-D", data, "-m", mode, "-w", "-t", "60", "stop"]);
@@ -89,7 +79,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   let stopped = false;
   return {
     port,
-    async createDatabase(name) {
+    async createDatabase(/** @type {string | undefined} */ name) {
       const db = name ?? `t${process.pid}_${++counter}_${Date.now() % 100000}`;
       const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
       await client.connect();
