@@ -1,4 +1,4 @@
-// Bundles the `openkms` command into one ESM file. better-sqlite3 stays external: it is a native addon.
+// Bundles the `openkms` command into one ESM file. better-sqlite3 and pkcs11js stay external: they are native addons.
 import { build } from "esbuild";
 import { chmodSync, readFileSync } from "node:fs";
 
@@ -12,8 +12,8 @@ await build({
   target: "node20",
   format: "esm",
   sourcemap: true,
-  // pg-native: pg's optional native binding, never used (the pure-JS client is).
-  external: ["better-sqlite3", "pg-native"],
+  // pg-native: pg's optional native binding, never used (the pure-JS client is). pkcs11js: a native addon.
+  external: ["better-sqlite3", "pg-native", "pkcs11js"],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __openkmsCreateRequire } from 'node:module'; const require = __openkmsCreateRequire(import.meta.url);",
   },

@@ -21,14 +21,15 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { AccountAdmin, openNodeStores, type NodeStores } from "@openkms/server";
-import { ENV, storeOption } from "./config.js";
+import { ENV, rootKeyOption, storeOption } from "./config.js";
+import { rewrapCommand } from "./rewrap-command.js";
 import { runTool, ToolError } from "./tool.js";
 
 const dataDirOption = () => new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms");
 
-async function withAdmin<T>(opts: { dataDir: string; store?: string }, fn: (admin: AccountAdmin, dir: NodeStores) => Promise<T>): Promise<T> {
+async function withAdmin<T>(opts: { dataDir: string; rootKey?: string; store?: string }, fn: (admin: AccountAdmin, dir: NodeStores) => Promise<T>): Promise<T> {
   const dir = await openNodeStores({
-    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], store: opts.store, create: false, nowSeconds: Math.floor(Date.now() / 1000),
+    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], rootKeyUri: opts.rootKey, store: opts.store, create: false, nowSeconds: Math.floor(Date.now() / 1000),
   });
   if (dir.auditProblem) process.stderr.write(`openkms: warning: the audit log does not match its checkpoint: ${dir.auditProblem}\n`);
   try {
@@ -45,7 +46,8 @@ const account = (a: { uin: string; name: string; ownerUin: string; status: strin
 
 export function adminCommand(): Command {
   const admin = new Command("admin").description("manage accounts, sub-users, access keys and policies (works while the server runs)");
-  const sub = (name: string, description: string) => admin.command(name).description(description).addOption(dataDirOption()).addOption(storeOption());
+  const sub = (name: string, description: string) =>
+    admin.command(name).description(description).addOption(dataDirOption()).addOption(rootKeyOption()).addOption(storeOption());
 
   sub("create-account", "create a root account: a new owner of keys that sees no other account's keys")
     .argument("<name>")
@@ -127,5 +129,6 @@ export function adminCommand(): Command {
   sub("list", "list accounts and sub-users with their access keys (no secrets) and policies")
     .action((opts) => runTool(() => withAdmin(opts, async (a) => print(await a.list()))));
 
+  admin.addCommand(rewrapCommand());
   return admin;
 }

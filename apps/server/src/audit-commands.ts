@@ -21,14 +21,14 @@ import {
   inspectAuditLog, missingAuditLog, openPgNode, queryAuditLog, queryPgAuditLog, STARTED, verifyAuditLog, verifyPgAuditLog,
   type AuditFilter, type AuditInspection, type AuditRecord, type AuditVerification, type PgAuditLog,
 } from "@openkms/server";
-import { ENV, parseLimit, parseTime, storeOption } from "./config.js";
+import { ENV, parseLimit, parseTime, rootKeyOption, storeOption } from "./config.js";
 import { runTool, ToolError } from "./tool.js";
 
 const dataDirOption = () => new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms");
 
-async function withAuditLog<T>(opts: { dataDir: string }, fn: (audit: AuditInspection) => T | Promise<T>): Promise<T> {
+async function withAuditLog<T>(opts: { dataDir: string; rootKey?: string }, fn: (audit: AuditInspection) => T | Promise<T>): Promise<T> {
   const audit = await inspectAuditLog({
-    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], nowSeconds: Math.floor(Date.now() / 1000),
+    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], rootKeyUri: opts.rootKey, nowSeconds: Math.floor(Date.now() / 1000),
   });
   try {
     return await fn(audit);
@@ -38,9 +38,9 @@ async function withAuditLog<T>(opts: { dataDir: string }, fn: (audit: AuditInspe
 }
 
 /** The cluster's audit log in PostgreSQL, opened for reading. */
-async function withPgAuditLog<T>(opts: { dataDir: string; store: string }, fn: (log: PgAuditLog) => Promise<T>): Promise<T> {
+async function withPgAuditLog<T>(opts: { dataDir: string; rootKey?: string; store: string }, fn: (log: PgAuditLog) => Promise<T>): Promise<T> {
   const node = await openPgNode({
-    url: opts.store, dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], create: false, nowSeconds: Math.floor(Date.now() / 1000),
+    url: opts.store, dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], rootKeyUri: opts.rootKey, create: false, nowSeconds: Math.floor(Date.now() / 1000),
   });
   try {
     return await fn(node.audit);
@@ -49,12 +49,12 @@ async function withPgAuditLog<T>(opts: { dataDir: string; store: string }, fn: (
   }
 }
 
-async function verify(opts: { dataDir: string; store?: string }): Promise<AuditVerification> {
+async function verify(opts: { dataDir: string; rootKey?: string; store?: string }): Promise<AuditVerification> {
   if (opts.store) return withPgAuditLog({ ...opts, store: opts.store }, (log) => verifyPgAuditLog(log));
   return withAuditLog(opts, (audit) => (audit.log ? verifyAuditLog(audit.log, { checkpoint: audit.checkpoint }) : missingAuditLog(audit.unavailable!)));
 }
 
-async function query(opts: { dataDir: string; store?: string }, filter: AuditFilter): Promise<AuditRecord[]> {
+async function query(opts: { dataDir: string; rootKey?: string; store?: string }, filter: AuditFilter): Promise<AuditRecord[]> {
   if (opts.store) return withPgAuditLog({ ...opts, store: opts.store }, (log) => queryPgAuditLog(log, filter));
   return withAuditLog(opts, (audit) => {
     if (!audit.log) throw new ToolError(`the audit log is missing: ${audit.unavailable}`);
@@ -70,6 +70,7 @@ export function auditCommand(): Command {
     .description("check the hash chain; report the first record edited, removed or reordered")
     .addOption(dataDirOption())
     .addOption(storeOption())
+    .addOption(rootKeyOption())
     .option("--json", "print the result as JSON")
     .action((opts) =>
       runTool(async () => {
@@ -89,6 +90,7 @@ export function auditCommand(): Command {
     .command("query")
     .description("print audit records matching every filter, one JSON object per line")
     .addOption(dataDirOption())
+    .addOption(rootKeyOption())
     .addOption(new Option("--since <time>", "at or after (ISO 8601 or Unix seconds)").argParser(parseTime))
     .addOption(new Option("--until <time>", "before (ISO 8601 or Unix seconds)").argParser(parseTime))
     .option("--action <action>", "API action, e.g. Encrypt, or admin.create-user")

@@ -26,10 +26,31 @@ function rootMessage(e: unknown): string {
   return found;
 }
 
-/** One line for any error (newlines folded). */
+/** The first error in `e`'s cause chain (itself included) that `test` accepts. */
+function inChain(e: unknown, test: (x: Error) => boolean): Error | undefined {
+  for (let cur = e as (Error & Chain) | undefined, depth = 0; cur && depth < 8; cur = cur.cause as (Error & Chain) | undefined, depth++) {
+    if (test(cur)) return cur;
+  }
+  return undefined;
+}
+
+/**
+ * One line for any error (newlines folded): an API error's code, message and RequestId; a network failure's
+ * endpoint and system error; an envelope error's code and message (or, when a data key could not be unwrapped for
+ * want of a credential, that reason alone).
+ */
 export function failureLine(e: unknown, endpoint?: string): string {
   let line: string;
-  if (isKmsApiError(e)) {
+  const envelopeCode = (e as { name?: unknown; code?: unknown })?.name === "EnvelopeError" ? String((e as { code: unknown }).code) : undefined;
+  const credentials = envelopeCode ? inChain((e as Error).cause, (x) => x.name === "CredentialsError") : undefined;
+  const network = envelopeCode ? inChain((e as Error).cause, isKmsNetworkError) : undefined;
+  if (credentials) {
+    line = credentials.message;
+  } else if (envelopeCode && network) {
+    line = `${envelopeCode}: ${failureLine(network, endpoint)}`;
+  } else if (envelopeCode) {
+    line = `${envelopeCode}: ${(e as Error).message}`;
+  } else if (isKmsApiError(e)) {
     const msg = e.message.replace(`${e.action}: `, "");
     line = e.requestId ? `${msg} (RequestId ${e.requestId})` : msg;
   } else if (isKmsNetworkError(e)) {

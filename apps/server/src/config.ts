@@ -12,6 +12,8 @@ export interface ServeConfig {
   region: string;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
+  /** `auto`: a self-signed certificate kept in the data dir (tls-auto.ts); `off` (default): HTTP unless --tls-cert. */
+  tls: "auto" | "off";
   logLevel: string;
   /** `on` (default) or `off`. */
   rateLimits: "on" | "off";
@@ -21,6 +23,8 @@ export interface ServeConfig {
   shutdownTimeout: number;
   /** `postgres://…`: the shared store of several nodes; undefined = the embedded store in the data dir. */
   store?: string | undefined;
+  /** `pkcs11:…` (RFC 7512) or `file:<path>`; default the data dir's root.key (or OPENKMS_ROOT_KEY). */
+  rootKey?: string | undefined;
   /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
   requireSignedAction?: boolean;
   /** Open connections at most (default 1024). */
@@ -28,6 +32,14 @@ export interface ServeConfig {
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigin?: string[] | undefined;
 }
+
+/**
+ * `--root-key <uri>` (env OPENKMS_ROOT_KEY_URI), for every command that opens the key store: the root key in a PKCS#11
+ * token, `pkcs11:token=<label>;object=<label>?module-path=<lib>&pin-source=<file>`, or a key file elsewhere,
+ * `file:<path>`. Without it: `<data-dir>/root.key`, or OPENKMS_ROOT_KEY.
+ */
+export const rootKeyOption = () =>
+  new Option("--root-key <uri>", "root key: pkcs11:token=…;object=…?module-path=…&pin-source=… or file:<path> (default <data-dir>/root.key)").env(ENV.rootKeyUri);
 
 export const ENV = {
   host: "OPENKMS_HOST",
@@ -37,10 +49,12 @@ export const ENV = {
   region: "OPENKMS_REGION",
   tlsCert: "OPENKMS_TLS_CERT",
   tlsKey: "OPENKMS_TLS_KEY",
+  tls: "OPENKMS_TLS",
   logLevel: "OPENKMS_LOG_LEVEL",
   rateLimits: "OPENKMS_RATE_LIMITS",
   rateLimit: "OPENKMS_RATE_LIMIT",
   rootKey: "OPENKMS_ROOT_KEY",
+  rootKeyUri: "OPENKMS_ROOT_KEY_URI",
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",

@@ -3,7 +3,8 @@
  *
  * 1. `--credentials <file>`: a credentials.json as `openkms serve` writes it —
  *    `{ "SecretId", "SecretKey", "Region", "Endpoint": "host:port" }`, optionally `"Protocol": "http"|"https"`
- *    (default http) and `"CaFile": "<PEM file>"` (trust this CA for https, e.g. a self-signed `--tls-cert`);
+ *    (default http) and `"CaFile": "<PEM file>"` (relative to the credentials file; for https, trust this CA instead
+ *    of the usual ones, e.g. a self-signed `--tls-cert`);
  * 2. the environment: `TENCENTCLOUD_SECRET_ID` + `TENCENTCLOUD_SECRET_KEY` (+ `TENCENTCLOUD_REGION`) and
  *    `OPENKMS_ENDPOINT` (`http(s)://host:port`, or `host:port` meaning http);
  * 3. `./.openkms/credentials.json` when it exists (the file a server started in this directory wrote).

@@ -1,7 +1,8 @@
 /**
  * The `openkms` command. `openkms serve` runs the KMS server on its embedded store:
  *   --host (127.0.0.1), --port (8080; 0 = any free port), --data-dir (./.openkms), --edition sm|fips (sm),
- *   --region (ap-guangzhou), --tls-cert/--tls-key (PEM files: serve HTTPS), --log-level (info),
+ *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
+ *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
  *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none),
  *   --store postgres://… (the shared store of several nodes; default: the embedded store in the data dir);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
@@ -10,10 +11,11 @@
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir (or `--store`) while the server runs.
- * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts).
+ * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts); `openkms encrypt|decrypt`
+ * stream files through `@openkms/envelope` (encrypt-command.ts, decrypt-command.ts).
  * `openkms migrate --to postgres://…` copies an embedded store into PostgreSQL (migrate-command.ts).
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
@@ -21,10 +23,14 @@ import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
+import { backupCommand, restoreCommand } from "./backup-commands.js";
+import { decryptCommand } from "./decrypt-command.js";
+import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { migrateCommand } from "./migrate-command.js";
-import { ENV, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { autoTls } from "./tls-auto.js";
+import { ENV, rootKeyOption, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -53,8 +59,18 @@ async function serve(cfg: ServeConfig): Promise<void> {
     throw new StartupError(`${ENV.rootSecretId} and ${ENV.rootSecretKey} must be set together`);
   }
   if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) throw new StartupError("--tls-cert and --tls-key must be given together");
-  const tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
+  if (cfg.tls === "auto" && cfg.tlsCert) throw new StartupError("--tls auto makes its own certificate: leave out --tls-cert/--tls-key, or --tls auto");
   const pidFile = claimDataDir(resolve(cfg.dataDir));
+  let tls = cfg.tlsCert && cfg.tlsKey ? loadTls(cfg.tlsCert, cfg.tlsKey) : undefined;
+  let caFile: string | undefined;
+  if (cfg.tls === "auto") {
+    mkdirSync(resolve(cfg.dataDir), { recursive: true, mode: 0o700 });
+    const auto = await autoTls(resolve(cfg.dataDir), cfg.host);
+    tls = { cert: auto.cert, key: auto.key };
+    caFile = auto.certFile;
+    logger.info({ certificate: auto.certFile, fingerprint: auto.fingerprint, created: auto.created }, "TLS certificate");
+    process.stdout.write(`openkms TLS certificate ${auto.certFile} SHA-256 fingerprint ${auto.fingerprint}\n`);
+  }
   const server = await createKmsServer({
     dataDir: resolve(cfg.dataDir),
     edition: cfg.edition,
@@ -62,6 +78,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     host: cfg.host,
     port: cfg.port,
     rootKey: process.env[ENV.rootKey],
+    rootKeyUri: cfg.rootKey,
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
@@ -69,6 +86,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     requireSignedAction: cfg.requireSignedAction === true,
     http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
+    tlsCaFile: caFile,
     corsOrigins: cfg.corsOrigin ?? [],
   });
   let stopping = false;
@@ -116,12 +134,14 @@ program
   .addOption(new Option("--data-dir <dir>", "data directory (root key, key store, credentials.json)").env(ENV.dataDir).default("./.openkms"))
   .addOption(new Option("--edition <edition>", "sm (SM4-GCM CMKs) or fips (AES-256-GCM CMKs)").env(ENV.edition).argParser(parseEdition).default("sm"))
   .addOption(new Option("--region <region>", "region served").env(ENV.region).argParser(parseRegion).default("ap-guangzhou"))
+  .addOption(new Option("--tls <mode>", "auto: HTTPS with a self-signed certificate kept in the data dir; off: HTTP (unless --tls-cert)").env(ENV.tls).choices(["auto", "off"]).default("off"))
   .addOption(new Option("--tls-cert <file>", "PEM certificate: serve HTTPS").env(ENV.tlsCert))
   .addOption(new Option("--tls-key <file>", "PEM private key for --tls-cert").env(ENV.tlsKey))
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
   .addOption(storeOption())
+  .addOption(rootKeyOption())
   .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
   .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
@@ -139,6 +159,10 @@ program
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
 program.addCommand(migrateCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 program.addCommand(kmsCommand());
+program.addCommand(encryptCommand());
+program.addCommand(decryptCommand());
 
 await program.parseAsync(process.argv);

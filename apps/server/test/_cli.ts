@@ -42,9 +42,9 @@ export function tempDir(prefix = "openkms-cli-"): string {
 }
 
 /** `openkms serve --port 0` on a fresh data dir (edition `sm` unless given); resolves once it listens. */
-export async function startServer(edition: "sm" | "fips" = "sm"): Promise<StartedServer> {
+export async function startServer(edition: "sm" | "fips" = "sm", extraArgs: string[] = []): Promise<StartedServer> {
   const dataDir = join(tempDir("openkms-cli-data-"), "data");
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--edition", edition, "--log-level", "warn", "--rate-limits", "off"], {
+  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--edition", edition, "--log-level", "warn", "--rate-limits", "off", ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<void>((res) => child.on("exit", () => res()));

@@ -2,6 +2,7 @@
  * `openkms kms <Action>` (tccli-style) against a started server: typed parameters, --cli-input-json, the three
  * credential sources, and every failure as one line on stderr with exit 1.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,6 +91,24 @@ describe("openkms kms", () => {
     const r = await runCli(["kms", "GetServiceStatus"], { cwd });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).ServiceEnabled).toBe(true);
+  });
+
+  it("talks HTTPS to a server with a self-signed certificate named by CaFile", async () => {
+    const dir = tempDir();
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
+    ], { stdio: "ignore" });
+    const tls = await startServer("sm", ["--tls-cert", join(dir, "cert.pem"), "--tls-key", join(dir, "key.pem")]);
+    expect(tls.url).toMatch(/^https:\/\//);
+    const base = { ...tls.credentials, Protocol: "https" };
+    writeFileSync(join(dir, "with-ca.json"), JSON.stringify({ ...base, CaFile: "cert.pem" })); // relative to the file
+    writeFileSync(join(dir, "without-ca.json"), JSON.stringify(base));
+    const ok = await runCli(["kms", "GetRegions", "--credentials", join(dir, "with-ca.json")]);
+    expect(ok.stderr).toBe("");
+    expect(JSON.parse(ok.stdout).Regions).toEqual(["ap-guangzhou"]);
+    const untrusted = await runCli(["kms", "GetRegions", "--credentials", join(dir, "without-ca.json")]);
+    expect(oneLineFailure(untrusted)).toMatch(/^openkms kms GetRegions: no answer from https:\/\/127\.0\.0\.1:\d+: .*(self.signed|certificate)/i);
   });
 
   it("fails with exit 1, one line on stderr and nothing on stdout", async () => {

@@ -185,6 +185,36 @@ export interface KmsActions {
     request: Record<string, never>;
     response: WithRequestId & { SymmetricAlgorithms: AlgorithmInfo[]; AsymmetricAlgorithms: AlgorithmInfo[]; AsymmetricSignVerifyAlgorithms: AlgorithmInfo[] };
   };
+  /**
+   * OpenKMS's own (not a Tencent action; method `openkmsListAuditRecords`): the calling account's audit records,
+   * newest first (docs/access-control.md). Times are Unix seconds; `EndTime` is inclusive.
+   */
+  "OpenKMS.ListAuditRecords": {
+    request: {
+      StartTime?: number; EndTime?: number; Action?: string; KeyId?: string;
+      /** `Success`, `Error`, `Started` or an error code (exact, or the part before a dot: `AuthFailure`). */
+      Result?: string; Offset?: number; Limit?: number; OrderType?: 0 | 1;
+    };
+    response: WithRequestId & { TotalCount: number; Records: AuditRecord[] };
+  };
+}
+
+/** One audit record as OpenKMS.ListAuditRecords returns it (never a body or a secret). */
+export interface AuditRecord {
+  Seq: number;
+  /** Unix seconds, and the same time in Unix milliseconds. */
+  Time: number;
+  TimeMs: number;
+  RequestId: string;
+  Action: string;
+  SecretId: string;
+  /** The caller's uin. */
+  Uin: string;
+  SourceAddress: string;
+  KeyIds: string[];
+  /** `Success`, the error code, or `Started` (the write-ahead record of a state-changing action). */
+  Code: string;
+  LatencyMs: number;
 }
 
 export type ActionName = keyof KmsActions;
@@ -200,6 +230,7 @@ export const ACTION_NAMES = [
   "PostQuantumCryptoEncrypt", "PostQuantumCryptoDecrypt", "PostQuantumCryptoSign", "PostQuantumCryptoVerify",
   "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "EnableKeyRotation",
   "DisableKeyRotation", "GetKeyRotationStatus", "RotateKey", "GetServiceStatus", "GetRegions", "ListAlgorithms",
+  "OpenKMS.ListAuditRecords",
 ] as const satisfies readonly ActionName[];
 
 // Compile-time check that ACTION_NAMES lists every key of KmsActions.

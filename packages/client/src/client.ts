@@ -64,9 +64,20 @@ type Params<A extends ActionName> = {} extends KmsRequest<A>
   ? [params?: KmsRequest<A>, options?: CallOptions]
   : [params: KmsRequest<A>, options?: CallOptions];
 
-/** One typed method per action, named in lower camel case (`encrypt`, `generateDataKey`, …). */
+/**
+ * The method name of an action: lower camel case (`encrypt`, `generateDataKey`, …); OpenKMS's own `OpenKMS.<Name>`
+ * actions become `openkms<Name>` (`openkmsListAuditRecords`).
+ */
+export type MethodName<A extends string> = A extends `OpenKMS.${infer N}` ? `openkms${N}` : Uncapitalize<A>;
+
+/** The method name of an action at run time (see {@link MethodName}). */
+export function methodName(action: string): string {
+  return action.startsWith("OpenKMS.") ? `openkms${action.slice("OpenKMS.".length)}` : action[0]!.toLowerCase() + action.slice(1);
+}
+
+/** One typed method per action (see {@link MethodName}). */
 export type KmsActionMethods = {
-  [A in ActionName as Uncapitalize<A>]: (...args: Params<A>) => Promise<KmsResponse<A>>;
+  [A in ActionName as MethodName<A>]: (...args: Params<A>) => Promise<KmsResponse<A>>;
 };
 
 export class KmsClient {
@@ -118,7 +129,7 @@ export class KmsClient {
 
   /** Call any action by name with untyped parameters (same retries and errors as {@link request}). */
   async requestAny(action: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<Record<string, unknown> & { RequestId: string }> {
-    if (!/^[A-Z][A-Za-z0-9]*$/.test(action)) throw new TypeError(`"action" expected an API action name, got ${action}`);
+    if (!/^(?:OpenKMS\.)?[A-Z][A-Za-z0-9]*$/.test(action)) throw new TypeError(`"action" expected an API action name, got ${action}`);
     const body = JSON.stringify(params);
     const { signal } = options;
     for (let attempt = 1; ; attempt++) {
@@ -208,8 +219,7 @@ export class KmsClient {
 export interface KmsClient extends KmsActionMethods {}
 
 for (const name of ACTION_NAMES) {
-  const method = name[0]!.toLowerCase() + name.slice(1);
-  Object.defineProperty(KmsClient.prototype, method, {
+  Object.defineProperty(KmsClient.prototype, methodName(name), {
     value: function (this: KmsClient, params: KmsActions[typeof name]["request"] = {} as never, options?: CallOptions) {
       return this.request(name, params, options);
     },

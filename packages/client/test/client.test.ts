@@ -6,7 +6,7 @@
 import { constants, createPublicKey, publicEncrypt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actions, AccountAdmin, openDataDir } from "@openkms/server";
-import { ACTION_NAMES, isKmsApiError, isKmsNetworkError, KmsClient, type KmsApiError } from "../src/index.js";
+import { ACTION_NAMES, methodName, isKmsApiError, isKmsNetworkError, KmsClient, type KmsApiError } from "../src/index.js";
 import { b64, startServer, unb64, type TestServer } from "./_server.js";
 
 let s: TestServer;
@@ -23,7 +23,7 @@ it("has a typed method for every action the server answers", () => {
   const typed = new Set<string>(ACTION_NAMES);
   const missing = [...actions.keys()].filter((a) => !typed.has(a));
   expect(missing).toEqual([]);
-  for (const a of ACTION_NAMES) expect(typeof (kms as unknown as Record<string, unknown>)[a[0]!.toLowerCase() + a.slice(1)]).toBe("function");
+  for (const a of ACTION_NAMES) expect(typeof (kms as unknown as Record<string, unknown>)[methodName(a)]).toBe("function");
 });
 
 describe("every server action through its typed method", () => {
@@ -56,6 +56,10 @@ describe("every server action through its typed method", () => {
     expect((await kms.listAlgorithms()).SymmetricAlgorithms[0]).toEqual({ Algorithm: "SM4", KeyUsage: "ENCRYPT_DECRYPT" });
     expect((await kms.getServiceStatus()).ServiceEnabled).toBe(true);
     expect((await kms.getRegions()).Regions).toEqual(["ap-guangzhou"]);
+    // OpenKMS's own action, under its openkms-prefixed method: the calls above, newest first.
+    const audit = await kms.openkmsListAuditRecords({ KeyId, Result: "Success", Action: "UpdateAlias" });
+    expect(audit.TotalCount).toBe(1);
+    expect(audit.Records[0]).toMatchObject({ Action: "UpdateAlias", KeyIds: [KeyId], Code: "Success", Uin: s.server.uin });
   });
 
   it("asymmetric actions", async () => {

@@ -14,14 +14,15 @@ import { DerError, DerReader, TAG, oid, readSequence, tlv } from "./_der.js";
 import { InvalidKeyError } from "./_errors.js";
 import { parsePqcSpki } from "./_pqc-spki.js";
 import { abytes } from "./_validate.js";
-import { Point as Sm2Point } from "./sm2.js";
+import { Point as Sm2Point } from "./_sm2-curve.js";
 
 export { InvalidKeyError, isInvalidKeyError } from "./_errors.js";
 
 /** A parsed public key. `spki` is the DER it came from. */
 export type PublicKeyInfo =
   | { type: "RSA"; spki: Uint8Array; /** n */ modulus: bigint; /** e */ exponent: bigint; /** modulus length in bits */ bits: number }
-  | { type: "SM2" | "P-256"; spki: Uint8Array; /** 65 B, 0x04 ‖ x ‖ y */ point: Uint8Array }
+  | { type: "SM2"; spki: Uint8Array; /** 65 B, 0x04 ‖ x ‖ y */ point: Uint8Array }
+  | { type: "P-256"; spki: Uint8Array; /** 65 B, 0x04 ‖ x ‖ y */ point: Uint8Array }
   | { type: "ML-KEM-768"; spki: Uint8Array; /** encapsulation key, 1184 B */ key: Uint8Array }
   | { type: "ML-DSA-65"; spki: Uint8Array; /** 1952 B */ key: Uint8Array };
 
@@ -101,9 +102,9 @@ export function parseSpki(spki: Uint8Array): PublicKeyInfo {
       const bits = outer.read(TAG.BIT_STRING);
       outer.end();
       if (bits[0] !== 0) throw new InvalidKeyError("bad BIT STRING");
-      const type = eq(curve, OID_SM2) ? "SM2" : eq(curve, OID_P256) ? "P-256" : undefined;
-      if (!type) throw new InvalidKeyError("unsupported elliptic curve");
-      return { type, spki, point: ecPoint(type, bits.subarray(1)) };
+      if (eq(curve, OID_SM2)) return { type: "SM2", spki, point: ecPoint("SM2", bits.subarray(1)) };
+      if (eq(curve, OID_P256)) return { type: "P-256", spki, point: ecPoint("P-256", bits.subarray(1)) };
+      throw new InvalidKeyError("unsupported elliptic curve");
     }
     if (eq(algOid, oid(OID_ML_KEM_768))) return { type: "ML-KEM-768", spki, key: parsePqcSpki(OID_ML_KEM_768, 1184, "ML-KEM-768", spki) };
     if (eq(algOid, oid(OID_ML_DSA_65))) return { type: "ML-DSA-65", spki, key: parsePqcSpki(OID_ML_DSA_65, 1952, "ML-DSA-65", spki) };

@@ -20,7 +20,7 @@ export function randomAlphanumeric(length: number): string {
   return out;
 }
 
-const credentialLabel = (secretId: string) => `openkms/credential/v1/${secretId}`;
+export const credentialLabel = (secretId: string) => `openkms/credential/v1/${secretId}`;
 
 /** A fresh uin: 12 decimal digits, the first 1 (below 2^53, so JSON numbers keep it exact). */
 export function newUin(): string {

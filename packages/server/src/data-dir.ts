@@ -23,6 +23,8 @@ import { AuditLogUnavailableError, SqliteAuditLog } from "./audit/log.js";
 import { checkpointProblem } from "./audit/verify.js";
 import { rootUin } from "./credentials.js";
 import { loadRootKey, RootKeyError, type RootOfTrust } from "./root-key.js";
+import { Pkcs11UriError } from "./root-of-trust/pkcs11-uri.js";
+import { REWRAP_MARKER } from "./root-of-trust/rewrap.js";
 import type { AccountStore } from "./store/accounts.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { openSqliteAccountStore } from "./store/sqlite-accounts.js";
@@ -56,6 +58,11 @@ export interface DataDirOptions {
   dataDir: string;
   /** Base64 of a 32-byte root key (OPENKMS_ROOT_KEY); otherwise `<dataDir>/root.key`. */
   rootKey?: string | undefined;
+  /**
+   * `--root-key` / OPENKMS_ROOT_KEY_URI: the root key in a PKCS#11 token (`pkcs11:token=…;object=…?module-path=…&
+   * pin-source=…`, RFC 7512) or a key file elsewhere (`file:<path>`). Takes precedence over `rootKey`.
+   */
+  rootKeyUri?: string | undefined;
   /** true: create the dir, root key and stores when missing (the server); false: they must exist (admin tools). */
   create: boolean;
   /** Unix seconds, for the root account's CreateTime. */
@@ -83,9 +90,13 @@ export interface DataDir {
   close(): Promise<void>;
 }
 
-const ROOT_CHECK_LABEL = "openkms/root-check/v1";
+export const ROOT_CHECK_LABEL = "openkms/root-check/v1";
 
 export async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
+  const rewrapTo = await store.getMeta(REWRAP_MARKER);
+  if (rewrapTo) {
+    throw new StartupError(`a move of this data dir to another root key (${rewrapTo}) is unfinished: run openkms admin rewrap --to <that root> again to finish it`);
+  }
   const stored = await store.getMeta("root-check");
   if (!stored) {
     await store.setMeta("root-check", Buffer.from(root.wrap(randomBytes(16), ROOT_CHECK_LABEL)).toString("base64"));
@@ -125,14 +136,21 @@ async function openStores(opts: DataDirOptions): Promise<Stores> {
   if (!opts.create && !existsSync(keyDb)) {
     throw new StartupError(`${opts.dataDir} is not an OpenKMS data dir (no ${KEY_DB}); run openkms serve with it once first`);
   }
-  if (!opts.rootKey && !existsSync(keyFile) && existsSync(keyDb)) {
+  if (!opts.rootKeyUri && !opts.rootKey && !existsSync(keyFile) && existsSync(keyDb)) {
     throw new StartupError(`the root key file ${keyFile} is missing: this data dir's keys cannot be opened without it (restore it, or give OPENKMS_ROOT_KEY)`);
   }
   if (opts.create) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const keyDbExisted = fileState(keyDb) === "present";
   // SQLite gives the -wal and -shm files the database file's mode.
   createPrivateFile(keyDb);
-  const { root, created } = loadRootKey({ keyFile, envValue: opts.rootKey });
+  let loaded: { root: RootOfTrust; created: boolean };
+  try {
+    loaded = loadRootKey({ keyFile, envValue: opts.rootKey, uri: opts.rootKeyUri, create: opts.create });
+  } catch (e) {
+    if (e instanceof RootKeyError || e instanceof Pkcs11UriError) throw new StartupError(e.message);
+    throw e;
+  }
+  const { root, created } = loaded;
   const opened: { close(): Promise<void> }[] = [];
   try {
     const store = openSqliteStore(keyDb);

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
+import { refusePlainHttp } from "./tls-sniff.js";
 import { registerCors, type CorsCounters } from "./http-cors.js";
 
 /** Limits on slow and numerous clients (see {@link HttpOptions}). */
@@ -141,6 +142,8 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     raw[AUDITED] = true;
     await auditRefused(deps, { headers: raw.headers, remoteAddress: raw.socket?.remoteAddress ?? "" }, requestId, code);
   };
+
+  if (opts.https) refusePlainHttp(app.server as import("node:https").Server);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_POST_BYTES }, (_req, body, done) => done(null, body));

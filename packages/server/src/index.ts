@@ -19,7 +19,7 @@ export { CHECKPOINT_META, type AuditCheckpoint } from "./audit/checkpoint.js";
 export { missingAuditLog, verifyAuditLog, type AuditVerification, type AuditProblem } from "./audit/verify.js";
 export { STARTED } from "./audit/record.js";
 export { isReadOnlyAction, READ_ONLY_ACTIONS } from "./actions/read-only.js";
-export { queryAuditLog, type AuditFilter } from "./audit/query.js";
+export { countAuditLog, queryAuditLog, sqliteAuditReader, type AuditFilter, type AuditReader } from "./audit/query.js";
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";
 export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";
@@ -31,6 +31,10 @@ export { PgAuditLog } from "./audit/pg-log.js";
 export { verifyPgAuditLog, queryPgAuditLog } from "./audit/pg-verify.js";
 export { ClusterRateLimiter, leaseSize, LEASE_MS, type TokenLeaseSource } from "./limits/cluster-rate-limits.js";
 export { copyEmbeddedToPostgres, CopyError, EMBEDDED_TABLES, type CopyReport, type TableCopy } from "./store/postgres/copy-embedded.js";
+export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
+export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
+export { ROOT_CHECK_LABEL } from "./data-dir.js";
+export { backupDataDir, restoreDataDir, BackupError, BACKUP_FORMAT, type BackupManifest } from "./store/sqlite-backup.js";
 export {
   hostedDataKeys, DEFAULT_HOSTED_DATA_KEY_BYTES,
   type HostedDataKeys, type HostedDataKeyView, type CreateHostedDataKeyInput, type HostedDataKeyDeps,

@@ -6,6 +6,8 @@
  */
 import type { Logger } from "pino";
 import type { AuditSink } from "./audit/log.js";
+import { pgAuditReader } from "./audit/pg-verify.js";
+import { sqliteAuditReader, type AuditReader } from "./audit/query.js";
 import { openDataDir, StartupError, type DataDirOptions } from "./data-dir.js";
 import type { TokenLeaseSource } from "./limits/cluster-rate-limits.js";
 import type { RootOfTrust } from "./root-key.js";
@@ -32,6 +34,8 @@ export interface NodeStores {
   readonly rootUin: string;
   /** See DataDir.auditProblem (embedded store only). */
   readonly auditProblem: string | undefined;
+  /** Reads the audit log for OpenKMS.ListAuditRecords. */
+  readonly auditReader: AuditReader;
   /** Shared rate-limit buckets (PostgreSQL): the cluster's limits; undefined = per-process buckets. */
   readonly tokenLeases: TokenLeaseSource | undefined;
   /** The node has settled its root credential: other nodes may initialise now. */
@@ -47,16 +51,16 @@ export async function openNodeStores(opts: NodeStoreOptions): Promise<NodeStores
   if (opts.store) {
     if (!isPostgresUrl(opts.store)) throw new StartupError(`--store: expected a postgres:// URL, got ${redactUrl(opts.store)}`);
     const n = await openPgNode({
-      url: opts.store, dataDir: opts.dataDir, rootKey: opts.rootKey, create: opts.create, nowSeconds: opts.nowSeconds, logger: opts.logger,
+      url: opts.store, dataDir: opts.dataDir, rootKey: opts.rootKey, rootKeyUri: opts.rootKeyUri, create: opts.create, nowSeconds: opts.nowSeconds, logger: opts.logger,
     });
     return {
       kind: "postgres", location: n.location, root: n.root, rootKeyCreated: n.rootKeyCreated, store: n.store, accounts: n.accounts,
-      audit: n.audit, rootUin: n.rootUin, auditProblem: undefined, tokenLeases: n.tokenLeases, startupDone: n.startupDone, close: n.close,
+      audit: n.audit, auditReader: pgAuditReader(n.audit), rootUin: n.rootUin, auditProblem: undefined, tokenLeases: n.tokenLeases, startupDone: n.startupDone, close: n.close,
     };
   }
   const d = await openDataDir(opts);
   return {
     kind: "sqlite", location: d.path, root: d.root, rootKeyCreated: d.rootKeyCreated, store: d.store, accounts: d.accounts,
-    audit: d.audit, rootUin: d.rootUin, auditProblem: d.auditProblem, tokenLeases: undefined, startupDone: async () => {}, close: d.close,
+    audit: d.audit, auditReader: sqliteAuditReader(d.audit), rootUin: d.rootUin, auditProblem: d.auditProblem, tokenLeases: undefined, startupDone: async () => {}, close: d.close,
   };
 }

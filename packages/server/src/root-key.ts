@@ -4,13 +4,16 @@
  * to another record.
  *
  * Sources: a 32-byte key file created at first start with mode 0600 (`<data-dir>/root.key`, base64 text), or the
- * `OPENKMS_ROOT_KEY` environment variable (base64 of 32 bytes). Wrapped format: 0x01 ‖ nonce(12) ‖ ciphertext ‖ tag(16).
+ * `OPENKMS_ROOT_KEY` environment variable (base64 of 32 bytes), or a key inside a PKCS#11 token named by an RFC 7512 URI
+ * (root-of-trust/pkcs11.ts; every wrap and unwrap then happens in the token). Wrapped format of the file/env root: 0x01 ‖ nonce(12) ‖ ciphertext ‖ tag(16).
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { aes256Gcm } from "@openkms/crypto/aes-gcm";
 import { isAuthenticationError } from "@openkms/crypto/aead";
 import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
+import { openPkcs11Root } from "./root-of-trust/pkcs11.js";
+import { isPkcs11Uri } from "./root-of-trust/pkcs11-uri.js";
 
 const WRAP_VERSION = 1;
 const KEY_LENGTH = 32;
@@ -28,6 +31,14 @@ export interface RootOfTrust {
 
 export class RootKeyError extends Error {
   override name = "RootKeyError";
+}
+
+/**
+ * The root of trust cannot be reached right now (e.g. the PKCS#11 token was removed): the request fails with
+ * `InternalError` and nothing changes; later calls try again.
+ */
+export class RootUnavailableError extends Error {
+  override name = "RootUnavailableError";
 }
 
 function fromKey(key: Uint8Array, source: string): RootOfTrust {
@@ -72,6 +83,13 @@ export interface RootKeyOptions {
   keyFile: string;
   /** Value of OPENKMS_ROOT_KEY, when set: takes precedence over the file. */
   envValue?: string | undefined;
+  /**
+   * `--root-key` / OPENKMS_ROOT_KEY_URI: a PKCS#11 URI (root-of-trust/pkcs11.ts) or `file:<path>` (a key file at that
+   * path instead of `keyFile`). Takes precedence over `envValue` and `keyFile`.
+   */
+  uri?: string | undefined;
+  /** Whether a missing key may be created (file) or generated in the token (PKCS#11). Default true. */
+  create?: boolean;
 }
 
 /**
@@ -80,10 +98,16 @@ export interface RootKeyOptions {
  * @throws RootKeyError when the env value or the file does not hold base64 of 32 bytes
  */
 export function loadRootKey(opts: RootKeyOptions): { root: RootOfTrust; created: boolean } {
+  if (opts.uri) {
+    if (isPkcs11Uri(opts.uri)) return openPkcs11Root({ uri: opts.uri, create: opts.create ?? true });
+    if (opts.uri.startsWith("file:")) return loadRootKey({ keyFile: opts.uri.slice("file:".length), create: opts.create });
+    throw new RootKeyError(`--root-key must be a pkcs11: URI or file:<path>, got "${opts.uri.slice(0, 16)}…"`);
+  }
   if (opts.envValue) return { root: fromKey(decodeKey(opts.envValue, "OPENKMS_ROOT_KEY"), "env:OPENKMS_ROOT_KEY"), created: false };
   if (existsSync(opts.keyFile)) {
     return { root: fromKey(decodeKey(readFileSync(opts.keyFile, "utf8"), opts.keyFile), `file:${opts.keyFile}`), created: false };
   }
+  if (opts.create === false) throw new RootKeyError(`the root key file ${opts.keyFile} does not exist`);
   const key = randomBytes(KEY_LENGTH);
   writeFileSync(opts.keyFile, Buffer.from(key).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
   chmodSync(opts.keyFile, 0o600);

@@ -5,7 +5,8 @@
  *
  * Data dir layout: `root.key` (0600, unless OPENKMS_ROOT_KEY is given), `openkms.db` (+ WAL files: keys, accounts,
  * credentials, policies), `audit.db` (+ WAL files: the audit log), `credentials.json` (0600:
- * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential). See data-dir.ts.
+ * `{"SecretId","SecretKey","Region","Endpoint"}` of the root credential, plus `"Protocol":"https://"` when serving HTTPS
+ * and `"CaFile"` with --tls auto). See data-dir.ts.
  */
 import { randomUUID } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
@@ -16,6 +17,7 @@ import { policiesOf, resolvePrincipal } from "./accounts/principal.js";
 import { actions as defaultActions } from "./actions/index.js";
 import type { ServerLimits } from "./actions/define.js";
 import type { AuditSink } from "./audit/log.js";
+import type { AuditReader } from "./audit/query.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
 import { StartupError, warnIfExposed } from "./data-dir.js";
@@ -52,12 +54,20 @@ export interface KmsServerOptions {
    * credentials.json. Default: the embedded SQLite store in the data dir.
    */
   store?: string | undefined;
+  /**
+   * The root key in a PKCS#11 token (`pkcs11:token=<label>;object=<label>?module-path=<lib>&pin-source=<file>`, RFC
+   * 7512; generated non-extractable in the token on first start) or a key file elsewhere (`file:<path>`). Takes
+   * precedence over `rootKey`. `--root-key` / OPENKMS_ROOT_KEY_URI.
+   */
+  rootKeyUri?: string | undefined;
   /** Pin the root credential (OPENKMS_ROOT_SECRET_ID / OPENKMS_ROOT_SECRET_KEY). */
   rootCredential?: Credential | undefined;
   logger?: Logger;
   clock?: Clock;
   limits?: Partial<ServerLimits>;
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** With `https`: the certificate file clients should trust, written to credentials.json as `CaFile` (--tls auto). */
+  tlsCaFile?: string | undefined;
   /**
    * Refuse (`AuthFailure.InvalidAuthorization`) requests whose signature does not cover `X-TC-Action`, and
    * `UNSIGNED-PAYLOAD` for actions that change state (default false: the official SDKs sign only content-type;host).
@@ -81,6 +91,8 @@ export interface KmsServerOptions {
    * own audit trail only; `openkms serve` never sets it.
    */
   auditSink?: AuditSink;
+  /** Reads the records of `auditSink` for OpenKMS.ListAuditRecords (default: the data dir's audit.db when no sink is given). */
+  auditReader?: AuditReader;
   /**
    * Origins whose web pages may call the API (CORS, http-cors.ts), e.g. `["https://app.example.com"]`; default none
    * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
@@ -152,12 +164,12 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     if (problem) throw new StartupError(`pinned root credential: ${problem}`);
   }
   const keyFile = join(opts.dataDir, "root.key");
-  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey ? undefined : keyFile);
+  if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey || opts.rootKeyUri ? undefined : keyFile);
   const dir = await openNodeStores({
-    dataDir: opts.dataDir, rootKey: opts.rootKey, store: opts.store, logger, create: true, nowSeconds: unixSeconds(clock),
+    dataDir: opts.dataDir, rootKey: opts.rootKey, rootKeyUri: opts.rootKeyUri, store: opts.store, logger, create: true, nowSeconds: unixSeconds(clock),
     onCheckpointError: (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit checkpoint write failed"),
   });
-  if (dir.rootKeyCreated) logger.info({ path: keyFile }, "created root key file");
+  if (dir.rootKeyCreated) logger.info({ root: dir.root.source }, opts.rootKeyUri?.startsWith("pkcs11:") ? "generated the root key in the PKCS#11 token" : "created root key file");
   if (dir.auditProblem) {
     // Serving on (refusing would turn a deleted file into an outage); the checkpoint is not advanced, so `openkms audit
     // verify` keeps failing until the log is restored.
@@ -205,6 +217,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     if (dir.kind === "postgres") logger.info({ store: dir.location }, "serving from the shared PostgreSQL store");
 
     const audit = opts.auditSink ?? dir.audit;
+    const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : dir.auditReader);
     const limitConfig = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
     const limiter = dir.tokenLeases ? new ClusterRateLimiter(limitConfig, clock, dir.tokenLeases) : new RateLimiter(limitConfig, clock);
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
@@ -219,6 +232,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         context: (ownerUin, requestId) => ({
           store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId,
           settleDue: async () => void (await scheduler.runDue()),
+          auditRecords,
         }),
       },
       { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
@@ -255,7 +269,11 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         const existed = existsSync(credentialsPath);
         writeFileSync(
           credentialsPath,
-          JSON.stringify({ SecretId: credential.secretId, SecretKey: credential.secretKey, Region: region, Endpoint: endpoint }, null, 2) + "\n",
+          JSON.stringify({
+            SecretId: credential.secretId, SecretKey: credential.secretKey, Region: region, Endpoint: endpoint,
+            ...(opts.https ? { Protocol: "https://" } : {}),
+            ...(opts.https && opts.tlsCaFile ? { CaFile: opts.tlsCaFile } : {}),
+          }, null, 2) + "\n",
           { mode: 0o600 },
         );
         chmodSync(credentialsPath, 0o600);

@@ -111,6 +111,7 @@ async function successParams(action: string): Promise<Record<string, unknown> | 
     GenerateDataKey: () => ({ KeyId: k.sym, KeySpec: "AES_256" }),
     GenerateRandom: () => ({ NumberOfBytes: 16 }),
     ListAlgorithms: () => ({}),
+    "OpenKMS.ListAuditRecords": () => ({ Limit: 5 }),
     GetServiceStatus: () => ({}),
     GetRegions: () => ({}),
     GetPublicKey: () => ({ KeyId: k.rsa }),

@@ -59,6 +59,10 @@ describe.skipIf(!pgAvailable())("several nodes on one PostgreSQL", () => {
     expect(Buffer.from((await a.call("Decrypt", { CiphertextBlob: blob })).Plaintext, "base64").toString()).toBe("across nodes");
     expect((await b.call("DescribeKey", { KeyId: KeyMetadata.KeyId })).KeyMetadata.Alias).toBe("cluster-one");
     expect(await b.fail("CreateKey", { Alias: "cluster-one" })).toBe("InvalidParameterValue.AliasAlreadyExists");
+    // The cluster's one audit log, read through the API on the other node: the CreateKey made on node a is there.
+    const listed = await b.call("OpenKMS.ListAuditRecords", { Action: "CreateKey", KeyId: KeyMetadata.KeyId, Result: "Success", Limit: 10 });
+    expect(listed.TotalCount).toBe(1);
+    expect(listed.Records[0].KeyIds).toEqual([KeyMetadata.KeyId]);
   });
 
   it("disable, archive, schedule deletion and cancel on one node apply on the other's next request", async () => {

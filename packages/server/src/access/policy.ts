@@ -44,8 +44,12 @@ export class PolicyError extends Error {
   override name = "PolicyError";
 }
 
-/** `*`, or `<service>:<Action pattern>` (any case; CAM's optional `name/` prefix). Only `kms:` actions ever match here. */
-const ACTION_RE = /^(?:\*|(?:name\/)?[a-z0-9-]+:[A-Za-z0-9*]+)$/i;
+/**
+ * `*`, or `<service>:<Action pattern>` (any case; CAM's optional `name/` prefix). Only `kms:` actions ever match here.
+ * An action pattern may hold one dot, for OpenKMS's own actions (`kms:OpenKMS.ListAuditRecords`, see
+ * actions/openkms-list-audit-records.ts).
+ */
+const ACTION_RE = /^(?:\*|(?:name\/)?[a-z0-9-]+:[A-Za-z0-9*]+(?:\.[A-Za-z0-9*]+)?)$/i;
 
 /**
  * Resource patterns: `*`, or `qcs:<project>:<service>:<region>:<account>:<resource>`. A policy may name other

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { Logger } from "pino";
+import type { AuditReader } from "../audit/query.js";
 import type { Clock } from "../clock.js";
 import type { EditionProfile } from "../edition.js";
 import type { RootOfTrust } from "../root-key.js";
@@ -34,6 +35,8 @@ export interface ActionContext {
    * that actions that read many keys at once (lists, counts, alias uniqueness) see the same keys as DescribeKey.
    */
   settleDue(): Promise<void>;
+  /** The audit log, for OpenKMS.ListAuditRecords; absent when the server writes to a sink it cannot read. */
+  auditRecords?: AuditReader | undefined;
 }
 
 export interface Action<S extends z.ZodType = z.ZodType> {

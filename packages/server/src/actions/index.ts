@@ -28,6 +28,7 @@ import { importKeyMaterial } from "./import-key-material.js";
 import { listAlgorithms } from "./list-algorithms.js";
 import { listKeyDetail } from "./list-key-detail.js";
 import { listKeys } from "./list-keys.js";
+import { openkmsListAuditRecords } from "./openkms-list-audit-records.js";
 import { postQuantumCryptoDecrypt } from "./post-quantum-crypto-decrypt.js";
 import { postQuantumCryptoEncrypt } from "./post-quantum-crypto-encrypt.js";
 import { postQuantumCryptoSign } from "./post-quantum-crypto-sign.js";
@@ -48,6 +49,8 @@ const all = [
   listKeyDetail, listKeys, postQuantumCryptoDecrypt, postQuantumCryptoEncrypt, postQuantumCryptoSign,
   postQuantumCryptoVerify, reEncrypt, rotateKey, scheduleKeyDeletion, signByAsymmetricKey, updateAlias,
   updateKeyDescription, verifyByAsymmetricKey,
+  // OpenKMS's own actions (`OpenKMS.<Name>`: never a Tencent name)
+  openkmsListAuditRecords,
 ] as Action[];
 
 export const actions: ReadonlyMap<string, Action> = new Map(all.map((a) => [a.name, a]));

@@ -21,6 +21,8 @@ export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   "AsymmetricRsaDecrypt", "AsymmetricSm2Decrypt", "SignByAsymmetricKey", "VerifyByAsymmetricKey",
   // post-quantum cryptography
   "PostQuantumCryptoEncrypt", "PostQuantumCryptoDecrypt", "PostQuantumCryptoSign", "PostQuantumCryptoVerify",
+  // OpenKMS's own
+  "OpenKMS.ListAuditRecords",
 ]);
 
 /** True only for an action listed in {@link READ_ONLY_ACTIONS}; unknown names count as state-changing. */

@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
   count INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time_ms);
+CREATE INDEX IF NOT EXISTS audit_log_by_owner ON audit_log (owner_uin, pos);
 CREATE TABLE IF NOT EXISTS audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
@@ -67,7 +68,8 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
 
-const KEY_LABEL = "openkms/audit-mac-key/v1";
+export const AUDIT_KEY_LABEL = "openkms/audit-mac-key/v1";
+const KEY_LABEL = AUDIT_KEY_LABEL;
 
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;

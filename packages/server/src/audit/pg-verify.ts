@@ -5,7 +5,7 @@
 import { ChainWalk, type AuditVerification } from "./verify.js";
 import { rowToRecord, type AuditRow } from "./log.js";
 import type { PgAuditLog } from "./pg-log.js";
-import type { AuditFilter } from "./query.js";
+import type { AuditFilter, AuditReader } from "./query.js";
 import { STARTED, type AuditRecord } from "./record.js";
 
 const PAGE = 5000;
@@ -28,8 +28,7 @@ export async function verifyPgAuditLog(log: PgAuditLog): Promise<AuditVerificati
   return walk.end(head, head ? log.headMatches(head) : false, () => undefined);
 }
 
-/** Records matching every given filter (query.ts), in log order (or reversed). */
-export async function queryPgAuditLog(log: PgAuditLog, f: AuditFilter = {}): Promise<AuditRecord[]> {
+function pgAuditWhere(f: AuditFilter): { cond: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
@@ -44,6 +43,7 @@ export async function queryPgAuditLog(log: PgAuditLog, f: AuditFilter = {}): Pro
     const a = p(f.account);
     where.push(`(uin = ${a} OR owner_uin = ${a})`);
   }
+  if (f.ownerUin !== undefined) where.push(`owner_uin = ${p(f.ownerUin)}`);
   if (f.secretId !== undefined) where.push(`secret_id = ${p(f.secretId)}`);
   if (f.result !== undefined) {
     const r = f.result.toLowerCase();
@@ -57,9 +57,33 @@ export async function queryPgAuditLog(log: PgAuditLog, f: AuditFilter = {}): Pro
   if (f.phase === "started" || f.unfinished) where.push(`code = '${STARTED}'`);
   else if (f.phase === "final") where.push(`code <> '${STARTED}'`);
   if (f.unfinished) where.push("NOT EXISTS (SELECT 1 FROM audit_log f WHERE f.pos > audit_log.pos AND f.request_id = audit_log.request_id)");
-  const cond = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  return { cond: where.length ? `WHERE ${where.join(" AND ")}` : "", params };
+}
+
+/** Records matching every given filter (query.ts), in log order (or reversed), from `offset` on. */
+export async function queryPgAuditLog(log: PgAuditLog, f: AuditFilter = {}): Promise<AuditRecord[]> {
+  const { cond, params } = pgAuditWhere(f);
   const dir = f.order === "desc" ? "DESC" : "ASC";
-  const limit = p(f.limit ?? 1000);
-  const { rows } = await log.pool.query<AuditRow>(`SELECT * FROM audit_log ${cond} ORDER BY pos ${dir} LIMIT ${limit}`, params);
+  const n = params.length;
+  const { rows } = await log.pool.query<AuditRow>(
+    `SELECT * FROM audit_log ${cond} ORDER BY pos ${dir} LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...params, f.limit ?? 1000, f.offset ?? 0],
+  );
   return rows.map(rowToRecord);
+}
+
+/** How many records match the filter (its limit and offset aside). */
+export async function countPgAuditLog(log: PgAuditLog, f: AuditFilter = {}): Promise<number> {
+  const { cond, params } = pgAuditWhere(f);
+  return (await log.pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM audit_log ${cond}`, params)).rows[0]!.n;
+}
+
+/** An {@link AuditReader} over the cluster's audit log (OpenKMS.ListAuditRecords on PostgreSQL). */
+export function pgAuditReader(log: PgAuditLog): AuditReader {
+  return {
+    async page(f) {
+      const [total, records] = await Promise.all([countPgAuditLog(log, f), queryPgAuditLog(log, f)]);
+      return { total, records };
+    },
+  };
 }

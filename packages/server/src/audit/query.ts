@@ -19,6 +19,8 @@ export interface AuditFilter {
   keyId?: string;
   /** Records of this uin, as the caller or as the owning account. */
   account?: string;
+  /** Records of requests on this account's keys (the owning account only: its root and its sub-users). */
+  ownerUin?: string;
   /** Records signed with this SecretId. */
   secretId?: string;
   /**
@@ -35,14 +37,16 @@ export interface AuditFilter {
   unfinished?: boolean;
   /** Most records returned (default 1000). */
   limit?: number;
+  /** Matching records skipped before the first one returned, in the chosen order (default 0). */
+  offset?: number;
   /** `asc` (oldest first, default) or `desc`. */
   order?: "asc" | "desc";
 }
 
-/** Records matching every given filter, in log order (or reversed). */
-export function queryAuditLog(log: SqliteAuditLog, f: AuditFilter = {}): AuditRecord[] {
+/** The SQL condition and parameters of a filter (limit, offset and order aside). */
+function auditWhere(f: AuditFilter): { cond: string; params: Record<string, unknown> } {
   const where: string[] = [];
-  const params: Record<string, unknown> = { limit: f.limit ?? 1000 };
+  const params: Record<string, unknown> = {};
   if (f.sinceMs !== undefined) {
     where.push("time_ms >= @since");
     params.since = f.sinceMs;
@@ -63,6 +67,10 @@ export function queryAuditLog(log: SqliteAuditLog, f: AuditFilter = {}): AuditRe
     where.push("(uin = @account OR owner_uin = @account)");
     params.account = f.account;
   }
+  if (f.ownerUin !== undefined) {
+    where.push("owner_uin = @ownerUin");
+    params.ownerUin = f.ownerUin;
+  }
   if (f.secretId !== undefined) {
     where.push("secret_id = @secretId");
     params.secretId = f.secretId;
@@ -81,10 +89,32 @@ export function queryAuditLog(log: SqliteAuditLog, f: AuditFilter = {}): AuditRe
   if (f.unfinished) {
     where.push("NOT EXISTS (SELECT 1 FROM audit_log f WHERE f.pos > audit_log.pos AND f.request_id = audit_log.request_id)");
   }
-  const cond = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  return { cond: where.length ? `WHERE ${where.join(" AND ")}` : "", params };
+}
+
+/** Records matching every given filter, in log order (or reversed), after `offset` of them, at most `limit`. */
+export function queryAuditLog(log: SqliteAuditLog, f: AuditFilter = {}): AuditRecord[] {
+  const { cond, params } = auditWhere(f);
   const dir = f.order === "desc" ? "DESC" : "ASC";
   return log.db
-    .prepare<Record<string, unknown>, AuditRow>(`SELECT * FROM audit_log ${cond} ORDER BY pos ${dir} LIMIT @limit`)
-    .all(params)
+    .prepare<Record<string, unknown>, AuditRow>(`SELECT * FROM audit_log ${cond} ORDER BY pos ${dir} LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: f.limit ?? 1000, offset: f.offset ?? 0 })
     .map(rowToRecord);
+}
+
+/** How many records match every given filter (limit, offset and order ignored). */
+export function countAuditLog(log: SqliteAuditLog, f: AuditFilter = {}): number {
+  const { cond, params } = auditWhere(f);
+  return log.db.prepare<Record<string, unknown>, { n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${cond}`).get(params)!.n;
+}
+
+/** Reads audit records for an API action (`OpenKMS.ListAuditRecords`): one page and the count of all matches. */
+export interface AuditReader {
+  /** Synchronous on the embedded log, a promise on PostgreSQL (audit/pg-verify.ts pgAuditReader). */
+  page(f: AuditFilter): { total: number; records: AuditRecord[] } | Promise<{ total: number; records: AuditRecord[] }>;
+}
+
+/** An {@link AuditReader} over an open SQLite audit log. */
+export function sqliteAuditReader(log: SqliteAuditLog): AuditReader {
+  return { page: (f) => ({ total: countAuditLog(log, f), records: queryAuditLog(log, f) }) };
 }

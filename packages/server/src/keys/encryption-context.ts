@@ -4,24 +4,14 @@
  *
  * Canonical form: nothing for an absent or empty context; otherwise
  *   u32be(count) ‖ for each pair sorted by key in Unicode code point order: u32be(len k) ‖ UTF-8 k ‖ u32be(len v) ‖ UTF-8 v
+ * The encoding itself lives in `@openkms/crypto/encryption-context` (one definition, shared with `@openkms/envelope`);
+ * this module parses and limits the API's JSON text.
  */
+import { encodeEncryptionContext } from "@openkms/crypto/encryption-context";
 import { ErrorCode, KmsError } from "../errors.js";
 import { isWellFormedUnicode } from "../protocol/params.js";
 
 export const MAX_ENCRYPTION_CONTEXT_CHARS = 1024;
-
-function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done || y.done) return x.done === y.done ? 0 : x.done ? -1 : 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx - cy;
-  }
-}
 
 /**
  * Parse and canonicalise an EncryptionContext parameter.
@@ -59,27 +49,5 @@ export function canonicalEncryptionContext(value: string | undefined, field = "E
   if (tokens.length !== entries.length * 2) {
     throw new KmsError(ErrorCode.InvalidParameter, `${field} must name each key once`);
   }
-  if (entries.length === 0) return new Uint8Array(0);
-  entries.sort(([a], [b]) => compareCodePoints(a, b));
-  const enc = new TextEncoder();
-  const parts: Uint8Array[] = [];
-  const u32 = (n: number) => {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, n);
-    return b;
-  };
-  parts.push(u32(entries.length));
-  for (const [k, v] of entries) {
-    const kb = enc.encode(k);
-    const vb = enc.encode(v as string);
-    parts.push(u32(kb.length), kb, u32(vb.length), vb);
-  }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return encodeEncryptionContext(entries as [string, string][]);
 }

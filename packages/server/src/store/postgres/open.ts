@@ -36,6 +36,8 @@ export interface PgNodeOptions {
   dataDir: string;
   /** Base64 of the 32-byte root key (OPENKMS_ROOT_KEY); otherwise `<dataDir>/root.key`. */
   rootKey?: string | undefined;
+  /** `--root-key` / OPENKMS_ROOT_KEY_URI: a PKCS#11 URI or `file:<path>` (root-key.ts); precedence over `rootKey`. */
+  rootKeyUri?: string | undefined;
   /** true: the server (creates the data dir, root key and schema when missing); false: tools (they must exist). */
   create: boolean;
   nowSeconds: number;
@@ -109,15 +111,22 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     }
     const store = pgKeyStore(pool);
     const initialised = (await store.getMeta("root-check")) !== undefined;
-    if (initialised && !opts.rootKey && !existsSync(keyFile)) {
+    const given = Boolean(opts.rootKeyUri || opts.rootKey);
+    if (initialised && !given && !existsSync(keyFile)) {
       throw new StartupError(
         `the PostgreSQL store ${redactUrl(opts.url)} was created with a root key this node does not have: give the cluster's root key (OPENKMS_ROOT_KEY, or copy it to ${keyFile})`,
       );
     }
     if (!opts.create && !initialised) throw new StartupError(`${redactUrl(opts.url)} holds no OpenKMS store yet; run openkms serve --store with it once first`);
     if (opts.create) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    else if (!opts.rootKey && !existsSync(keyFile)) throw new StartupError(`no root key: give OPENKMS_ROOT_KEY or --data-dir with the cluster's root.key`);
-    const loaded = loadRootKey({ keyFile, envValue: opts.rootKey });
+    else if (!given && !existsSync(keyFile)) throw new StartupError(`no root key: give OPENKMS_ROOT_KEY, --root-key, or --data-dir with the cluster's root.key`);
+    let loaded: { root: RootOfTrust; created: boolean };
+    try {
+      loaded = loadRootKey({ keyFile, envValue: opts.rootKey, uri: opts.rootKeyUri, create: opts.create });
+    } catch (e) {
+      if (e instanceof RootKeyError || (e as Error)?.name === "Pkcs11UriError") throw new StartupError((e as Error).message);
+      throw e;
+    }
     root = loaded.root;
     await checkRootKey(store, root);
     const accounts = pgAccountStore(pool);

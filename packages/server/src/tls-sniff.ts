@@ -1,0 +1,35 @@
+/**
+ * Plain HTTP sent to the HTTPS listener gets a clear answer instead of a reset: the first byte of every connection
+ * is looked at; a TLS handshake record (content type 22, RFC 8446 §5.1) goes on to TLS, anything else is answered in
+ * plain HTTP with the API's error envelope (`UnsupportedProtocol`: "this port serves HTTPS") and closed.
+ */
+import { randomUUID } from "node:crypto";
+import type { Server as HttpsServer } from "node:https";
+import type { Socket } from "node:net";
+
+/** TLS record content type `handshake` (RFC 8446 §5.1): the first byte of a ClientHello. */
+const TLS_HANDSHAKE = 0x16;
+
+/** Put the sniffing in front of an HTTPS server's TLS handling (call before it listens). */
+export function refusePlainHttp(server: HttpsServer): void {
+  const tlsListeners = server.listeners("connection") as ((socket: Socket) => void)[];
+  server.removeAllListeners("connection");
+  server.on("connection", (socket: Socket) => {
+    socket.once("data", (first: Buffer) => {
+      socket.pause();
+      if (first[0] === TLS_HANDSHAKE) {
+        socket.unshift(first);
+        for (const l of tlsListeners) l.call(server, socket);
+        return;
+      }
+      const body = JSON.stringify({
+        Response: {
+          Error: { Code: "UnsupportedProtocol", Message: "This port serves HTTPS only: send the request to https:// (TLS)" },
+          RequestId: randomUUID(),
+        },
+      });
+      socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    });
+    socket.on("error", () => socket.destroy());
+  });
+}
