@@ -23,6 +23,10 @@ export interface ServeConfig {
   shutdownTimeout: number;
   /** `postgres://…`: the shared store of several nodes; undefined = the embedded store in the data dir. */
   store?: string | undefined;
+  /** `on`: serve the product gateway (Vault KV v2 reads under /v1/); default `off`. */
+  productGateway: "on" | "off";
+  /** Product gateway requests/second per product token (default 50). */
+  productGatewayRate?: number | undefined;
   /** `pkcs11:…` (RFC 7512) or `file:<path>`; default the data dir's root.key (or OPENKMS_ROOT_KEY). */
   rootKey?: string | undefined;
   /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
@@ -59,6 +63,8 @@ export const ENV = {
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
   store: "OPENKMS_STORE",
+  productGateway: "OPENKMS_PRODUCT_GATEWAY",
+  productGatewayRate: "OPENKMS_PRODUCT_GATEWAY_RATE",
   requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
   maxConnections: "OPENKMS_MAX_CONNECTIONS",
   corsOrigin: "OPENKMS_CORS_ORIGIN",
@@ -133,6 +139,18 @@ export function parseTime(value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new InvalidArgumentError("expected an ISO 8601 time or Unix seconds");
   return ms;
+}
+
+/** A rate in requests per second: a number above 0, at most 100000. */
+export function parseRate(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0) || Number(value) > 100_000) throw new InvalidArgumentError("expected requests per second, above 0");
+  return Number(value);
+}
+
+/** Whole days 1-365 (`--rotation-days`). */
+export function parseDays(value: string): number {
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 365) throw new InvalidArgumentError("expected whole days 1-365");
+  return Number(value);
 }
 
 export function parseLimit(value: string): number {

@@ -4,6 +4,7 @@
  *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
  *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
  *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none),
+ *   --product-gateway on|off (off), --product-gateway-rate n (50 per product token);
  *   --store postgres://… (the shared store of several nodes; default: the embedded store in the data dir);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
@@ -30,7 +31,7 @@ import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { migrateCommand } from "./migrate-command.js";
 import { autoTls } from "./tls-auto.js";
-import { ENV, rootKeyOption, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, rootKeyOption, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRate, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -83,6 +84,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
     store: cfg.store,
+    productGateway: { enabled: cfg.productGateway === "on", rateLimits: { enabled: cfg.rateLimits === "on", perToken: cfg.productGatewayRate } },
     requireSignedAction: cfg.requireSignedAction === true,
     http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
@@ -141,6 +143,8 @@ program
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
   .addOption(storeOption())
+  .addOption(new Option("--product-gateway <on|off>", "serve the product gateway: Vault KV v2 key reads under /v1/ for MariaDB and the like").env(ENV.productGateway).argParser(parseOnOff).default("off"))
+  .addOption(new Option("--product-gateway-rate <n>", "product gateway requests/second per product token (default 50)").env(ENV.productGatewayRate).argParser(parseRate))
   .addOption(rootKeyOption())
   .addOption(new Option("--require-signed-action", "refuse signatures not covering X-TC-Action, and UNSIGNED-PAYLOAD for state changes").env(ENV.requireSignedAction))
   .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))

@@ -95,8 +95,11 @@ describe("openkms admin and openkms audit on a running server", () => {
     expect(((await app.request("Decrypt", { CiphertextBlob })) as { Plaintext: string }).Plaintext).toBe("aGk=");
     expect(await code(app.request("GenerateDataKey", { KeyId, KeySpec: "AES_256" }))).toBe("UnauthorizedOperation");
 
+    await root.request("BindCloudResource", { KeyId, ProductId: "mariadb", ResourceId: "db-1" });
     const listed = await run(["admin", "list", ...d]);
     const principals = JSON.parse(listed.out);
+    expect(principals[0].CloudBindings).toEqual([{ KeyId, ProductId: "mariadb", ResourceId: "db-1", CreateTime: expect.any(Number) }]);
+    expect(principals[1].CloudBindings).toBeUndefined();
     expect(principals.map((p: { Name: string; Kind: string }) => `${p.Name}:${p.Kind}`)).toEqual(["root:root", "app:sub-user"]);
     expect(principals[1].AccessKeys).toEqual([expect.objectContaining({ SecretId: ak.SecretId, Status: "Enabled" })]);
     expect(principals[1].Policies[0]).toMatchObject({ Name: "app-crypto" });

@@ -3,27 +3,14 @@
 // a page downloads up front (the entry and its static imports) and what it may fetch later (dynamic imports).
 // Fails when a Node built-in is imported anywhere in the graph. Writes dist/sizes.json (read by bench:browser).
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { isBuiltin } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { noNodeBuiltins } from "./no-node-builtins.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const ENTRIES = ["index", "encrypt", "verify", "client", "envelope"];
-
-/** Refuses `node:*` and bare Node built-in specifiers (`crypto`, `fs`, …) anywhere in the bundle graph. */
-const noNodeBuiltins = {
-  name: "no-node-builtins",
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => {
-      if (args.path.startsWith("node:") || isBuiltin(args.path)) {
-        return { errors: [{ text: `Node built-in "${args.path}" imported by ${relative(root, args.importer)}: the browser build must not use Node APIs` }] };
-      }
-      return undefined;
-    });
-  },
-};
 
 await rm(join(root, "dist"), { recursive: true, force: true });
 const result = await build({
@@ -40,7 +27,7 @@ const result = await build({
   metafile: true,
   chunkNames: "chunks/[name]-[hash]",
   legalComments: "none",
-  plugins: [noNodeBuiltins],
+  plugins: [noNodeBuiltins(root)],
   logLevel: "warning",
 });
 

@@ -1,6 +1,6 @@
 /**
- * Request and response types of the KMS API (`kms`, 2019-01-18; reference §3) for every CMK action: the actions
- * OpenKMS serves and the lifecycle, rotation, import and post-quantum actions of the same API. Names and enums are
+ * Request and response types of the KMS API (`kms`, 2019-01-18; reference §3) for every action OpenKMS serves: CMK
+ * lifecycle, crypto, rotation, import, post-quantum, cloud-resource binding and KMS-hosted data keys. Names and enums are
  * spelled as Tencent spells them (`PlainText` in the post-quantum actions, `ASYMMETRIC_Encrypt_Decrypt_Kyber_AES`).
  *
  * Binary values are standard base64 strings (RFC 4648 with padding); integers are JSON numbers; times are Unix
@@ -42,6 +42,31 @@ export type KeyUsage =
 export type EncryptionAlgorithm = "SM2" | "SM2_C1C3C2_ASN1" | "RSAES_PKCS1_V1_5" | "RSAES_OAEP_SHA_1" | "RSAES_OAEP_SHA_256";
 
 export type SignatureAlgorithm = "SM2DSA" | "ECC_P256_R1" | "RSA_PSS_SHA_256" | "RSA_PKCS1_SHA_256" | (string & {});
+
+/** A KMS-hosted data key's state. */
+export type DataKeyState = "Enabled" | "Disabled" | "PendingDelete";
+
+/** Reference §3.14 DataKeyMetadata. */
+export interface DataKeyMetadata {
+  DataKeyId: string;
+  KeyId: string;
+  /** The CMK's alias, while the CMK exists. */
+  KeyName?: string;
+  DataKeyName: string;
+  /** Length of the data key in bytes. */
+  NumberOfBytes: number;
+  CreateTime: number;
+  Description: string;
+  KeyState: DataKeyState;
+  CreatorUin: number;
+  /** `user`, or the product that created it. */
+  Owner: string;
+  DeletionDate?: number;
+  Origin?: "TENCENT_KMS" | "EXTERNAL";
+  /** `creatorUin/<uin>/<DataKeyId>`. */
+  ResourceId?: string;
+  CreatorUinString?: string;
+}
 
 export interface KeyMetadata {
   KeyId: string;
@@ -178,9 +203,52 @@ export interface KmsActions {
       ServiceEnabled: boolean; InvalidType: number; UserLevel: number; ProExpireTime: number; ProRenewFlag: number;
       ProResourceId: string; ExclusiveVSMEnabled: boolean; ExclusiveHSMEnabled: boolean; SubscriptionInfo: string;
       CmkUserCount?: number; CmkLimit?: number; IsAllowedDataKeyHosted?: boolean; IsAllowedSync?: boolean;
+      DataKeyLimit?: number; FreeDataKeyLimit?: number; DataKeyUsedCount?: number;
     };
   };
   GetRegions: { request: Record<string, never>; response: WithRequestId & { Regions: string[] } };
+  /** Reference §3.11: ProductId / ResourceId name the cloud resource that uses the CMK. */
+  BindCloudResource: { request: { KeyId: string; ProductId: string; ResourceId: string }; response: WithRequestId };
+  UnbindCloudResource: { request: { KeyId: string; ProductId: string; ResourceId: string }; response: WithRequestId };
+  /** Reference §3.12. ImportType 1 = a CiphertextBlob (KeyId optional), 2 = base64 plaintext (KeyId required). */
+  ImportDataKey: {
+    request: { DataKeyName: string; ImportKeyMaterial: string; ImportType: 1 | 2; Description?: string; KeyId?: string; HsmClusterId?: string; Tags?: Tag[] };
+    response: WithRequestId & { KeyId: string; DataKeyId: string; TagCode?: number; TagMsg?: string };
+  };
+  DescribeDataKey: { request: { DataKeyId: string; MemberAccount?: MemberAccount }; response: WithRequestId & { DataKeyMetadata: DataKeyMetadata } };
+  /** 1–100 DataKeyIds. */
+  DescribeDataKeys: { request: { DataKeyIds: string[]; MemberAccount?: MemberAccount }; response: WithRequestId & { DataKeyMetadatas: DataKeyMetadata[] } };
+  ListDataKeys: {
+    request: { Offset?: number; Limit?: number; Role?: 0 | 1; HsmClusterId?: string };
+    response: WithRequestId & { DataKeys?: { DataKeyId: string }[]; TotalCount: number };
+  };
+  /** KeyState 0 all, 1 Enabled, 2 Disabled, 3 PendingDelete; OrderType 0 CreateTime desc, 1 asc. */
+  ListDataKeyDetail: {
+    request: {
+      Offset?: number; Limit?: number; Role?: 0 | 1; OrderType?: 0 | 1; KeyState?: 0 | 1 | 2 | 3; SearchKeyAlias?: string;
+      Origin?: "TENCENT_KMS" | "EXTERNAL" | "ALL"; HsmClusterId?: string; KeyId?: string; DataKeyLen?: number; TagFilters?: TagFilter[];
+      MemberAccounts?: MemberAccount[];
+    };
+    response: WithRequestId & { DataKeyMetadatas?: DataKeyMetadata[]; TotalCount: number };
+  };
+  EnableDataKey: { request: { DataKeyId: string; MemberAccount?: MemberAccount }; response: WithRequestId };
+  EnableDataKeys: { request: { DataKeyIds: string[]; MemberAccount?: MemberAccount }; response: WithRequestId };
+  DisableDataKey: { request: { DataKeyId: string; MemberAccount?: MemberAccount }; response: WithRequestId };
+  DisableDataKeys: { request: { DataKeyIds: string[]; MemberAccount?: MemberAccount }; response: WithRequestId };
+  /** PendingWindowInDays 7–30. */
+  ScheduleDataKeyDeletion: {
+    request: { DataKeyId: string; PendingWindowInDays: number; MemberAccount?: MemberAccount };
+    response: WithRequestId & { DeletionDate: number; DataKeyId: string };
+  };
+  CancelDataKeyDeletion: { request: { DataKeyId: string; MemberAccount?: MemberAccount }; response: WithRequestId & { DataKeyId?: string } };
+  GetDataKeyPlaintext: {
+    request: { DataKeyId: string; EncryptionPublicKey?: string; EncryptionAlgorithm?: EncryptionAlgorithm };
+    response: WithRequestId & { Plaintext: string };
+  };
+  GetDataKeyCiphertextBlob: { request: { DataKeyId: string; MemberAccount?: MemberAccount }; response: WithRequestId & { CiphertextBlob: string } };
+  UpdateDataKeyName: { request: { DataKeyId: string; DataKeyName: string; MemberAccount?: MemberAccount }; response: WithRequestId };
+  /** Description ≤ 100 bytes. */
+  UpdateDataKeyDescription: { request: { DataKeyId: string; Description: string; MemberAccount?: MemberAccount }; response: WithRequestId };
   ListAlgorithms: {
     request: Record<string, never>;
     response: WithRequestId & { SymmetricAlgorithms: AlgorithmInfo[]; AsymmetricAlgorithms: AlgorithmInfo[]; AsymmetricSignVerifyAlgorithms: AlgorithmInfo[] };
@@ -230,6 +298,9 @@ export const ACTION_NAMES = [
   "PostQuantumCryptoEncrypt", "PostQuantumCryptoDecrypt", "PostQuantumCryptoSign", "PostQuantumCryptoVerify",
   "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial", "EnableKeyRotation",
   "DisableKeyRotation", "GetKeyRotationStatus", "RotateKey", "GetServiceStatus", "GetRegions", "ListAlgorithms",
+  "BindCloudResource", "UnbindCloudResource", "ImportDataKey", "DescribeDataKey", "DescribeDataKeys", "ListDataKeys",
+  "ListDataKeyDetail", "EnableDataKey", "EnableDataKeys", "DisableDataKey", "DisableDataKeys", "ScheduleDataKeyDeletion",
+  "CancelDataKeyDeletion", "GetDataKeyPlaintext", "GetDataKeyCiphertextBlob", "UpdateDataKeyName", "UpdateDataKeyDescription",
   "OpenKMS.ListAuditRecords",
 ] as const satisfies readonly ActionName[];
 

@@ -2,7 +2,7 @@
  * Shared body of the typed ECB / CBC / CTR APIs (`sm4.ts`, `aes-cbc.ts`, `aes-ctr.ts`): validation, then the WASM core
  * or `node:crypto` (OpenSSL `<cipher>-ecb|cbc|ctr`).
  */
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { platform } from "#platform";
 import type { BlockCipher, Core } from "@openkms/core-wasm";
 import { abytes } from "./_validate.js";
 
@@ -46,7 +46,7 @@ export function checkBlocks(data: Uint8Array, name: string): void {
 /** ECB; `padding` true = PKCS#7. */
 export function ecb(e: Engine, cipher: BlockCipher, dir: "encrypt" | "decrypt", key: Uint8Array, data: Uint8Array, padding: boolean): Uint8Array {
   if (e !== "node") return padding ? e.ecbPkcs7(cipher, dir, key, data) : e.ecb(cipher, dir, key, data);
-  const c = (dir === "encrypt" ? createCipheriv : createDecipheriv)(nodeName(cipher, key.length, "ecb"), key, null);
+  const c = (dir === "encrypt" ? platform.nodeCrypto().createCipheriv : platform.nodeCrypto().createDecipheriv)(nodeName(cipher, key.length, "ecb"), key, null);
   c.setAutoPadding(padding);
   return run(c, data);
 }
@@ -54,7 +54,7 @@ export function ecb(e: Engine, cipher: BlockCipher, dir: "encrypt" | "decrypt", 
 /** CBC; `padding` true = PKCS#7. */
 export function cbc(e: Engine, cipher: BlockCipher, dir: "encrypt" | "decrypt", key: Uint8Array, iv: Uint8Array, data: Uint8Array, padding: boolean): Uint8Array {
   if (e !== "node") return padding ? e.cbcPkcs7(cipher, dir, key, iv, data) : e.cbc(cipher, dir, key, iv, data);
-  const c = (dir === "encrypt" ? createCipheriv : createDecipheriv)(nodeName(cipher, key.length, "cbc"), key, iv);
+  const c = (dir === "encrypt" ? platform.nodeCrypto().createCipheriv : platform.nodeCrypto().createDecipheriv)(nodeName(cipher, key.length, "cbc"), key, iv);
   c.setAutoPadding(padding);
   return run(c, data);
 }
@@ -67,7 +67,7 @@ export interface CtrStream {
 
 export function ctrStream(e: Engine, cipher: BlockCipher, key: Uint8Array, iv: Uint8Array): CtrStream {
   if (e !== "node") return e.createCtr(cipher, key, iv);
-  const c = createCipheriv(nodeName(cipher, key.length, "ctr"), key, iv);
+  const c = platform.nodeCrypto().createCipheriv(nodeName(cipher, key.length, "ctr"), key, iv);
   let done = false;
   return {
     update(data) {

@@ -8,6 +8,12 @@
  * All byte arguments and results are `Uint8Array`. The asynchronous operations are the public-key and symmetric
  * operations WebCrypto offers (W3C Web Cryptography API); the Node backend implements the same contract with
  * `node:crypto`, so the same tests run against both (`test/neutral/`).
+ *
+ * Node-only modules (they hold OpenSSL private-key objects; the server's synchronous RSA paths): `./rsa`,
+ * `./rsaes-oaep`, `./rsaes-pkcs1v15`, `./rsassa-pss`, `./rsassa-pkcs1v15`, `./spki`. Their public-key halves exist
+ * for every runtime in `./rsa-public` and `./public-key`. Everything else runs in a browser once `ready()` (WASM core)
+ * or `pqcReady()` (post-quantum module) has resolved; the synchronous SHA-256 / HKDF of `./sha256` and `./kyber-aes`
+ * `encrypt`/`decrypt` need Node — use `digest` / `hkdfSha256` here and `encryptAsync` / `decryptAsync` instead.
  */
 import type * as NodeCrypto from "node:crypto";
 

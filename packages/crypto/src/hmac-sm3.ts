@@ -3,7 +3,7 @@
  * first), message any length → 32-byte MAC.
  * Backend (see `./backend`): the WASM core by default; `node:crypto` (OpenSSL `createHmac("sm3")`) with `"node"`.
  */
-import { createHmac } from "node:crypto";
+import { platform } from "#platform";
 import { abytes } from "./_validate.js";
 import { engine } from "./backend.js";
 import { constantTimeEqual } from "./constant-time.js";
@@ -19,7 +19,7 @@ export function hmacSm3(key: Uint8Array, message: Uint8Array): Uint8Array {
   abytes(key, undefined, "key");
   abytes(message, undefined, "message");
   const e = engine(false);
-  if (e === "node") return new Uint8Array(createHmac("sm3", key).update(message).digest());
+  if (e === "node") return new Uint8Array(platform.nodeCrypto().createHmac("sm3", key).update(message).digest());
   return e.hmacSm3(key, message);
 }
 

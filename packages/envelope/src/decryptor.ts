@@ -19,6 +19,7 @@ export class MessageDecryptor {
   private readonly queue = new ByteQueue();
   private state: "header" | "frames" | "done" | "failed" = "header";
   private parsed: ParsedHeader | undefined;
+  private headerNeed = 1; // bytes to hold before parsing the header again
   private key: GcmKey | undefined;
   private params: FrameParams | undefined;
   /** The sequence number of the next frame (frames count from 1). Tests move it to cross 2^32. */
@@ -70,9 +71,10 @@ export class MessageDecryptor {
   private async drain(): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];
     if (this.state === "header") {
-      const n = Math.min(this.queue.length, MAX_HEADER_LENGTH);
-      const parsed = parseHeader(this.queue.peek(n));
-      if (!parsed) {
+      if (this.queue.length < this.headerNeed) return out;
+      const parsed = parseHeader(this.queue.peek(Math.min(this.queue.length, MAX_HEADER_LENGTH)));
+      if (typeof parsed === "number") {
+        this.headerNeed = parsed;
         if (this.queue.length >= MAX_HEADER_LENGTH) throw new EnvelopeError("HeaderTooLarge", `the header is larger than ${MAX_HEADER_LENGTH} bytes`);
         return out;
       }

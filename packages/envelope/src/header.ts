@@ -126,11 +126,12 @@ const bad = (what: string) => new EnvelopeError("InvalidCiphertext", `invalid he
 
 /**
  * Parses a header from the start of `buf` (which may hold more).
- * @returns the parsed header, or `undefined` when `buf` ends before the header does
+ * @returns the parsed header; or, when `buf` ends before the header does, the length `buf` must reach before another
+ *   attempt can get further (so a reader fed small pieces parses a header a bounded number of times)
  * @throws EnvelopeError UnsupportedVersion / UnsupportedSuite / FrameLengthOutOfRange / HeaderTooLarge /
  *   InvalidCiphertext as soon as the bytes seen show it
  */
-export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
+export function parseHeader(buf: Uint8Array): ParsedHeader | number {
   const copy = (a: number, b: number) => Uint8Array.prototype.slice.call(buf, a, b); // never a Buffer view
   if (buf.length >= 1 && buf[0] !== FORMAT_VERSION) {
     throw new EnvelopeError("UnsupportedVersion", `unsupported envelope format version ${buf[0]} (this library reads ${FORMAT_VERSION})`);
@@ -140,7 +141,7 @@ export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
     suite = suiteById(buf[1]!);
     if (!suite) throw new EnvelopeError("UnsupportedSuite", `unsupported algorithm suite id ${buf[1]}`);
   }
-  if (buf.length < 40) return undefined;
+  if (buf.length < 40) return buf.length < 2 ? buf.length + 1 : 40;
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const frameLength = dv.getUint32(34);
   if (frameLength < MIN_FRAME_LENGTH || frameLength > MAX_FRAME_LENGTH) {
@@ -152,7 +153,7 @@ export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
     return off + n <= buf.length;
   };
   const ctxLen = dv.getUint16(38);
-  if (!need(ctxLen + 1)) return undefined;
+  if (!need(ctxLen + 1)) return off + ctxLen + 1;
   const canonicalContext = copy(off, off + ctxLen);
   const encryptionContext = contextFromCanonical(canonicalContext);
   if (!encryptionContext) throw bad("EncryptionContext is not in canonical form");
@@ -163,10 +164,10 @@ export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
   for (let i = 0; i < count; i++) {
     const strs: string[] = [];
     for (let j = 0; j < 3; j++) {
-      if (!need(1)) return undefined;
+      if (!need(1)) return off + 1;
       const n = buf[off]!;
       if (n === 0) throw bad("empty encrypted data key field");
-      if (!need(1 + n)) return undefined;
+      if (!need(1 + n)) return off + 1 + n;
       try {
         strs.push(dec.decode(buf.subarray(off + 1, off + 1 + n)));
       } catch {
@@ -174,14 +175,14 @@ export function parseHeader(buf: Uint8Array): ParsedHeader | undefined {
       }
       off += 1 + n;
     }
-    if (!need(2)) return undefined;
+    if (!need(2)) return off + 2;
     const n = dv.getUint16(off);
     if (n === 0) throw bad("empty encrypted data key");
-    if (!need(2 + n)) return undefined;
+    if (!need(2 + n)) return off + 2 + n;
     edks.push({ provider: strs[0]!, keyId: strs[1]!, method: strs[2]!, ciphertext: copy(off + 2, off + 2 + n) });
     off += 2 + n;
   }
-  if (!need(COMMITMENT_LENGTH + TAG_LENGTH)) return undefined;
+  if (!need(COMMITMENT_LENGTH + TAG_LENGTH)) return off + COMMITMENT_LENGTH + TAG_LENGTH;
   const commitment = copy(off, off + COMMITMENT_LENGTH);
   off += COMMITMENT_LENGTH;
   const authenticated = copy(0, off);

@@ -41,7 +41,9 @@ export function encryptStream(o: EncryptOptions): TransformStream<Uint8Array, Ui
         e.dispose();
       }
     },
-  });
+    // the readable side cancelled or the writable side aborted (runtimes that call it): zero the key now
+    cancel: async () => e.dispose(),
+  } as Transformer<Uint8Array, Uint8Array>);
 }
 
 /**
@@ -74,6 +76,10 @@ export function decryptStream(o: DecryptOptions): TransformStream<Uint8Array, Ui
         throw err;
       }
     },
-  });
+    cancel: async (reason: unknown) => {
+      d.dispose();
+      reject(reason);
+    },
+  } as Transformer<Uint8Array, Uint8Array>);
   return Object.assign(ts, { header });
 }

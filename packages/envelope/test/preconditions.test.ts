@@ -8,7 +8,7 @@ import {
 } from "../src/node/index.js";
 import { MessageDecryptor } from "../src/decryptor.js";
 import { MessageEncryptor } from "../src/encryptor.js";
-import { parseHeader } from "../src/header.js";
+import { parseHeader, type ParsedHeader } from "../src/header.js";
 import { nonceFor } from "../src/key-schedule.js";
 import { concat, pattern, same } from "./_bytes.js";
 
@@ -20,7 +20,7 @@ const ctx = { tenant: "t-1", purpose: "preconditions" };
 async function message(n = 4 * FL + 100, suite: "AES_256_GCM" | "SM4_GCM" = "AES_256_GCM") {
   const pt = pattern(n);
   const ct = await encrypt(pt, { keyring, frameLength: FL, encryptionContext: ctx, suite });
-  const headerLength = parseHeader(ct)!.length;
+  const headerLength = (parseHeader(ct) as ParsedHeader).length;
   const frames: Uint8Array[] = [];
   for (let off = headerLength; off < ct.length; off += FRAME) frames.push(ct.subarray(off, Math.min(off + FRAME, ct.length)));
   return { pt, ct, header: ct.subarray(0, headerLength), frames };

@@ -31,6 +31,13 @@ describe("WHATWG TransformStream", () => {
     });
   }
 
+  it("a message fed one byte at a time decrypts (header and frames reassembled)", async () => {
+    const pt = pattern(2500);
+    const ct = await encrypt(pt, { keyring, frameLength: 1024, encryptionContext: { k: "v".repeat(200) } });
+    const out = concat(await throughWeb(decryptStream({ keyring }), chunked(ct, 1)));
+    expect(same(out, pt)).toBe(true);
+  });
+
   it("an empty stream encrypts to a message that decrypts to nothing", async () => {
     const ct = concat(await throughWeb(encryptStream(opts), []));
     expect((await decrypt(ct, { keyring })).plaintext.length).toBe(0);

@@ -31,6 +31,11 @@ export { PgAuditLog } from "./audit/pg-log.js";
 export { verifyPgAuditLog, queryPgAuditLog } from "./audit/pg-verify.js";
 export { ClusterRateLimiter, leaseSize, LEASE_MS, type TokenLeaseSource } from "./limits/cluster-rate-limits.js";
 export { copyEmbeddedToPostgres, CopyError, EMBEDDED_TABLES, type CopyReport, type TableCopy } from "./store/postgres/copy-embedded.js";
+export { ProductAdmin, type CreateProductTokenInput, type NewProductToken, type ProductTokenView, type ProductMountView } from "./gateway/product-admin.js";
+export { productAdminFor } from "./gateway/admin-for-data-dir.js";
+export type { ProductStore, ProductMount, ProductTokenRecord, ProductKeyRef } from "./gateway/product-store.js";
+export type { ProductKeySource } from "./gateway/key-source.js";
+export { DEFAULT_GATEWAY_RATE_PER_TOKEN, DEFAULT_GATEWAY_RATE_TOTAL, type GatewayRateLimits } from "./gateway/limits.js";
 export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
 export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
 export { ROOT_CHECK_LABEL } from "./data-dir.js";
@@ -41,7 +46,7 @@ export {
 } from "./data-keys/hosted-data-keys.js";
 export { DATA_KEY_NAME_RE, MAX_DATA_KEY_BYTES } from "./data-keys/data-key-access.js";
 export { SERVICE_PRODUCT_RE, serviceKeyAlias, isServiceKey } from "./data-keys/service-keys.js";
-export { PRODUCT_ID_RE } from "./data-keys/cloud-bindings.js";
+export { PRODUCT_ID_RE, withCloudBindings, type CloudBindingView } from "./data-keys/cloud-bindings.js";
 export type {
   KeyStore, KeyRecord, DataKeyRecord, DataKeyVersionRecord, DataKeyState, CloudBindingRecord,
 } from "./store/types.js";

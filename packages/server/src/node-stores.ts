@@ -12,6 +12,7 @@ import { openDataDir, StartupError, type DataDirOptions } from "./data-dir.js";
 import type { TokenLeaseSource } from "./limits/cluster-rate-limits.js";
 import type { RootOfTrust } from "./root-key.js";
 import type { AccountStore } from "./store/accounts.js";
+import type { ProductStore } from "./gateway/product-store.js";
 import { isPostgresUrl, redactUrl } from "./store/postgres/pool.js";
 import { openPgNode } from "./store/postgres/open.js";
 import type { KeyStore } from "./store/types.js";
@@ -30,6 +31,8 @@ export interface NodeStores {
   readonly rootKeyCreated: boolean;
   readonly store: KeyStore;
   readonly accounts: AccountStore;
+  /** The product gateway's mounts, tokens and key names. */
+  readonly products: ProductStore;
   readonly audit: AuditSink;
   readonly rootUin: string;
   /** See DataDir.auditProblem (embedded store only). */
@@ -54,13 +57,13 @@ export async function openNodeStores(opts: NodeStoreOptions): Promise<NodeStores
       url: opts.store, dataDir: opts.dataDir, rootKey: opts.rootKey, rootKeyUri: opts.rootKeyUri, create: opts.create, nowSeconds: opts.nowSeconds, logger: opts.logger,
     });
     return {
-      kind: "postgres", location: n.location, root: n.root, rootKeyCreated: n.rootKeyCreated, store: n.store, accounts: n.accounts,
+      kind: "postgres", location: n.location, root: n.root, rootKeyCreated: n.rootKeyCreated, store: n.store, accounts: n.accounts, products: n.products,
       audit: n.audit, auditReader: pgAuditReader(n.audit), rootUin: n.rootUin, auditProblem: undefined, tokenLeases: n.tokenLeases, startupDone: n.startupDone, close: n.close,
     };
   }
   const d = await openDataDir(opts);
   return {
-    kind: "sqlite", location: d.path, root: d.root, rootKeyCreated: d.rootKeyCreated, store: d.store, accounts: d.accounts,
+    kind: "sqlite", location: d.path, root: d.root, rootKeyCreated: d.rootKeyCreated, store: d.store, accounts: d.accounts, products: d.products,
     audit: d.audit, auditReader: sqliteAuditReader(d.audit), rootUin: d.rootUin, auditProblem: d.auditProblem, tokenLeases: undefined, startupDone: async () => {}, close: d.close,
   };
 }

@@ -80,6 +80,14 @@ async function freshKey(state: "Enabled" | "Disabled" | "PendingDelete" | "Archi
   return id;
 }
 
+/** A hosted data key of the root account (under k.sym) in the given state. */
+async function freshDataKey(state: "Enabled" | "Disabled" | "PendingDelete" = "Enabled"): Promise<string> {
+  const id = (await kms.call("GenerateDataKey", { KeyId: k.sym, KeySpec: "AES_256", IsHostedByKms: 1, DataKeyName: `dk-${++aliasCounter}` })).DataKeyId as string;
+  if (state !== "Enabled") await kms.call("DisableDataKey", { DataKeyId: id });
+  if (state === "PendingDelete") await kms.call("ScheduleDataKeyDeletion", { DataKeyId: id, PendingWindowInDays: 7 });
+  return id;
+}
+
 /** An EXTERNAL key with fresh import parameters, and the material wrapped to them. */
 async function importParams(existing?: string): Promise<{ KeyId: string; ImportToken: string; EncryptedKeyMaterial: string }> {
   const KeyId = existing ?? ((await kms.call("CreateKey", { Alias: `ext-${++aliasCounter}`, Type: 2 })).KeyId as string);
@@ -140,6 +148,27 @@ async function successParams(action: string): Promise<Record<string, unknown> | 
     PostQuantumCryptoDecrypt: () => ({ CiphertextBlob: pqBlob }),
     PostQuantumCryptoSign: () => ({ KeyId: k.dilithium, Message: b64("pq by alice") }),
     PostQuantumCryptoVerify: () => ({ KeyId: k.dilithium, Message: b64("pq signed"), SignatureValue: pqSignature }),
+    BindCloudResource: async () => ({ KeyId: await freshKey(), ProductId: "mariadb", ResourceId: "r1" }),
+    UnbindCloudResource: async () => {
+      const KeyId = await freshKey();
+      await kms.call("BindCloudResource", { KeyId, ProductId: "mariadb", ResourceId: "r1" });
+      return { KeyId, ProductId: "mariadb", ResourceId: "r1" };
+    },
+    ImportDataKey: () => ({ DataKeyName: alias(), ImportType: 2, KeyId: k.sym, ImportKeyMaterial: b64("0123456789abcdef") }),
+    DescribeDataKey: async () => ({ DataKeyId: await freshDataKey() }),
+    DescribeDataKeys: async () => ({ DataKeyIds: [await freshDataKey()] }),
+    ListDataKeys: () => ({}),
+    ListDataKeyDetail: () => ({}),
+    EnableDataKey: async () => ({ DataKeyId: await freshDataKey("Disabled") }),
+    EnableDataKeys: async () => ({ DataKeyIds: [await freshDataKey("Disabled")] }),
+    DisableDataKey: async () => ({ DataKeyId: await freshDataKey() }),
+    DisableDataKeys: async () => ({ DataKeyIds: [await freshDataKey()] }),
+    ScheduleDataKeyDeletion: async () => ({ DataKeyId: await freshDataKey("Disabled"), PendingWindowInDays: 7 }),
+    CancelDataKeyDeletion: async () => ({ DataKeyId: await freshDataKey("PendingDelete") }),
+    GetDataKeyPlaintext: async () => ({ DataKeyId: await freshDataKey() }),
+    GetDataKeyCiphertextBlob: async () => ({ DataKeyId: await freshDataKey() }),
+    UpdateDataKeyName: async () => ({ DataKeyId: await freshDataKey(), DataKeyName: alias() }),
+    UpdateDataKeyDescription: async () => ({ DataKeyId: await freshDataKey(), Description: "set by alice" }),
   };
   return table[action]?.();
 }

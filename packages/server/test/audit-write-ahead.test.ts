@@ -48,9 +48,11 @@ describe("which actions change state", () => {
   it("every action is classified; the state-changing ones are exactly these, and unknown names count as state-changing", () => {
     const changing = [...actions.keys()].filter((a) => !isReadOnlyAction(a)).sort();
     expect(changing).toEqual([
-      "ArchiveKey", "CancelKeyArchive", "CancelKeyDeletion", "CreateKey", "DeleteImportedKeyMaterial", "DisableKey",
-      "DisableKeyRotation", "DisableKeys", "EnableKey", "EnableKeyRotation", "EnableKeys", "GetParametersForImport",
-      "ImportKeyMaterial", "RotateKey", "ScheduleKeyDeletion", "UpdateAlias", "UpdateKeyDescription",
+      "ArchiveKey", "BindCloudResource", "CancelDataKeyDeletion", "CancelKeyArchive", "CancelKeyDeletion", "CreateKey",
+      "DeleteImportedKeyMaterial", "DisableDataKey", "DisableDataKeys", "DisableKey", "DisableKeyRotation", "DisableKeys",
+      "EnableDataKey", "EnableDataKeys", "EnableKey", "EnableKeyRotation", "EnableKeys", "GetParametersForImport",
+      "ImportDataKey", "ImportKeyMaterial", "RotateKey", "ScheduleDataKeyDeletion", "ScheduleKeyDeletion",
+      "UnbindCloudResource", "UpdateAlias", "UpdateDataKeyDescription", "UpdateDataKeyName", "UpdateKeyDescription",
     ]);
     for (const name of READ_ONLY_ACTIONS) expect(actions.has(name), name).toBe(true);
     expect(isReadOnlyAction("DeleteWhiteBoxKey")).toBe(false);

@@ -52,6 +52,15 @@ describe("secrets stay out of logs, audit records and store files", () => {
       secrets.push(dk.CiphertextBlob);
       const re = await kms.call("ReEncrypt", { CiphertextBlob: dk.CiphertextBlob, DestinationEncryptionContext: '{"a":"b"}' });
       secrets.push(re.CiphertextBlob);
+      // hosted data keys: generated, imported (a printable marker, so its raw bytes are searched too), read back
+      const hosted = await sub.call("GenerateDataKey", { KeyId, KeySpec: "AES_256", IsHostedByKms: 1, DataKeyName: "hosted-1" });
+      addBytes(unb64(hosted.Plaintext));
+      secrets.push(hosted.CiphertextBlob);
+      const dataKeyMarker = Buffer.from("DATAKEY-MARKER-5e8d0c2b4a6f1e3d");
+      addBytes(dataKeyMarker);
+      const imported = await sub.call("ImportDataKey", { DataKeyName: "imported-1", ImportType: 2, KeyId, ImportKeyMaterial: dataKeyMarker.toString("base64") });
+      expect(unb64((await sub.call("GetDataKeyPlaintext", { DataKeyId: imported.DataKeyId })).Plaintext).equals(dataKeyMarker)).toBe(true);
+      expect(unb64((await kms.call("GetDataKeyPlaintext", { DataKeyId: hosted.DataKeyId })).Plaintext).equals(unb64(hosted.Plaintext))).toBe(true);
       const rnd = await kms.call("GenerateRandom", { NumberOfBytes: 32 });
       addBytes(unb64(rnd.Plaintext));
       const rsa = (await kms.call("CreateKey", { Alias: "rsa", KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048" })).KeyId;

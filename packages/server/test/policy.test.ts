@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { authorize } from "../src/access/authorize.js";
 import { evaluatePolicies, parsePolicy, PolicyError, resourceMatches, type PolicyDocument } from "../src/access/policy.js";
-import { accountResource, keyResource, requestKeyIds, requestResources } from "../src/access/request-resources.js";
+import { accountResource, dataKeyResource, keyResource, requestDataKeyIds, requestKeyIds, requestResources } from "../src/access/request-resources.js";
 import { encodeBlob } from "../src/keys/ciphertext-blob.js";
 import { isKmsError } from "../src/errors.js";
 
@@ -170,6 +170,22 @@ describe("requestKeyIds / requestResources", () => {
   it("a request naming no key is judged against the account resource", () => {
     expect(requestResources(REGION, OWN, [])).toEqual([`qcs::kms:${REGION}:uin/${OWN}:*`]);
     expect(requestResources(REGION, OWN, [KEY_A])).toEqual([keyA]);
+  });
+  it("data keys are resources of their own: qcs::kms:<region>:uin/<uin>:datakey/<DataKeyId>", () => {
+    expect(requestDataKeyIds({ DataKeyId: KEY_A.toUpperCase(), DataKeyIds: [KEY_B, KEY_A, "x", 5] })).toEqual([KEY_A, KEY_B]);
+    expect(requestDataKeyIds({ KeyId: KEY_A, OtherDataKeyId: KEY_B })).toEqual([]);
+    expect(requestDataKeyIds(null)).toEqual([]);
+    expect(requestResources(REGION, OWN, [KEY_A], [KEY_B])).toEqual([keyA, `qcs::kms:${REGION}:uin/${OWN}:datakey/${KEY_B}`]);
+    expect(requestResources(REGION, OWN, [], [KEY_B])).toEqual([dataKeyResource(REGION, OWN, KEY_B)]);
+    const doc = parsePolicy(JSON.stringify({ version: "2.0", statement: [{ effect: "allow", action: "kms:GetDataKeyPlaintext", resource: `qcs::kms:${REGION}:uin/${OWN}:datakey/*` }] }));
+    expect(evaluatePolicies([doc], { action: "kms:GetDataKeyPlaintext", resources: [dataKeyResource(REGION, OWN, KEY_B)] }).allowed).toBe(true);
+    expect(evaluatePolicies([doc], { action: "kms:GetDataKeyPlaintext", resources: [keyResource(REGION, OWN, KEY_B)] }).allowed).toBe(false);
+    expect(() => parsePolicy(JSON.stringify({ version: "2.0", statement: [{ effect: "allow", action: "kms:*", resource: `qcs::kms:${REGION}:uin/${OWN}:datakey/zz` }] }))).toThrow();
+  });
+  it("ImportDataKey (ImportType 1) is judged by the key inside its ImportKeyMaterial blob", () => {
+    expect(requestKeyIds({ ImportKeyMaterial: blob, ImportType: 1 })).toEqual([KEY_B]);
+    expect(requestKeyIds({ ImportKeyMaterial: blob, ImportType: "1" })).toEqual([KEY_B]);
+    expect(requestKeyIds({ ImportKeyMaterial: blob, ImportType: 2, KeyId: KEY_A })).toEqual([KEY_A]);
   });
   it("non-object bodies name no key", () => {
     expect(requestKeyIds(null)).toEqual([]);

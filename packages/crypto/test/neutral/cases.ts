@@ -19,6 +19,8 @@ import * as rsa from "../../src/rsa-public.js";
 import * as sm2 from "../../src/sm2.js";
 import { sm3 } from "../../src/sm3.js";
 import { sm4Gcm } from "../../src/sm4-gcm.js";
+import { hmacSm3 } from "../../src/hmac-sm3.js";
+import * as sm4 from "../../src/sm4.js";
 import { equalBytes, hex, ok, rejects, toHex, utf8 } from "./_assert.js";
 import type { VectorSource, WycheproofFile } from "./_io.js";
 
@@ -112,6 +114,25 @@ add("sm", "SM3 GB/T 32905-2016 appendix A examples", async (io) => {
   const v = await io.vectors<{ sm3: { id: string; msg: string; digest: string }[] }>("sm/sm-standard-vectors.json");
   ok(v.sm3.length >= 2, "SM3 vectors");
   for (const t of v.sm3) equalBytes(sm3(hex(t.msg)), hex(t.digest), t.id);
+});
+
+add("sm", "HMAC-SM3 (GM/T 0042) and SM4 ECB (GB/T 32907 appendix A example 1)", async (io) => {
+  await ready();
+  const v = await io.vectors<{ hmacSm3: { id: string; key?: string; keyAscii?: string; msg?: string; msgAscii?: string; mac: string }[]; sm4: { id: string; mode: string; key: string; pt: string; ct: string }[] }>("sm/sm-standard-vectors.json");
+  ok(v.hmacSm3.length > 0, "HMAC-SM3 vectors");
+  for (const t of v.hmacSm3) {
+    const key = t.key !== undefined ? hex(t.key) : utf8(t.keyAscii!);
+    const msg = t.msg !== undefined ? hex(t.msg) : utf8(t.msgAscii!);
+    equalBytes(hmacSm3(key, msg), hex(t.mac), t.id);
+  }
+  const ecb = v.sm4.filter((t) => t.mode === "ECB");
+  ok(ecb.length > 0, "SM4 ECB vectors");
+  for (const t of ecb) {
+    // sm4Ecb pads with PKCS#7: the one-block example is the first block, the padding block follows.
+    const sealed = sm4.sm4Ecb.encrypt(hex(t.key), hex(t.pt));
+    equalBytes(sealed.subarray(0, 16), hex(t.ct), `${t.id} encrypt`);
+    equalBytes(sm4.sm4Ecb.decrypt(hex(t.key), sealed), hex(t.pt), `${t.id} decrypt`);
+  }
 });
 
 add("sm", "SM4-GCM Wycheproof + RFC 8998: seal and open", async (io) => {

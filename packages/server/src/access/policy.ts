@@ -2,7 +2,7 @@
  * CAM-style access policies (Tencent Cloud CAM policy syntax, version 2.0): parsing and evaluation.
  *
  *   {"version":"2.0","statement":[{"effect":"allow"|"deny","action":["kms:Encrypt"|"kms:*"|"kms:Describe*"|"*",…],
- *                                  "resource":["qcs::kms:<region>:uin/<uin>:key/<KeyId>"|"*",…]}]}
+ *                                  "resource":["qcs::kms:<region>:uin/<uin>:key/<KeyId>"|"…:datakey/<DataKeyId>"|"*",…]}]}
  *
  * Member names are accepted in either case (`effect` / `Effect`, as CAM's examples and SPEC §1 write them); `action`
  * and `resource` take a string or an array; an action may carry CAM's `name/` prefix (`name/kms:Encrypt`).
@@ -54,12 +54,13 @@ const ACTION_RE = /^(?:\*|(?:name\/)?[a-z0-9-]+:[A-Za-z0-9*]+(?:\.[A-Za-z0-9*]+)
 /**
  * Resource patterns: `*`, or `qcs:<project>:<service>:<region>:<account>:<resource>`. A policy may name other
  * services' resources (they never match a KMS request); a KMS resource must have an empty or `*` project, region
- * `[a-z0-9-*]` or empty, account empty or `uin/<digits or *>`, resource `*` or `key/<KeyId pattern>` (hex, `-`, `*`).
+ * `[a-z0-9-*]` or empty, account empty or `uin/<digits or *>`, resource `*`, `key/<KeyId pattern>` or
+ * `datakey/<DataKeyId pattern>` (hex, `-`, `*`).
  * Letters are lower-cased first, so `key/5005EEDF-…` matches the key the server names `key/5005eedf-…`; a KMS
  * resource that could never match is refused instead of being silently ignored (a deny on it would do nothing).
  */
 const ANY_RESOURCE_RE = /^(?:\*|qcs:[^:\s]*:[^:\s]+:[^:\s]*:[^:\s]*:\S+)$/;
-const KMS_RESOURCE_RE = /^qcs:\*?:(?:kms|\*):[a-z0-9*-]*:(?:uin\/[0-9*]+)?:(?:\*|key\/[0-9a-f*-]+)$/;
+const KMS_RESOURCE_RE = /^qcs:\*?:(?:kms|\*):[a-z0-9*-]*:(?:uin\/[0-9*]+)?:(?:\*|(?:data)?key\/[0-9a-f*-]+)$/;
 const validResource = (r: string) => ANY_RESOURCE_RE.test(r) && (r === "*" || !/^qcs:[^:]*:(?:kms|\*):/.test(r) || KMS_RESOURCE_RE.test(r));
 
 const patternList = (re: RegExp, what: string) =>
@@ -78,7 +79,7 @@ const resourceList = z
   .pipe(
     z.array(
       z.string().max(MAX_PATTERN_LENGTH).refine(validResource, {
-        message: "not a valid resource: use * or qcs::kms:<region>:uin/<uin>:key/<KeyId> (parts may be * or, for project, region and account, empty)",
+        message: "not a valid resource: use * or qcs::kms:<region>:uin/<uin>:key/<KeyId> or …:datakey/<DataKeyId> (parts may be * or, for project, region and account, empty)",
       }),
     ),
   );

@@ -37,6 +37,11 @@ export interface ActionContext {
   settleDue(): Promise<void>;
   /** The audit log, for OpenKMS.ListAuditRecords; absent when the server writes to a sink it cannot read. */
   auditRecords?: AuditReader | undefined;
+  /**
+   * Name a key the request used that its parameters and response do not name (e.g. the CMK that opened a hosted data
+   * key), so the audit record lists it. Set by dispatch; absent outside a request.
+   */
+  noteKeyId?(keyId: string): void;
 }
 
 export interface Action<S extends z.ZodType = z.ZodType> {

@@ -1,11 +1,14 @@
 /**
  * GenerateDataKey (reference §3.4): a fresh DEK of `NumberOfBytes` (1–1024, wins) or `KeySpec` (AES_128 = 16 B,
  * AES_256 = 32 B) bytes, returned in the clear (base64) or encrypted to `EncryptionPublicKey`, and as a CiphertextBlob
- * under the CMK. KMS keeps nothing.
- * Errors: MissingParameter, InvalidParameter (neither/invalid KeySpec/NumberOfBytes, EncryptionContext),
- * InvalidParameterValue.{InvalidKeyId, InvalidKeyUsage, InvalidHsmClusterId}, ResourceUnavailable.{CmkNotFound,
- * CmkDisabled, CmkArchived, KeyPendingDelete, CmkStateNotSupport}, FailedOperation.EncryptionError, UnsupportedOperation
- * (IsHostedByKms=1).
+ * under the CMK (bound to `EncryptionContext` when given). With `IsHostedByKms` 1 KMS also keeps it as a hosted data
+ * key named `DataKeyName` (reference §3.12; stored only sealed under the CMK, without the context) and returns its
+ * `DataKeyId`, with `Description` (≤ 100 bytes) and `Tags` (TagCode/TagMsg); otherwise KMS keeps nothing.
+ * Errors: MissingParameter, InvalidParameter (neither/invalid KeySpec/NumberOfBytes, IsHostedByKms ∉ {0,1},
+ * EncryptionContext), InvalidParameterValue.{InvalidKeyId, InvalidKeyUsage, InvalidHsmClusterId, InvalidDataKeyName
+ * (hosted without or with a malformed DataKeyName), DataKeyNameAlreadyExists, TagKeysDuplicated},
+ * InvalidParameterValue (Description > 100 bytes), LimitExceeded.DataKeyLimitExceeded, ResourceUnavailable.{CmkNotFound,
+ * CmkDisabled, CmkArchived, KeyPendingDelete, CmkStateNotSupport}, FailedOperation.EncryptionError.
  */
 import { z } from "zod";
 import { randomBytes } from "@openkms/crypto/random";
@@ -16,7 +19,10 @@ import { checkHsmClusterId, checkKeyId, loadKey, requireEncryptable, requireSymm
 import { plaintextForCaller, rewrapRequest } from "../keys/rewrap.js";
 import { sealUnderKey } from "../keys/symmetric.js";
 import { encodeBase64, str, tag, uint } from "../protocol/params.js";
-import { MAX_DATA_KEY_BYTES } from "../data-keys/data-key-access.js";
+import { checkDataKeyDescription, checkDataKeyName, MAX_DATA_KEY_BYTES } from "../data-keys/data-key-access.js";
+import { createDataKey } from "../data-keys/create-data-key.js";
+import type { Tag } from "../store/types.js";
+import { checkTags } from "./create-key.js";
 import { defineAction } from "./define.js";
 
 export { MAX_DATA_KEY_BYTES };
@@ -47,7 +53,13 @@ export const generateDataKey = defineAction({
     }
     const hosted = p.IsHostedByKms ?? 0;
     if (hosted !== 0 && hosted !== 1) throw new KmsError(ErrorCode.InvalidParameter, `IsHostedByKms must be 0 or 1, got ${hosted}`);
-    if (hosted === 1) throw new KmsError(ErrorCode.UnsupportedOperation, "KMS-hosted data keys (IsHostedByKms=1) are not supported");
+    let hostedAs: { name: string; description: string; tags: Tag[] } | undefined;
+    if (hosted === 1) {
+      if (p.DataKeyName === undefined || p.DataKeyName === "") {
+        throw new KmsError(ErrorCode.InvalidParameterValueInvalidDataKeyName, "DataKeyName is required when IsHostedByKms is 1");
+      }
+      hostedAs = { name: checkDataKeyName(p.DataKeyName), description: checkDataKeyDescription(p.Description ?? ""), tags: checkTags(p.Tags) };
+    }
     checkHsmClusterId(p.HsmClusterId);
     const context = canonicalEncryptionContext(p.EncryptionContext);
     const rewrap = rewrapRequest(p.EncryptionPublicKey, p.EncryptionAlgorithm); // validated before generating
@@ -59,7 +71,12 @@ export const generateDataKey = defineAction({
     try {
       const blob = await sealUnderKey(ctx, key, dek, context);
       const out = plaintextForCaller(dek, rewrap);
-      return { KeyId: key.keyId, Plaintext: encodeBase64(out), CiphertextBlob: encodeBase64(blob) };
+      const response: Record<string, unknown> = { KeyId: key.keyId, Plaintext: encodeBase64(out), CiphertextBlob: encodeBase64(blob) };
+      if (hostedAs) {
+        const dataKey = await createDataKey(ctx, { cmk: key, ...hostedAs, material: dek, origin: "TENCENT_KMS" });
+        Object.assign(response, { DataKeyId: dataKey.dataKeyId, TagCode: 0, TagMsg: hostedAs.tags.length ? "ok" : "no tags to save" });
+      }
+      return response;
     } finally {
       wipe(dek);
     }

@@ -40,6 +40,24 @@ import { signByAsymmetricKey } from "./sign-by-asymmetric-key.js";
 import { updateAlias } from "./update-alias.js";
 import { updateKeyDescription } from "./update-key-description.js";
 import { verifyByAsymmetricKey } from "./verify-by-asymmetric-key.js";
+// hosted data keys (reference §3.12) and cloud-resource binding (§3.11)
+import { bindCloudResource } from "./bind-cloud-resource.js";
+import { cancelDataKeyDeletion } from "./cancel-data-key-deletion.js";
+import { describeDataKey } from "./describe-data-key.js";
+import { describeDataKeys } from "./describe-data-keys.js";
+import { disableDataKey } from "./disable-data-key.js";
+import { disableDataKeys } from "./disable-data-keys.js";
+import { enableDataKey } from "./enable-data-key.js";
+import { enableDataKeys } from "./enable-data-keys.js";
+import { getDataKeyCiphertextBlob } from "./get-data-key-ciphertext-blob.js";
+import { getDataKeyPlaintext } from "./get-data-key-plaintext.js";
+import { importDataKey } from "./import-data-key.js";
+import { listDataKeyDetail } from "./list-data-key-detail.js";
+import { listDataKeys } from "./list-data-keys.js";
+import { scheduleDataKeyDeletion } from "./schedule-data-key-deletion.js";
+import { unbindCloudResource } from "./unbind-cloud-resource.js";
+import { updateDataKeyDescription } from "./update-data-key-description.js";
+import { updateDataKeyName } from "./update-data-key-name.js";
 
 const all = [
   archiveKey, asymmetricRsaDecrypt, asymmetricSm2Decrypt, cancelKeyArchive, cancelKeyDeletion, createKey, decrypt,
@@ -49,6 +67,7 @@ const all = [
   listKeyDetail, listKeys, postQuantumCryptoDecrypt, postQuantumCryptoEncrypt, postQuantumCryptoSign,
   postQuantumCryptoVerify, reEncrypt, rotateKey, scheduleKeyDeletion, signByAsymmetricKey, updateAlias,
   updateKeyDescription, verifyByAsymmetricKey,
+  bindCloudResource, cancelDataKeyDeletion, describeDataKey, describeDataKeys, disableDataKey, disableDataKeys, enableDataKey, enableDataKeys, getDataKeyCiphertextBlob, getDataKeyPlaintext, importDataKey, listDataKeyDetail, listDataKeys, scheduleDataKeyDeletion, unbindCloudResource, updateDataKeyDescription, updateDataKeyName,
   // OpenKMS's own actions (`OpenKMS.<Name>`: never a Tencent name)
   openkmsListAuditRecords,
 ] as Action[];

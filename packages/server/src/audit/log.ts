@@ -15,7 +15,7 @@ import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
 import { CHECKPOINT_EVERY_MS, CHECKPOINT_EVERY_RECORDS, type AuditCheckpoint, type CheckpointStore } from "./checkpoint.js";
-import { checkpointMac, GENESIS_MAC, headMac, recordMac, type AuditEvent, type AuditRecord } from "./record.js";
+import { checkAuditDetail, checkpointMac, GENESIS_MAC, headMac, recordMac, type AuditDetail, type AuditEvent, type AuditRecord } from "./record.js";
 
 export interface AppendOptions {
   /**
@@ -76,6 +76,20 @@ export interface AuditRow {
   owner_uin: string; source_address: string; key_ids: string; code: string; latency_ms: number; prev_mac: string; mac: string;
   /** Absent in logs written before summary records existed (then 1). */
   count?: number;
+  /** JSON of the record's detail, or null (API records, and every record from before the column existed). */
+  detail?: string | null;
+}
+
+/** Logs created before records had a detail lack its column: add it (ALTER TABLE … ADD COLUMN rewrites no row). */
+function addDetailColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('audit_log')").all();
+  if (columns.some((c) => c.name === "detail")) return;
+  try {
+    db.exec("ALTER TABLE audit_log ADD COLUMN detail TEXT");
+  } catch (e) {
+    // Another process (the server and `openkms admin` open one log) added it first.
+    if (!/duplicate column/i.test((e as Error)?.message ?? "")) throw e;
+  }
 }
 
 export interface AuditHead {
@@ -84,7 +98,7 @@ export interface AuditHead {
   headMac: string;
 }
 
-/** A stored row as a record; `keyIds` that do not parse become []. */
+/** A stored row as a record; `keyIds` that do not parse become [], a `detail` that does not parse becomes {}. */
 export function rowToRecord(r: AuditRow): AuditRecord {
   let keyIds: string[] = [];
   try {
@@ -93,11 +107,20 @@ export function rowToRecord(r: AuditRow): AuditRecord {
   } catch {
     /* reported by verify as an edit */
   }
+  let detail: AuditDetail | undefined;
+  if (r.detail !== null && r.detail !== undefined) {
+    try {
+      const parsed = JSON.parse(r.detail);
+      detail = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {};
+    } catch {
+      detail = {}; // reported by verify as an edit
+    }
+  }
   return {
     seq: r.seq, time: r.time_ms, requestId: r.request_id, action: r.action, secretId: r.secret_id, uin: r.uin,
     ownerUin: r.owner_uin, sourceAddress: r.source_address, keyIds, code: r.code, latencyMs: r.latency_ms,
     ...(r.count !== undefined && r.count !== 1 ? { count: r.count } : {}),
-    prevMac: r.prev_mac, mac: r.mac,
+    ...(detail !== undefined ? { detail } : {}), prevMac: r.prev_mac, mac: r.mac,
   };
 }
 
@@ -131,8 +154,10 @@ export class SqliteAuditLog implements AuditSink {
     this.db = db;
     this.key = key;
     const selectHead = db.prepare<[], { seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1");
-    const insert = db.prepare(`INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin,
-      source_address, key_ids, code, latency_ms, prev_mac, mac, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // Prepared on first use: a log opened only for reading (create: false) may predate the count and detail columns.
+    let insert: Database.Statement | undefined;
+    const insertSql = `INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address,
+      key_ids, code, latency_ms, prev_mac, mac, count, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     const putHead = db.prepare(`INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac`);
     this.appendBatch = db.transaction((events: AuditEvent[]) => {
@@ -140,8 +165,8 @@ export class SqliteAuditLog implements AuditSink {
       for (const e of events) {
         const seq = head.seq + 1;
         const mac = recordMac(this.key, seq, head.mac, e);
-        insert.run(seq, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
-          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac, e.count ?? 1);
+        (insert ??= db.prepare(insertSql)).run(seq, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
+          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac, e.count ?? 1, e.detail === undefined ? null : JSON.stringify(e.detail));
         head = { seq, mac };
       }
       putHead.run(head.seq, head.mac, headMac(this.key, head.seq, head.mac));
@@ -166,6 +191,7 @@ export class SqliteAuditLog implements AuditSink {
         // Logs from before summary records: add the column (existing rows stand for one request each).
         const columns = db.prepare<[], { name: string }>("PRAGMA table_info(audit_log)").all().map((c) => c.name);
         if (!columns.includes("count")) db.exec("ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1");
+        addDetailColumn(db);
         const fresh = randomBytes(32);
         db.prepare("INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('mac-key', ?)").run(
           Buffer.from(root.wrap(fresh, KEY_LABEL)).toString("base64"),
@@ -193,6 +219,13 @@ export class SqliteAuditLog implements AuditSink {
    */
   append(event: AuditEvent, options: AppendOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error("audit log is closed"));
+    if (event.detail !== undefined) {
+      try {
+        checkAuditDetail(event.detail);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ event, anchor: options.anchor === true, resolve, reject });
       if (!this.scheduled) {
@@ -292,7 +325,8 @@ export class SqliteAuditLog implements AuditSink {
   /** Does the row's MAC match its content under this log's key? */
   macMatches(row: AuditRow): boolean {
     const rec = rowToRecord(row);
-    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids;
+    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids &&
+      (row.detail ?? null) === (rec.detail === undefined ? null : JSON.stringify(rec.detail));
   }
 
   /** Does the head's MAC match? */

@@ -17,12 +17,12 @@ import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
 import { inTransaction } from "../store/postgres/pool.js";
 import { AuditLogUnavailableError, rowToRecord, type AppendOptions, type AuditHead, type AuditRow, type AuditSink } from "./log.js";
-import { GENESIS_MAC, headMac, recordMac, type AuditEvent } from "./record.js";
+import { checkAuditDetail, GENESIS_MAC, headMac, recordMac, type AuditEvent } from "./record.js";
 
 const KEY_LABEL = "openkms/audit-mac-key/v1";
-/** Most records per INSERT (14 parameters each; PostgreSQL allows 65535 parameters per statement). */
+/** Most records per INSERT (15 parameters each; PostgreSQL allows 65535 parameters per statement). */
 const MAX_ROWS_PER_INSERT = 1000;
-const COLUMNS = "seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address, key_ids, code, latency_ms, prev_mac, mac, count";
+const COLUMNS = "seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address, key_ids, code, latency_ms, prev_mac, mac, count, detail";
 
 interface Pending {
   event: AuditEvent;
@@ -76,6 +76,13 @@ export class PgAuditLog implements AuditSink {
    */
   append(event: AuditEvent, _options: AppendOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error("audit log is closed"));
+    if (event.detail !== undefined) {
+      try {
+        checkAuditDetail(event.detail);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       this.pumping ??= new Promise<void>((r) => setImmediate(r)).then(() => this.pump());
@@ -110,8 +117,11 @@ export class PgAuditLog implements AuditSink {
         const next = seq + 1;
         const nextMac = recordMac(this.key, next, mac, e);
         const base = values.length;
-        values.push(next, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress, JSON.stringify(e.keyIds), e.code, e.latencyMs, mac, nextMac, e.count ?? 1);
-        tuples.push(`(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
+        values.push(
+          next, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress, JSON.stringify(e.keyIds), e.code, e.latencyMs, mac, nextMac,
+          e.count ?? 1, e.detail === undefined ? null : JSON.stringify(e.detail),
+        );
+        tuples.push(`(${Array.from({ length: 15 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
         seq = next;
         mac = nextMac;
       }
@@ -138,7 +148,8 @@ export class PgAuditLog implements AuditSink {
   /** Does the row's MAC match its content under this log's key? */
   macMatches(row: AuditRow): boolean {
     const rec = rowToRecord(row);
-    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids;
+    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids &&
+      (row.detail ?? null) === (rec.detail === undefined ? null : JSON.stringify(rec.detail));
   }
 
   headMatches(head: AuditHead): boolean {

@@ -8,7 +8,7 @@
 import { unixSeconds } from "../clock.js";
 import type { ActionContext } from "../actions/define.js";
 import { ErrorCode, KmsError } from "../errors.js";
-import type { KeyRecord } from "../store/types.js";
+import type { KeyRecord, KeyStore } from "../store/types.js";
 
 /** ProductId: 1–64 letters, digits, `_`, `-` or `.` (inferred; Tencent's product ids are short names like `ssm`). */
 export const PRODUCT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -55,4 +55,32 @@ export async function requireUnbound(ctx: Pick<ActionContext, "store">, key: Key
       `The CMK ${key.keyId} is used by ${bindings.length} cloud resource(s) (first: product ${b.productId}, resource ${b.resourceId}); unbind them first`,
     );
   }
+}
+
+/** One binding as `openkms admin list` prints it. */
+export interface CloudBindingView {
+  KeyId: string;
+  ProductId: string;
+  ResourceId: string;
+  /** Unix seconds. */
+  CreateTime: number;
+}
+
+/**
+ * Add each root account's cloud-resource bindings (`CloudBindings`, oldest first) to `openkms admin list`'s entries;
+ * sub-users own no keys and get none.
+ */
+export async function withCloudBindings<T extends { Uin: string; Kind: string }>(
+  store: Pick<KeyStore, "listCloudBindings">, entries: T[],
+): Promise<(T & { CloudBindings?: CloudBindingView[] })[]> {
+  const out: (T & { CloudBindings?: CloudBindingView[] })[] = [];
+  for (const e of entries) {
+    if (e.Kind !== "root") {
+      out.push(e);
+      continue;
+    }
+    const bindings = await store.listCloudBindings({ uin: e.Uin });
+    out.push({ ...e, CloudBindings: bindings.map((b) => ({ KeyId: b.keyId, ProductId: b.productId, ResourceId: b.resourceId, CreateTime: b.createTime })) });
+  }
+  return out;
 }

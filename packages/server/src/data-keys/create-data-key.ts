@@ -7,6 +7,8 @@ import { randomUUID } from "node:crypto";
 import { unixSeconds } from "../clock.js";
 import type { DataKeyRecord, KeyOrigin, KeyRecord, Tag } from "../store/types.js";
 import { USER_OWNER } from "../store/types.js";
+import { ErrorCode, isKmsError } from "../errors.js";
+import { isDataKeyDeletionDue } from "./data-key-access.js";
 import { sealDataKeyMaterial, type DataKeyServices } from "./data-key-material.js";
 
 export interface NewDataKey {
@@ -38,6 +40,15 @@ export async function createDataKey(svc: DataKeyServices, n: NewDataKey): Promis
     origin: n.origin, numberOfBytes: n.material.length, createTime: now, deletionDate: 0, owner: n.owner ?? USER_OWNER,
     currentVersion: 1, tags: n.tags ?? [],
   };
-  await svc.store.createDataKey(record, { dataKeyId, version: 1, ciphertextBlob, createTime: now }, svc.limits.maxDataKeysPerAccount);
+  const version = { dataKeyId, version: 1, ciphertextBlob, createTime: now };
+  try {
+    await svc.store.createDataKey(record, version, svc.limits.maxDataKeysPerAccount);
+  } catch (e) {
+    // A data key past its DeletionDate is gone but may still hold the name until the scheduler destroys it: do it now.
+    const holder = isKmsError(e) && e.kmsErrorCode === ErrorCode.InvalidParameterValueDataKeyNameAlreadyExists
+      ? await svc.store.getDataKeyByName(svc.uin, n.name) : undefined;
+    if (!holder || !isDataKeyDeletionDue(holder, now) || !(await svc.store.destroyDataKeyIfDue(holder.dataKeyId, now))) throw e;
+    await svc.store.createDataKey(record, version, svc.limits.maxDataKeysPerAccount);
+  }
   return record;
 }

@@ -7,6 +7,7 @@
 import { unixSeconds } from "../clock.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import type { ActionContext } from "../actions/define.js";
+import { loadKey } from "../keys/key-access.js";
 import type { DataKeyRecord, DataKeyState, KeyRecord } from "../store/types.js";
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -163,4 +164,24 @@ export function requireCmkKeepsDataKeys(key: KeyRecord): void {
   if (key.keyState === "PendingDelete") {
     throw new KmsError(ErrorCode.ResourceUnavailableCmkStateNotSupport, `The CMK ${key.keyId} is pending deletion: its data keys cannot come back`);
   }
+}
+
+/**
+ * Move each of `dataKeyIds` (already validated) to `next(dataKey, cmk)`, all or nothing: every data key (and, when
+ * `withCmk`, its CMK — `ResourceUnavailable.CmkNotFound` when gone) is loaded and its transition checked before any
+ * is stored. Throws the first error and changes nothing.
+ */
+export async function transitionDataKeys(
+  ctx: Pick<ActionContext, "store" | "uin" | "clock">,
+  dataKeyIds: string[],
+  next: (dataKey: DataKeyRecord, cmk: KeyRecord | undefined) => DataKeyState,
+  withCmk = false,
+): Promise<void> {
+  const updated: DataKeyRecord[] = [];
+  for (const id of dataKeyIds) {
+    const dataKey = await loadDataKey(ctx, id);
+    const cmk = withCmk ? await loadKey(ctx, dataKey.keyId) : undefined;
+    updated.push({ ...dataKey, keyState: next(dataKey, cmk) });
+  }
+  await ctx.store.updateDataKeys(updated);
 }

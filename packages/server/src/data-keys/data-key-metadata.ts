@@ -1,4 +1,7 @@
 /** The API's `DataKeyMetadata` structure (reference §3.14) from a stored data key record. */
+import type { ActionContext } from "../actions/define.js";
+import { unixSeconds } from "../clock.js";
+import { keyAsOf } from "../keys/due-state.js";
 import type { DataKeyRecord, KeyRecord } from "../store/types.js";
 
 /**
@@ -22,4 +25,10 @@ export function dataKeyMetadata(d: DataKeyRecord, cmk?: KeyRecord): Record<strin
   };
   if (cmk) m.KeyName = cmk.alias;
   return m;
+}
+
+/** {@link dataKeyMetadata} with `KeyName` read from the data key's CMK (left out once the CMK is gone). */
+export async function dataKeyMetadataOf(ctx: Pick<ActionContext, "store" | "clock">, d: DataKeyRecord): Promise<Record<string, unknown>> {
+  const stored = await ctx.store.getKey(d.uin, d.keyId);
+  return dataKeyMetadata(d, stored && keyAsOf(stored, unixSeconds(ctx.clock)));
 }

@@ -19,11 +19,11 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { authorize, isRootPrincipal, type Principal } from "../access/authorize.js";
 import type { PolicyDocument } from "../access/policy.js";
-import { requestKeyIds, requestResources } from "../access/request-resources.js";
+import { requestDataKeyIds, requestKeyIds, requestResources } from "../access/request-resources.js";
 import type { Action, ActionContext } from "../actions/define.js";
 import type { AuditSink } from "../audit/log.js";
 import { auditAction, auditSecretId, STARTED, type AuditEvent } from "../audit/record.js";
-import { isReadOnlyAction } from "../actions/read-only.js";
+import { isReadOnlyAction, isReadOnlyRequest } from "../actions/read-only.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
 import type { RequestLimiter } from "../limits/rate-limits.js";
@@ -183,7 +183,8 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     if (!version) throw new KmsError(ErrorCode.MissingParameter, "The X-TC-Version header is missing");
     if (version !== API_VERSION) throw new KmsError(ErrorCode.NoSuchVersion, `Version ${version} does not exist; use ${API_VERSION}`);
 
-    const principal = await authenticate(req, deps, isReadOnlyAction(action.name));
+    const readOnlyAction = isReadOnlyAction(action.name);
+    const principal = await authenticate(req, deps, readOnlyAction);
     authenticated = true;
     Object.assign(trail, { secretId: principal.secretId, uin: principal.uin, ownerUin: principal.ownerUin });
     const region = req.headers["x-tc-region"];
@@ -192,14 +193,20 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     }
     const body = parseBody(req);
     trail.keyIds = requestKeyIds(body);
+    const dataKeyIds = requestDataKeyIds(body);
     const policies = isRootPrincipal(principal) ? [] : await deps.policies(principal.uin);
-    authorize(principal, policies, action.name, requestResources(deps.region, principal.ownerUin, trail.keyIds));
+    authorize(principal, policies, action.name, requestResources(deps.region, principal.ownerUin, trail.keyIds, dataKeyIds));
+    trail.keyIds.push(...dataKeyIds); // the audit record names data keys too
     const allowed = deps.limiter.take(principal.ownerUin, action.name);
     if (allowed !== true && !(await allowed)) {
       throw new KmsError(ErrorCode.RequestLimitExceeded, `Request rate limit exceeded for ${action.name}; retry with backoff`);
     }
     const params = parseParams(action.schema, body);
-    if (!isReadOnlyAction(action.name)) {
+    const readOnly = isReadOnlyRequest(action.name, params);
+    // A read-only action that these parameters make state-changing (GenerateDataKey with IsHostedByKms 1) must meet
+    // the state-changing signature requirements too (--require-signed-action: a signed payload).
+    if (!readOnly && readOnlyAction && deps.requireSignedAction) await authenticate(req, deps, false);
+    if (!readOnly) {
       try {
         await deps.audit.append(event(STARTED), { anchor: true });
       } catch (err) {
@@ -207,8 +214,14 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
       }
       writtenAhead = true;
     }
-    const fields = await action.handler(params, deps.context(principal.ownerUin, requestId));
-    for (const id of requestKeyIds({ KeyId: fields.KeyId })) if (!trail.keyIds.includes(id)) trail.keyIds.push(id);
+    const ctx = deps.context(principal.ownerUin, requestId);
+    ctx.noteKeyId = (id) => {
+      if (!trail.keyIds.includes(id)) trail.keyIds.push(id);
+    };
+    const fields = await action.handler(params, ctx);
+    for (const id of [...requestKeyIds({ KeyId: fields.KeyId }), ...requestDataKeyIds({ DataKeyId: fields.DataKeyId })]) {
+      if (!trail.keyIds.includes(id)) trail.keyIds.push(id);
+    }
     response = { ...fields, RequestId: requestId };
   } catch (err) {
     if (isKmsError(err)) {

@@ -89,13 +89,22 @@ export const EMBEDDED_TABLES: readonly TableSpec[] = [
     table: "cloud_bindings", file: "keys", order: "create_seq", serial: "create_seq",
     columns: [c("key_id"), c("uin"), c("product_id"), c("resource_id"), c("create_time", "int"), c("create_seq", "int")],
   },
+  {
+    table: "product_mounts", file: "keys", order: "mount",
+    columns: [c("mount"), c("product"), c("uin"), c("key_id"), c("rotation_days", "int"), c("next_rotate_time", "int"), c("create_time", "int")],
+  },
+  {
+    table: "product_tokens", file: "keys", order: "token_id",
+    columns: [c("token_id"), c("token_hash"), c("mount"), c("product"), c("status"), c("create_time", "int"), c("revoke_time", "int")],
+  },
+  { table: "product_keys", file: "keys", order: "mount, name", columns: [c("mount"), c("name"), c("data_key_id"), c("create_time", "int")] },
   { table: "policies", file: "keys", order: "uin, name", columns: [c("uin"), c("name"), c("document"), c("create_time", "int")] },
   { table: "audit_meta", file: "audit", order: "name", columns: [c("name"), c("value")] },
   {
     table: "audit_log", file: "audit", order: "pos", serial: "pos",
     columns: [
       c("pos", "int"), c("seq", "int"), c("time_ms", "int"), c("request_id"), c("action"), c("secret_id"), c("uin"), c("owner_uin"),
-      c("source_address"), c("key_ids"), c("code"), c("latency_ms", "real"), c("prev_mac"), c("mac"), c("count", "int"),
+      c("source_address"), c("key_ids"), c("code"), c("latency_ms", "real"), c("prev_mac"), c("mac"), c("count", "int"), c("detail"),
     ],
   },
   { table: "audit_head", file: "audit", order: "id", columns: [c("id", "int"), c("seq", "int"), c("mac"), c("head_mac")] },
@@ -162,7 +171,7 @@ function digestRows(spec: TableSpec, rows: Record<string, unknown>[]): string {
 /** The SELECT reading a table from the embedded file; columns the file lacks (older versions) get their default. */
 function selectSqlite(db: Database.Database, spec: TableSpec): string {
   const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${spec.table}')`).all().map((r) => r.name));
-  const DEFAULTS: Record<string, string> = { count: "1" };
+  const DEFAULTS: Record<string, string> = { count: "1", detail: "NULL" };
   const expr = (col: TableSpec["columns"][number]) =>
     col.source ? `${col.source} AS ${col.name}` : present.has(col.name) ? col.name : `${DEFAULTS[col.name] ?? "NULL"} AS ${col.name}`;
   return `SELECT ${spec.columns.map(expr).join(", ")} FROM ${spec.table} ORDER BY ${spec.order}`;
@@ -220,7 +229,10 @@ export async function copyEmbeddedToPostgres(opts: { dataDir: string; to: string
         if (n > 0) throw new CopyError(`${redactUrl(opts.to)} already holds an OpenKMS store (table ${t} has ${n} rows): migrate into an empty database`);
       }
       for (const spec of EMBEDDED_TABLES) {
-        const rows = sources[spec.file].prepare(selectSqlite(sources[spec.file], spec)).all() as Record<string, unknown>[];
+        const src = sources[spec.file];
+        // A table the file lacks (a data dir last served by a version without it) has no rows to copy.
+        const present = src.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(spec.table) !== undefined;
+        const rows = present ? (src.prepare(selectSqlite(src, spec)).all() as Record<string, unknown>[]) : [];
         expected.push({ table: spec.table, rows: rows.length, digest: digestRows(spec, rows) });
         const cols = spec.columns.map((col) => col.name);
         const perInsert = Math.floor(30_000 / cols.length);

@@ -193,6 +193,38 @@ CREATE TABLE cloud_bindings (
 CREATE INDEX cloud_bindings_by_uin ON cloud_bindings (uin);
 `,
   },
+  {
+    version: 3,
+    description: "product gateway: mounts, product tokens, product key names; audit record details",
+    sql: `
+ALTER TABLE audit_log ADD COLUMN detail TEXT;
+CREATE TABLE product_mounts (
+  mount TEXT PRIMARY KEY,
+  product TEXT NOT NULL,
+  uin TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  rotation_days INTEGER NOT NULL,
+  next_rotate_time BIGINT NOT NULL,
+  create_time BIGINT NOT NULL
+);
+CREATE TABLE product_tokens (
+  token_id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL,
+  mount TEXT NOT NULL REFERENCES product_mounts(mount),
+  product TEXT NOT NULL,
+  status TEXT NOT NULL,
+  create_time BIGINT NOT NULL,
+  revoke_time BIGINT NOT NULL
+);
+CREATE TABLE product_keys (
+  mount TEXT NOT NULL REFERENCES product_mounts(mount),
+  name TEXT NOT NULL,
+  data_key_id TEXT NOT NULL,
+  create_time BIGINT NOT NULL,
+  PRIMARY KEY (mount, name)
+);
+`,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -20,6 +20,8 @@ import type { AccountStore } from "../accounts.js";
 import type { KeyStore } from "../types.js";
 import { pgAccountStore } from "./accounts.js";
 import { pgKeyStore } from "./keys.js";
+import { pgProductStore } from "./products.js";
+import type { ProductStore } from "../../gateway/product-store.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
 import { openPgPool, redactUrl, type PgTimeouts } from "./pool.js";
 
@@ -52,6 +54,7 @@ export interface PgNode {
   readonly rootKeyCreated: boolean;
   readonly store: KeyStore;
   readonly accounts: AccountStore;
+  readonly products: ProductStore;
   readonly audit: PgAuditLog;
   readonly rootUin: string;
   readonly tokenLeases: TokenLeaseSource;
@@ -130,6 +133,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     root = loaded.root;
     await checkRootKey(store, root);
     const accounts = pgAccountStore(pool);
+    const products = pgProductStore(pool);
     const uin = await rootUin(store);
     if (opts.create) await ensureRootAccount(accounts, uin, opts.nowSeconds);
     let audit: PgAuditLog;
@@ -144,13 +148,14 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     let closed = false;
     const theRoot = root;
     return {
-      pool, root, rootKeyCreated: loaded.created, store, accounts, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
+      pool, root, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
       startupDone: releaseLock,
       async close() {
         if (closed) return;
         closed = true;
         await releaseLock();
         await audit.close();
+        await products.close();
         await accounts.close();
         await store.close();
         await pool.end();
