@@ -53,7 +53,7 @@ function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer
 const SHUTDOWN_DRAIN_MS = 1000;
 
 async function serve(cfg: ServeConfig): Promise<void> {
-  const logger = pino({ level: cfg.logLevel, base: { service: "openkms" } }, pino.destination({ dest: 2, sync: true }));
+  const logger = pino({ level: cfg.logLevel, base: { service: "openkms" } }, pino.destination({ dest: 2, sync: false }));
   const rootSecretId = process.env[ENV.rootSecretId];
   const rootSecretKey = process.env[ENV.rootSecretKey];
   if (Boolean(rootSecretId) !== Boolean(rootSecretKey)) {

@@ -28,6 +28,7 @@ import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
+import { MaterialCache } from "./keys/material-cache.js";
 import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from "./limits/auth-failures.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
@@ -236,6 +237,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : dir.auditReader);
     const limitConfig = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
     const limiter = dir.tokenLeases ? new ClusterRateLimiter(limitConfig, clock, dir.tokenLeases) : new RateLimiter(limitConfig, clock);
+    const materials = new MaterialCache();
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
       { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
       (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit summary write failed"),
@@ -246,7 +248,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         principal: (id) => resolvePrincipal(accounts, root, id),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({
-          store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId,
+          store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId, materials,
           settleDue: async () => void (await scheduler.runDue()),
           auditRecords,
         }),
@@ -317,6 +319,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         if (corsOrigins.length) logger.info({ corsPreflights: { ...corsCounters } }, "cors preflights answered");
         await scheduler.stop();
         await authFailures?.close();
+        materials.close();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },

@@ -1,15 +1,21 @@
 /**
- * The append-only audit log on SQLite (`<data-dir>/audit.db`, WAL, `synchronous=FULL`).
+ * The append-only audit log on SQLite (`<data-dir>/audit.db`, WAL).
  *
- * `append` resolves only after the record is committed (fsynced), so the dispatcher can hold the response until the
- * record is durable. Records arriving in the same event-loop turn are committed together (group commit): one fsync
- * for the batch. Each commit runs in an IMMEDIATE transaction that reads the chain head from the file, so several
- * processes (the server and `openkms admin`) can append to one log without breaking the chain.
+ * `append` resolves only after the record is durable (its WAL frames fsynced), so the dispatcher can hold the response
+ * until then. Group commit, without blocking the event loop on the disk: records arriving in the same event-loop turn
+ * are committed together in one IMMEDIATE transaction (which reads the chain head from the file, so several processes
+ * — the server and `openkms admin` — can append to one log without breaking the chain); the commit only writes the
+ * WAL (`synchronous=NORMAL`), and the WAL file is then fsynced (`fdatasync`) on libuv's thread pool. While one fsync
+ * runs, later batches commit and start their own (up to three at once: file systems share journal commits between
+ * them), or wait for the next; each record's promise resolves after an fsync that began after its commit. That is as durable as `synchronous=FULL` (which fsyncs the WAL inside each commit):
+ * a checkpoint, which is what moves WAL content into audit.db and lets the WAL be rewritten, still fsyncs the WAL
+ * before and the database after (SQLite's `NORMAL` rule in WAL mode).
  *
  * The table refuses UPDATE and DELETE (triggers); someone with the file can still drop them, which is what
  * `openkms audit verify` (verify.ts) exists to catch. Once anchored ({@link SqliteAuditLog.anchorTo}), the log also
  * writes checkpoints of its head into `openkms.db` (checkpoint.ts), so a deleted, emptied or cut-back file shows.
  */
+import { closeSync, fdatasync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
@@ -70,6 +76,9 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 
 export const AUDIT_KEY_LABEL = "openkms/audit-mac-key/v1";
 const KEY_LABEL = AUDIT_KEY_LABEL;
+
+/** fsyncs of the WAL running at once (libuv's thread pool has 4 threads by default; the log writer uses it too). */
+const MAX_SYNCS_IN_FLIGHT = 3;
 
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;
@@ -149,10 +158,20 @@ export class SqliteAuditLog implements AuditSink {
   private lastHead: { seq: number; mac: string } | undefined;
   private lastCheckpoint = { seq: -1, at: 0 };
   private checkpointScheduled = false;
+  /** Committed (in the WAL) but not yet fsynced, and the head they reach. */
+  private unsynced: Pending[] = [];
+  private unsyncedHead: { seq: number; mac: string } | undefined;
+  /** fsyncs running, and who waits for none to run (close). */
+  private syncsInFlight = 0;
+  private idle: (() => void)[] = [];
+  /** A descriptor of `<path>-wal`, opened at the first commit. */
+  private walFd: number | undefined;
+  private readonly path: string;
 
-  private constructor(db: Database.Database, key: Uint8Array) {
+  private constructor(db: Database.Database, key: Uint8Array, path: string) {
     this.db = db;
     this.key = key;
+    this.path = path;
     const selectHead = db.prepare<[], { seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1");
     // Prepared on first use: a log opened only for reading (create: false) may predate the count and detail columns.
     let insert: Database.Statement | undefined;
@@ -186,7 +205,8 @@ export class SqliteAuditLog implements AuditSink {
       db.pragma("busy_timeout = 5000");
       if (create) {
         db.pragma("journal_mode = WAL");
-        db.pragma("synchronous = FULL");
+        // Commits write the WAL; this class fsyncs it before any append is acknowledged (see the file comment).
+        db.pragma("synchronous = NORMAL");
         db.exec(SCHEMA);
         // Logs from before summary records: add the column (existing rows stand for one request each).
         const columns = db.prepare<[], { name: string }>("PRAGMA table_info(audit_log)").all().map((c) => c.name);
@@ -205,7 +225,7 @@ export class SqliteAuditLog implements AuditSink {
       const stored = db.prepare<[], { value: string }>("SELECT value FROM audit_meta WHERE name = 'mac-key'").get()?.value;
       if (stored === undefined) throw new AuditLogUnavailableError(`${path} holds no audit key: it was emptied or replaced`);
       const key = root.unwrap(new Uint8Array(Buffer.from(stored, "base64")), KEY_LABEL);
-      return new SqliteAuditLog(db, key);
+      return new SqliteAuditLog(db, key, path);
     } catch (e) {
       db.close();
       throw e;
@@ -214,8 +234,8 @@ export class SqliteAuditLog implements AuditSink {
 
   /**
    * Queue one record; it is committed with the others queued in this event-loop turn.
-   * @returns resolves once the record is committed (fsynced); rejects with the driver's error when the commit fails
-   *   (then none of that batch was written) or when the log is closed
+   * @returns resolves once the record is committed and fsynced; rejects with the driver's error when the commit fails
+   *   (then none of that batch was written), with the fsync's error when that fails, or when the log is closed
    */
   append(event: AuditEvent, options: AppendOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error("audit log is closed"));
@@ -235,7 +255,7 @@ export class SqliteAuditLog implements AuditSink {
     });
   }
 
-  /** Commit every queued event in one IMMEDIATE transaction and settle their promises. */
+  /** Commit every queued event in one IMMEDIATE transaction; the fsync loop settles their promises. */
   private flush(): void {
     this.scheduled = false;
     const batch = this.queue;
@@ -248,12 +268,54 @@ export class SqliteAuditLog implements AuditSink {
       for (const p of batch) p.reject(e);
       return;
     }
-    this.lastHead = head;
+    for (const p of batch) this.unsynced.push(p);
+    this.unsyncedHead = head;
+    this.startSync();
+  }
+
+  /**
+   * fsync the WAL for every commit not yet covered, unless {@link MAX_SYNCS_IN_FLIGHT} fsyncs already run (then the
+   * next one to finish starts it). An fsync covers every commit made before it began, so a batch waits for about one
+   * fsync, and overlapping fsyncs share the file system's journal commits.
+   */
+  private startSync(): void {
+    if (this.unsynced.length === 0 || this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT) return;
+    const waiting = this.unsynced;
+    const head = this.unsyncedHead!;
+    this.unsynced = [];
+    this.syncsInFlight++;
+    const done = (failure: unknown) => {
+      this.syncsInFlight--;
+      this.settle(waiting, head, failure);
+      this.startSync();
+      if (this.syncsInFlight === 0 && this.unsynced.length === 0) for (const r of this.idle.splice(0)) r();
+    };
+    try {
+      this.walFd ??= openSync(`${this.path}-wal`, "r");
+      fdatasync(this.walFd, (err) => done(err ?? undefined));
+    } catch (e) {
+      done(e ?? new Error("fsync of the audit WAL failed"));
+    }
+  }
+
+  /** Resolves once no commit waits for an fsync. */
+  private synced(): Promise<void> {
+    if (this.syncsInFlight === 0 && this.unsynced.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
+  }
+
+  /** Records are durable (or their fsync failed): checkpoint when one of them is write-ahead, then answer them. */
+  private settle(batch: Pending[], head: { seq: number; mac: string }, failure: unknown): void {
+    if (failure !== undefined) {
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    if (!this.lastHead || head.seq > this.lastHead.seq) this.lastHead = head;
     if (this.checkpoints && batch.some((p) => p.anchor)) {
       try {
         this.writeCheckpoint(head);
       } catch (e) {
-        // The records are committed, but a write-ahead record is not acknowledged unless it is anchored too.
+        // The records are durable, but a write-ahead record is not acknowledged unless it is anchored too.
         for (const p of batch) (p.anchor ? p.reject(e) : p.resolve());
         return;
       }
@@ -334,11 +396,13 @@ export class SqliteAuditLog implements AuditSink {
     return headMac(this.key, head.seq, head.mac) === head.headMac;
   }
 
-  /** Commit what is queued, checkpoint the head (when anchored), close the files and zero the MAC key. */
+  /** Commit and fsync what is queued, checkpoint the head (when anchored), close the files and zero the MAC key. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    await this.synced();
+    if (this.walFd !== undefined) closeSync(this.walFd);
     this.checkpointQuietly();
     this.checkpoints?.store.close();
     this.db.close();

@@ -100,7 +100,8 @@ export const auditAction = (value: string | undefined) => (value && ACTION_RE.te
 /** A SecretId fit for the log: as given when it looks like one (letters and digits, ≤ 128), else "". */
 export const auditSecretId = (value: string | undefined) => (value && SECRET_ID_RE.test(value) ? value : "");
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
+const ENCODER = new TextEncoder();
+const utf8 = (s: string) => ENCODER.encode(s);
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** The bytes a record's MAC covers; `count` is appended only when it is not 1 (records before it existed verify as they did). */
