@@ -35,6 +35,8 @@ export interface ServeConfig {
   maxConnections: number;
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigin?: string[] | undefined;
+  /** `on` (default): serve the web console at /console/; `off`: no console. */
+  console: "on" | "off";
 }
 
 /**
@@ -68,6 +70,7 @@ export const ENV = {
   requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
   maxConnections: "OPENKMS_MAX_CONNECTIONS",
   corsOrigin: "OPENKMS_CORS_ORIGIN",
+  console: "OPENKMS_CONSOLE",
 } as const;
 
 /** `--store`: a postgres:// URL (the password, if any, is never echoed). */

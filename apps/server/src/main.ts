@@ -4,6 +4,7 @@
  *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
  *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
  *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none),
+ *   --console on|off (on: the web console at /console/),
  *   --product-gateway on|off (off), --product-gateway-rate n (50 per product token);
  *   --store postgres://… (the shared store of several nodes; default: the embedded store in the data dir);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
@@ -22,6 +23,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
+import { consoleAssets } from "@openkms/console/assets";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { backupCommand, restoreCommand } from "./backup-commands.js";
@@ -90,6 +92,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
     ...(tls ? { https: tls } : {}),
     tlsCaFile: caFile,
     corsOrigins: cfg.corsOrigin ?? [],
+    ...(cfg.console === "on" ? { staticSite: { prefix: "/console", files: consoleAssets } } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -111,7 +114,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   const { url } = await server.listen();
-  logger.info({ url, edition: server.edition, region: server.region, credentials: server.credentialsPath, secretId: server.credential.secretId }, "listening");
+  logger.info({ url, edition: server.edition, region: server.region, credentials: server.credentialsPath, secretId: server.credential.secretId, console: cfg.console === "on" ? `${url}/console/` : "off" }, "listening");
   pidFile.write();
   process.stdout.write(`openkms listening on ${url}\n`);
 }
@@ -150,6 +153,7 @@ program
   .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
   .addOption(new Option("--cors-origin <origin,...>", "origins whose web pages may call the API (CORS), e.g. https://app.example.com").env(ENV.corsOrigin).argParser(parseCorsOrigin))
+  .addOption(new Option("--console <on|off>", "serve the web console at /console/").env(ENV.console).argParser(parseOnOff).default("on"))
   .action(async (opts: ServeConfig) => {
     try {
       await serve(opts);

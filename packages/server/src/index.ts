@@ -5,6 +5,7 @@ export { ManualClock, systemClock, type Clock } from "./clock.js";
 export { EDITIONS, type Edition } from "./edition.js";
 export { tc3Signature, canonicalRequestHash, verifyTc3, utcDate } from "./protocol/tc3.js";
 export { actions } from "./actions/index.js";
+export { registerStaticSite, STATIC_CSP, type StaticFile, type StaticSite } from "./http-static.js";
 export { parseCorsOrigins, CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, type CorsCounters } from "./http-cors.js";
 export { inspectAuditLog, openDataDir, type AuditInspection, type DataDir, type DataDirOptions } from "./data-dir.js";
 export { AccountAdmin, AdminError, type NewAccessKey, type PrincipalView } from "./accounts/admin.js";
@@ -35,7 +36,7 @@ export { ProductAdmin, type CreateProductTokenInput, type NewProductToken, type 
 export { productAdminFor } from "./gateway/admin-for-data-dir.js";
 export type { ProductStore, ProductMount, ProductTokenRecord, ProductKeyRef } from "./gateway/product-store.js";
 export type { ProductKeySource } from "./gateway/key-source.js";
-export { DEFAULT_GATEWAY_RATE_PER_TOKEN, DEFAULT_GATEWAY_RATE_TOTAL, type GatewayRateLimits } from "./gateway/limits.js";
+export { DEFAULT_GATEWAY_RATE_PER_TOKEN, DEFAULT_GATEWAY_REFUSALS_PER_ADDRESS, type GatewayRateLimits } from "./gateway/limits.js";
 export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
 export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
 export { ROOT_CHECK_LABEL } from "./data-dir.js";

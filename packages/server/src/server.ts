@@ -26,6 +26,7 @@ import { ClusterRateLimiter } from "./limits/cluster-rate-limits.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
+import type { StaticSite } from "./http-static.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { MaterialCache } from "./keys/material-cache.js";
@@ -113,6 +114,11 @@ export interface KmsServerOptions {
    * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
    */
   corsOrigins?: readonly string[];
+  /**
+   * A static web app served from memory under its prefix — `openkms serve` passes the web console's files for
+   * `/console/` (http-static.ts); default none.
+   */
+  staticSite?: StaticSite;
 }
 
 export interface KmsServer {
@@ -253,7 +259,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           auditRecords,
         }),
       },
-      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
+      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters, staticSite: opts.staticSite },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
