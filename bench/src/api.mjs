@@ -11,12 +11,12 @@
 // store write, the final record). The ceiling and openkms run interleaved — ceiling, openkms, openkms, ceiling, … —
 // so background load on a shared machine hits both alike; the ratio is what to read.
 //
-// Env: BENCH_API_SECONDS (per measurement, default 5), BENCH_API_ONLY ("Encrypt:32,Decrypt:8": just those cases, no
+// Env: BENCH_API_SECONDS (per target and case, default 6, in BENCH_API_ROUNDS slices, default 3), BENCH_API_ONLY ("Encrypt:32,Decrypt:8": just those cases, no
 // report written), BENCH_API_CPU_PROF (directory: run openkms under `node --cpu-prof`, print where the time went),
 // BENCH_API_SERVE_ARGS (extra `openkms serve` arguments), BENCH_DIR (where data dirs go; default the OS temp dir).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -30,9 +30,11 @@ import { summarise } from "./cpuprofile-summary.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const reports = join(here, "..", "reports");
-const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_API_ROUNDS ?? 3);
 const ONLY = process.env.BENCH_API_ONLY;
 const CPU_PROF = process.env.BENCH_API_CPU_PROF;
+const BASELINE = process.env.BENCH_API_BASELINE;
 const SERVE_ARGS = (process.env.BENCH_API_SERVE_ARGS ?? "").split(/\s+/).filter(Boolean);
 const scratch = mkdtempSync(join(process.env.BENCH_DIR ?? os.tmpdir(), "openkms-api-bench-"));
 const CONNECTIONS = [1, 8, 32, 64];
@@ -107,11 +109,24 @@ const credential = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "u
 const ceiling = await startChild(
   ["bench/src/api-ceiling.mjs"], { CEILING_SECRET_ID: credential.SecretId, CEILING_SECRET_KEY: credential.SecretKey }, join(scratch, "ceiling.log"),
 );
-const targets = { openkms: openkms.url, ceiling: ceiling.url };
-
 const { KeyId } = await call(openkms.url, credential, "CreateKey", { Alias: "api-bench" });
 const plaintext = Buffer.alloc(32, 7).toString("base64");
 const { CiphertextBlob } = await call(openkms.url, credential, "Encrypt", { KeyId, Plaintext: plaintext });
+const targets = { openkms: openkms.url, ceiling: ceiling.url };
+const processes = { openkms: openkms.child, ceiling: ceiling.child };
+// An older build measured in the same run (before/after of an optimisation): BENCH_API_BASELINE=<its openkms.js>.
+// It serves a copy of the same data dir (same credential and key), so the same signed requests work on it.
+let baseline;
+if (BASELINE) {
+  const baseDir = join(scratch, "baseline-data");
+  cpSync(dataDir, baseDir, { recursive: true, filter: (src) => !src.endsWith("openkms.pid") });
+  const baselineEnv = Object.fromEntries((process.env.BENCH_API_BASELINE_ENV ?? "").split(/\s+/).filter(Boolean).map((kv) => kv.split("=")));
+  baseline = await startChild([...nodeFlags, BASELINE, "serve", "--data-dir", baseDir, "--port", "0", "--rate-limits", "off"], baselineEnv, join(scratch, "baseline.log"));
+  targets.baseline = baseline.url;
+  processes.baseline = baseline.child;
+}
+
+
 const ACTIONS = [
   { label: "Encrypt 32 B", action: "Encrypt", params: { KeyId, Plaintext: plaintext } },
   { label: "Decrypt", action: "Decrypt", params: { CiphertextBlob } },
@@ -124,8 +139,19 @@ const cases = ACTIONS.flatMap((a) => CONNECTIONS.map((c) => ({ ...a, connections
   (c) => !wanted || wanted.some(([name, n]) => c.action === name && (!n || Number(n) === c.connections)),
 );
 
+/** CPU time (user + system, ms) a child process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(child) {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
 /** One autocannon run; counts answers that are not a success envelope as errors. */
-async function drive(url, c, seconds) {
+async function drive(url, c, seconds, child) {
+  const cpuBefore = child ? cpuMs(child) : NaN;
   const body = JSON.stringify(c.params);
   const headers = signedHeaders(c.action, body, credential);
   let errors = 0;
@@ -140,33 +166,54 @@ async function drive(url, c, seconds) {
     url, connections: c.connections, duration: seconds, pipelining: 1,
     requests: [{ method: "POST", path: "/", headers, body, onResponse }],
   });
+  const cpu = child ? cpuMs(child) - cpuBefore : NaN;
   return {
     requestsPerSec: r.requests.average, total: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max,
-    errors: errors + r.errors + r.timeouts + r.non2xx, firstError,
+    errors: errors + r.errors + r.timeouts + r.non2xx, firstError, cpuUsPerRequest: r.requests.total ? (cpu * 1000) / r.requests.total : NaN,
   };
 }
 
 // Warm both up (JIT, SQLite caches) before measuring.
-for (const name of ["ceiling", "openkms"]) await drive(targets[name], { ...ACTIONS[0], connections: 8 }, 1);
+for (const name of Object.keys(targets)) await drive(targets[name], { ...ACTIONS[0], connections: 8 }, 1);
+
+/** Several runs of one target merged: requests/s over their whole time, median p50, worst p99 and max, CPU per request. */
+function merge(runs) {
+  const total = runs.reduce((n, r) => n + r.total, 0);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cpu = runs.reduce((n, r) => n + r.cpuUsPerRequest * r.total, 0) / (total || 1);
+  return {
+    requestsPerSec: runs.reduce((n, r) => n + r.requestsPerSec, 0) / runs.length, total,
+    p50: median(runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)), max: Math.max(...runs.map((r) => r.max)),
+    errors: runs.reduce((n, r) => n + r.errors, 0), firstError: runs.find((r) => r.firstError)?.firstError, cpuUsPerRequest: cpu,
+  };
+}
 
 const results = [];
 let flip = false;
 for (const c of cases) {
-  // Interleaved, order alternating per case: ceiling, openkms | openkms, ceiling | …
-  const order = flip ? ["openkms", "ceiling"] : ["ceiling", "openkms"];
-  flip = !flip;
-  const got = {};
-  for (const name of order) got[name] = await drive(targets[name], c, SECONDS);
+  // Interleaved: ROUNDS slices per target, the targets taking turns (order alternating), so load from other work on
+  // the machine falls on all of them alike.
+  const runs = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = flip ? ["openkms", "ceiling"] : ["ceiling", "openkms"];
+    if (baseline) order.splice(1, 0, "baseline");
+    flip = !flip;
+    for (const name of order) runs[name].push(await drive(targets[name], c, Math.max(1, Math.round(SECONDS / ROUNDS)), processes[name]));
+  }
+  const got = Object.fromEntries(Object.entries(runs).map(([name, rs]) => [name, merge(rs)]));
   const row = { action: c.label, connections: c.connections, openkms: got.openkms, ceiling: got.ceiling, ratio: got.openkms.requestsPerSec / got.ceiling.requestsPerSec };
+  if (got.baseline) Object.assign(row, { baseline: got.baseline, baselineRatio: got.baseline.requestsPerSec / got.ceiling.requestsPerSec });
   results.push(row);
   console.log(
     `${c.label.padEnd(22)} ${String(c.connections).padStart(3)} conns: openkms ${Math.round(got.openkms.requestsPerSec)} req/s ` +
-      `(p50 ${got.openkms.p50} p99 ${got.openkms.p99} max ${got.openkms.max} ms, ${got.openkms.errors} errors${got.openkms.firstError ? `: ${got.openkms.firstError}` : ""}) ` +
-      `ceiling ${Math.round(got.ceiling.requestsPerSec)} req/s (p99 ${got.ceiling.p99} ms) → ${row.ratio.toFixed(2)}×`,
+      `(p50 ${got.openkms.p50} p99 ${got.openkms.p99} max ${got.openkms.max} ms, ${Math.round(got.openkms.cpuUsPerRequest)} µs CPU/req, ${got.openkms.errors} errors${got.openkms.firstError ? `: ${got.openkms.firstError}` : ""}) ` +
+      `ceiling ${Math.round(got.ceiling.requestsPerSec)} req/s (p99 ${got.ceiling.p99} ms, ${Math.round(got.ceiling.cpuUsPerRequest)} µs CPU/req) → ${row.ratio.toFixed(2)}×` +
+      (got.baseline ? ` | baseline ${Math.round(got.baseline.requestsPerSec)} req/s (p99 ${got.baseline.p99} ms, ${Math.round(got.baseline.cpuUsPerRequest)} µs CPU/req) → ${row.baselineRatio.toFixed(2)}×` : ""),
   );
 }
 
 await stopChild(ceiling.child);
+if (baseline) await stopChild(baseline.child);
 await stopChild(openkms.child);
 
 let profile;
@@ -188,6 +235,7 @@ const fsType = (() => {
     return "unknown";
   }
 })();
+if (process.env.BENCH_API_KEEP_LOG) cpSync(join(scratch, "openkms.log"), process.env.BENCH_API_KEEP_LOG);
 rmSync(scratch, { recursive: true, force: true });
 if (ONLY) process.exit(0);
 

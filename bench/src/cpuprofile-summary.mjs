@@ -55,6 +55,26 @@ export function summarise(path) {
   return { totalMs: total / 1000, byArea: rank(area), byFunction: rank(fn), inclusive: rank(incl) };
 }
 
+/**
+ * The server's busy time by part of a request (shares of non-idle samples; inclusive, so nested parts overlap: the
+ * principal lookup is inside the TC3 verification).
+ */
+export function requestParts(s) {
+  const inApp = (fn) => s.inclusive.filter((r) => r.name.startsWith(`${fn} `) && /apps\/server|packages\/server/.test(r.name)).reduce((a, r) => Math.max(a, r.share), 0);
+  const self = (prefix) => s.byFunction.find((r) => r.name.startsWith(prefix))?.share ?? 0;
+  const busy = 1 - self("(idle)");
+  const parts = {
+    "audit append (commit, fsync, checkpoint)": inApp("flush") + inApp("startSync") + inApp("settle") + inApp("syncLoop"),
+    "TC3 verification (incl. principal lookup)": inApp("verifyTc3"),
+    "principal lookup (credential, account, SecretKey unwrap)": inApp("resolvePrincipal"),
+    "key record + material + seal/open": inApp("loadKey") + inApp("sealUnderKey") + inApp("openBlob"),
+    "request log line (pino)": inApp("LOG"),
+    "parameter validation (zod)": inApp("parseParams"),
+    "garbage collection": self("(garbage collector)"),
+  };
+  return { busy, parts: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / busy])) };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const top = Number(process.argv[3] ?? 25);
   const s = summarise(process.argv[2]);
@@ -63,6 +83,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   for (const r of s.byArea.slice(0, top)) console.log(`${pct(r.share)}  ${r.name}`);
   console.log("\nby function (self):");
   for (const r of s.byFunction.slice(0, top)) console.log(`${pct(r.share)}  ${r.name}`);
+  const { busy, parts } = requestParts(s);
+  console.log(`\nbusy ${(busy * 100).toFixed(1)}% of samples; parts of a request (of busy time):`);
+  for (const [k, v] of Object.entries(parts)) console.log(`${pct(v)}  ${k}`);
   console.log("\nby function (inclusive):");
   for (const r of s.inclusive.slice(0, top * 2)) console.log(`${pct(r.share)}  ${r.name}`);
 }

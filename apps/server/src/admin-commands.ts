@@ -12,6 +12,11 @@
  *   openkms admin attach-policy <user> <policy-name> (--file <policy.json> | --document '<json>')
  *   openkms admin detach-policy <user> <policy-name>
  *   openkms admin list                 (each root account also shows its CMKs' CloudBindings: KeyId, ProductId, ResourceId)
+ *   openkms admin create-product-token --product <name> --mount <mount> [--key-id <KeyId>] [--account <uin|name>]
+ *                                      [--rotation-days <n>]
+ *   openkms admin revoke-product-token <token or its first 8 characters>
+ *   openkms admin rotate-product-key --mount <mount> <name>
+ *   openkms admin list-product-tokens
  *
  * `<user>` is a uin or a name; `--data-dir` / OPENKMS_DATA_DIR (default ./.openkms), root key from the data dir or
  * OPENKMS_ROOT_KEY. Exit codes: 0 done, 2 refused (bad input, not a data dir, wrong root key), 1 anything else.
@@ -19,8 +24,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { AccountAdmin, openDataDir, withCloudBindings, type DataDir } from "@openkms/server";
-import { ENV, rootKeyOption } from "./config.js";
+import { AccountAdmin, openDataDir, productAdminFor, withCloudBindings, type DataDir } from "@openkms/server";
+import { ENV, parseDays, rootKeyOption } from "./config.js";
 import { rewrapCommand } from "./rewrap-command.js";
 import { runTool, ToolError } from "./tool.js";
 
@@ -126,6 +131,34 @@ export function adminCommand(): Command {
 
   sub("list", "list accounts and sub-users with their access keys (no secrets) and policies, and the accounts' cloud-resource bindings")
     .action((opts) => runTool(() => withAdmin(opts, async (a, dir) => print(await withCloudBindings(dir.store, await a.list())))));
+
+  sub("create-product-token", "make a token a product (MariaDB's key plugin) reads its keys with through the product gateway; shown once")
+    .requiredOption("--product <name>", "the product, e.g. mariadb (ProductId of the CMK's binding, Owner of its data keys)")
+    .requiredOption("--mount <mount>", "the mount: the product reads http://HOST:PORT/v1/<mount>")
+    .option("--key-id <KeyId>", "the CMK the mount's keys are hosted data keys under (default: the product's service default key)")
+    .option("--account <account>", "root account (uin or name) the keys belong to; default: the first root account")
+    .addOption(new Option("--rotation-days <n>", "add a version to every key of the mount every n days (1-365)").argParser(parseDays))
+    .action((opts) =>
+      runTool(() =>
+        withAdmin(opts, async (_a, dir) => {
+          const admin = await productAdminFor(dir);
+          print(await admin.createToken({ product: opts.product, mount: opts.mount, keyId: opts.keyId, account: opts.account, rotationDays: opts.rotationDays }));
+          process.stderr.write("openkms: store the Token now; it cannot be shown again\n");
+        }),
+      ),
+    );
+
+  sub("revoke-product-token", "revoke a product token for good: the gateway refuses it from the next request")
+    .argument("<token>", "the token, or its first 8 characters")
+    .action((ref: string, opts) => runTool(() => withAdmin(opts, async (_a, dir) => print(await (await productAdminFor(dir)).revokeToken(ref)))));
+
+  sub("rotate-product-key", "add a version to a key of a mount now; old versions stay readable")
+    .requiredOption("--mount <mount>", "the mount")
+    .argument("<name>", "the key name (MariaDB: the key id, e.g. 1)")
+    .action((name: string, opts) => runTool(() => withAdmin(opts, async (_a, dir) => print(await (await productAdminFor(dir)).rotateKey(opts.mount, name)))));
+
+  sub("list-product-tokens", "list product mounts with their keys, and product tokens (ids only, never the token)")
+    .action((opts) => runTool(() => withAdmin(opts, async (_a, dir) => print(await (await productAdminFor(dir)).list()))));
 
   admin.addCommand(rewrapCommand());
   return admin;

@@ -21,6 +21,10 @@ export interface ServeConfig {
   rateLimit?: Record<string, number> | undefined;
   /** On SIGTERM, seconds before connections still open are cut (default 10). */
   shutdownTimeout: number;
+  /** `on`: serve the product gateway (Vault KV v2 reads under /v1/); default `off`. */
+  productGateway: "on" | "off";
+  /** Product gateway requests/second per product token (default 50). */
+  productGatewayRate?: number | undefined;
   /** `pkcs11:…` (RFC 7512) or `file:<path>`; default the data dir's root.key (or OPENKMS_ROOT_KEY). */
   rootKey?: string | undefined;
   /** Refuse signatures that do not cover X-TC-Action, and UNSIGNED-PAYLOAD for state-changing actions. */
@@ -29,6 +33,8 @@ export interface ServeConfig {
   maxConnections: number;
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigin?: string[] | undefined;
+  /** `on` (default): serve the web console at /console/; `off`: no console. */
+  console: "on" | "off";
 }
 
 /**
@@ -56,9 +62,12 @@ export const ENV = {
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
+  productGateway: "OPENKMS_PRODUCT_GATEWAY",
+  productGatewayRate: "OPENKMS_PRODUCT_GATEWAY_RATE",
   requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
   maxConnections: "OPENKMS_MAX_CONNECTIONS",
   corsOrigin: "OPENKMS_CORS_ORIGIN",
+  console: "OPENKMS_CONSOLE",
 } as const;
 
 /** A count of connections, 1–1000000. */
@@ -119,6 +128,18 @@ export function parseTime(value: string): number {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new InvalidArgumentError("expected an ISO 8601 time or Unix seconds");
   return ms;
+}
+
+/** A rate in requests per second: a number above 0, at most 100000. */
+export function parseRate(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0) || Number(value) > 100_000) throw new InvalidArgumentError("expected requests per second, above 0");
+  return Number(value);
+}
+
+/** Whole days 1-365 (`--rotation-days`). */
+export function parseDays(value: string): number {
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 365) throw new InvalidArgumentError("expected whole days 1-365");
+  return Number(value);
 }
 
 export function parseLimit(value: string): number {

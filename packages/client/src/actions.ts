@@ -203,6 +203,7 @@ export interface KmsActions {
       ServiceEnabled: boolean; InvalidType: number; UserLevel: number; ProExpireTime: number; ProRenewFlag: number;
       ProResourceId: string; ExclusiveVSMEnabled: boolean; ExclusiveHSMEnabled: boolean; SubscriptionInfo: string;
       CmkUserCount?: number; CmkLimit?: number; IsAllowedDataKeyHosted?: boolean; IsAllowedSync?: boolean;
+      DataKeyLimit?: number; FreeDataKeyLimit?: number; DataKeyUsedCount?: number;
     };
   };
   GetRegions: { request: Record<string, never>; response: WithRequestId & { Regions: string[] } };

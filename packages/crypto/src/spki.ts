@@ -13,15 +13,17 @@
  * | `RSA`   | SPKI DER (rsaEncryption)         | PKCS#8 DER                  |
  * | `SM2`   | 65 B 0x04 ‖ x ‖ y                | 32 B scalar                 |
  * | `P-256` | 65 B 0x04 ‖ x ‖ y                | 32 B scalar                 |
+ * | `P-384` | 97 B 0x04 ‖ x ‖ y                | 48 B scalar                 |
  *
- * EC keys use id-ecPublicKey (RFC 5480 §2.1.1) with namedCurve prime256v1 (1.2.840.10045.3.1.7) or the SM2 curve
+ * EC keys use id-ecPublicKey (RFC 5480 §2.1.1) with namedCurve prime256v1 (1.2.840.10045.3.1.7), secp384r1
+ * (1.3.132.0.34) or the SM2 curve
  * OID 1.2.156.10197.1.301 (GM/T 0006), the form `openssl pkey -pubin` loads. EC private keys are PKCS#8 wrapping
  * an RFC 5915 ECPrivateKey with the public key, as OpenSSL writes them.
  *
  * Errors: anything malformed, of another type, curve or size → `InvalidKeyError` (code `INVALID_KEY`).
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { p256 } from "@noble/curves/nist.js";
+import { p256, p384 } from "@noble/curves/nist.js";
 import { DerError, DerReader, TAG, bitString, integer, octetString, oid, readSequence, sequence, tlv } from "./_der.js";
 import { InvalidKeyError } from "./_errors.js";
 import { abytes } from "./_validate.js";
@@ -30,14 +32,19 @@ import { Point as Sm2Point, getPublicKey as sm2GetPublicKey } from "./sm2.js";
 export { InvalidKeyError, isInvalidKeyError } from "./_errors.js";
 
 /** The asymmetric key types OpenKMS handles. */
-export type KeyType = "RSA" | "SM2" | "P-256";
+export type KeyType = "RSA" | "SM2" | "P-256" | "P-384";
 /** The curve-based key types. */
-export type EcKeyType = "SM2" | "P-256";
+export type EcKeyType = "SM2" | "P-256" | "P-384";
+const EC_TYPES = ["SM2", "P-256", "P-384"] as const;
+
+/** Scalar (secret key, coordinate) length in bytes per curve; public keys are 1 + 2 × this. */
+const SCALAR: Record<EcKeyType, number> = { SM2: 32, "P-256": 32, "P-384": 48 };
 
 const OID_RSA = oid("1.2.840.113549.1.1.1");
 const OID_EC_PUBLIC_KEY = oid("1.2.840.10045.2.1");
 const OID_CURVE: Record<EcKeyType, Uint8Array> = {
   "P-256": oid("1.2.840.10045.3.1.7"),
+  "P-384": oid("1.3.132.0.34"), // secp384r1 (RFC 5480 §2.1.1.1)
   SM2: oid("1.2.156.10197.1.301"),
 };
 const DER_NULL = Uint8Array.of(TAG.NULL, 0);
@@ -45,10 +52,10 @@ const DER_NULL = Uint8Array.of(TAG.NULL, 0);
 const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 function curvePoint(type: EcKeyType) {
-  return type === "SM2" ? Sm2Point : p256.Point;
+  return type === "SM2" ? Sm2Point : type === "P-384" ? p384.Point : p256.Point;
 }
 
-/** Validates an EC point (compressed or uncompressed) on `type`'s curve; returns 0x04 ‖ x ‖ y (65 B). */
+/** Validates an EC point (compressed or uncompressed) on `type`'s curve; returns 0x04 ‖ x ‖ y (65 B; P-384: 97 B). */
 function uncompressedPoint(type: EcKeyType, bytes: Uint8Array): Uint8Array {
   try {
     const pt = curvePoint(type).fromBytes(bytes);
@@ -63,7 +70,7 @@ function uncompressedPoint(type: EcKeyType, bytes: Uint8Array): Uint8Array {
 /**
  * SubjectPublicKeyInfo DER of a public key.
  * @param type key type
- * @param publicKey RSA: SPKI DER (checked, returned re-encoded); SM2 / P-256: 65 B 0x04 ‖ x ‖ y
+ * @param publicKey RSA: SPKI DER (checked, returned re-encoded); SM2 / P-256: 65 B, P-384: 97 B, 0x04 ‖ x ‖ y
  * @returns SPKI DER (EC: 91 B; RSA-2048: 294 B)
  * @throws InvalidKeyError when the key is malformed or not on the curve
  */
@@ -74,8 +81,8 @@ export function encodePublicKey(type: KeyType, publicKey: Uint8Array): Uint8Arra
     if (parsed.type !== "RSA") throw new InvalidKeyError(`expected an RSA public key, got ${parsed.type}`);
     return parsed.publicKey;
   }
-  if (type !== "SM2" && type !== "P-256") throw new TypeError(`"type" unknown: ${String(type)}`);
-  abytes(publicKey, 65, "publicKey");
+  if (!(EC_TYPES as readonly string[]).includes(type)) throw new TypeError(`"type" unknown: ${String(type)}`);
+  abytes(publicKey, 1 + 2 * SCALAR[type as EcKeyType], "publicKey");
   const point = uncompressedPoint(type, publicKey);
   return sequence(sequence(OID_EC_PUBLIC_KEY, OID_CURVE[type]), bitString(point));
 }
@@ -83,7 +90,7 @@ export function encodePublicKey(type: KeyType, publicKey: Uint8Array): Uint8Arra
 /** A parsed public key in the form its algorithm module takes. */
 export type ParsedPublicKey =
   | { type: "RSA"; /** SPKI DER */ publicKey: Uint8Array; /** modulus length in bits */ bits: number }
-  | { type: EcKeyType; /** 65 B 0x04 ‖ x ‖ y */ publicKey: Uint8Array };
+  | { type: EcKeyType; /** 0x04 ‖ x ‖ y: 65 B (SM2, P-256), 97 B (P-384) */ publicKey: Uint8Array };
 
 /**
  * Parses SubjectPublicKeyInfo DER: RSA (rsaEncryption, any size; check `bits`), SM2 or P-256 (id-ecPublicKey with
@@ -119,7 +126,7 @@ function fromKeyObject(key: KeyObject): ParsedPublicKey {
       const bits = spki.read(TAG.BIT_STRING);
       spki.end();
       if (bits[0] !== 0) throw new InvalidKeyError("bad BIT STRING");
-      for (const type of ["SM2", "P-256"] as const) {
+      for (const type of EC_TYPES) {
         if (eq(curveOid, OID_CURVE[type])) return { type, publicKey: uncompressedPoint(type, bits.subarray(1)) };
       }
       throw new InvalidKeyError("unsupported elliptic curve");
@@ -190,7 +197,7 @@ export function parsePublicKeyPem(pem: string): ParsedPublicKey {
 /**
  * PKCS#8 DER (RFC 5958 OneAsymmetricKey, version 0) of a secret key, for storage (wrapped) and for OpenSSL.
  * @param type key type
- * @param secretKey RSA: PKCS#8 DER (checked and returned re-encoded); SM2 / P-256: 32 B scalar
+ * @param secretKey RSA: PKCS#8 DER (checked and returned re-encoded); SM2 / P-256: 32 B, P-384: 48 B scalar
  * @returns PKCS#8 DER (EC: 138 B, with the public key inside the RFC 5915 ECPrivateKey)
  * @throws InvalidKeyError when the key is malformed or out of range
  */
@@ -201,11 +208,11 @@ export function encodePrivateKey(type: KeyType, secretKey: Uint8Array): Uint8Arr
     if (parsed.type !== "RSA") throw new InvalidKeyError(`expected an RSA private key, got ${parsed.type}`);
     return parsed.secretKey;
   }
-  if (type !== "SM2" && type !== "P-256") throw new TypeError(`"type" unknown: ${String(type)}`);
-  abytes(secretKey, 32, "secretKey");
+  if (!(EC_TYPES as readonly string[]).includes(type)) throw new TypeError(`"type" unknown: ${String(type)}`);
+  abytes(secretKey, SCALAR[type as EcKeyType], "secretKey");
   let publicKey: Uint8Array;
   try {
-    publicKey = type === "SM2" ? sm2GetPublicKey(secretKey) : p256.getPublicKey(secretKey, false);
+    publicKey = type === "SM2" ? sm2GetPublicKey(secretKey) : type === "P-384" ? p384.getPublicKey(secretKey, false) : p256.getPublicKey(secretKey, false);
   } catch {
     throw new InvalidKeyError(`${type} secret key out of range`);
   }
@@ -217,7 +224,7 @@ export function encodePrivateKey(type: KeyType, secretKey: Uint8Array): Uint8Arr
 
 /**
  * Parses PKCS#8 DER (unencrypted) into the form its algorithm module takes.
- * @returns RSA: `secretKey` = PKCS#8 DER (canonical re-encoding), `bits`; SM2 / P-256: `secretKey` = 32 B scalar
+ * @returns RSA: `secretKey` = PKCS#8 DER (canonical re-encoding), `bits`; EC: `secretKey` = the scalar (32 B; P-384 48 B)
  * @throws InvalidKeyError for anything malformed or unsupported
  */
 export function parsePrivateKey(
@@ -246,9 +253,9 @@ export function parsePrivateKey(
       const ec = readSequence(info.read(TAG.OCTET_STRING));
       if (ec.readUnsignedInteger() !== 1n) throw new InvalidKeyError("unsupported ECPrivateKey version");
       const d = ec.read(TAG.OCTET_STRING);
-      if (d.length !== 32) throw new InvalidKeyError("EC private key must be 32 bytes");
-      for (const type of ["SM2", "P-256"] as const) {
+      for (const type of EC_TYPES) {
         if (eq(curveOid, OID_CURVE[type])) {
+          if (d.length !== SCALAR[type]) throw new InvalidKeyError(`${type} private key must be ${SCALAR[type]} bytes`);
           const secretKey = new Uint8Array(d);
           der.fill(0); // only the copied scalar leaves; wipe the exported encoding
           return { type, secretKey };

@@ -4,6 +4,7 @@
  * one-shot and both stream APIs; memory is one frame whatever the size.
  */
 import { ByteQueue } from "./byte-queue.js";
+import { hex } from "./hex.js";
 import { EnvelopeError, isEnvelopeError } from "./errors.js";
 import { FINAL, FrameParams, REGULAR } from "./frame.js";
 import { MAX_HEADER_LENGTH, parseHeader, TAG_LENGTH, type MessageHeader, type ParsedHeader } from "./header.js";
@@ -147,7 +148,7 @@ export class MessageDecryptor {
     };
     if (!cache) return fetch();
     const edkId = p.header.encryptedDataKeys
-      .map((e) => `${e.provider}\u0000${e.keyId}\u0000${e.method}\u0000${Array.from(e.ciphertext, (b) => b.toString(16).padStart(2, "0")).join("")}`)
+      .map((e) => `${e.provider}\u0000${e.keyId}\u0000${e.method}\u0000${hex(e.ciphertext)}`)
       .join("\u0001");
     return cache.decryptionKey(keyring, p.header.suite, p.canonicalContext, edkId, fetch);
   }

@@ -29,6 +29,8 @@ import type { AccountStore } from "./store/accounts.js";
 import { openSqliteStore } from "./store/sqlite.js";
 import { openSqliteAccountStore } from "./store/sqlite-accounts.js";
 import type { KeyStore } from "./store/types.js";
+import type { ProductStore } from "./gateway/product-store.js";
+import { openSqliteProductStore } from "./gateway/sqlite-product-store.js";
 
 /** Create `path` empty with mode 0600 when it does not exist yet (an existing file is left as it is). */
 export function createPrivateFile(path: string): void {
@@ -78,6 +80,8 @@ export interface DataDir {
   readonly rootKeyCreated: boolean;
   readonly store: KeyStore;
   readonly accounts: AccountStore;
+  /** The product gateway's mounts, product tokens and key names (gateway/product-store.ts). */
+  readonly products: ProductStore;
   readonly audit: SqliteAuditLog;
   /** The first root account's uin. */
   readonly rootUin: string;
@@ -124,6 +128,7 @@ interface Stores {
   rootKeyCreated: boolean;
   store: KeyStore;
   accounts: AccountStore;
+  products: ProductStore;
   rootUin: string;
   /** Whether openkms.db held data before this open (false: the data dir's first start). */
   keyDbExisted: boolean;
@@ -158,9 +163,11 @@ async function openStores(opts: DataDirOptions): Promise<Stores> {
     await checkRootKey(store, root);
     const accounts = openSqliteAccountStore(keyDb);
     opened.push(accounts);
+    const products = openSqliteProductStore(keyDb);
+    opened.push(products);
     const uin = await rootUin(store);
     await ensureRootAccount(accounts, uin, opts.nowSeconds);
-    return { root, rootKeyCreated: created, store, accounts, rootUin: uin, keyDbExisted, opened };
+    return { root, rootKeyCreated: created, store, accounts, products, rootUin: uin, keyDbExisted, opened };
   } catch (e) {
     for (const o of opened.reverse()) await o.close();
     root.close();
@@ -206,7 +213,7 @@ async function anchorAuditLog(
 export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
   const auditDb = join(opts.dataDir, AUDIT_DB);
   const stores = await openStores(opts);
-  const { root, store, accounts, opened } = stores;
+  const { root, store, accounts, products, opened } = stores;
   try {
     const auditFile = fileState(auditDb);
     createPrivateFile(auditDb);
@@ -215,11 +222,12 @@ export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
     const auditProblem = await anchorAuditLog(opts, stores, audit, auditFile);
     let closed = false;
     return {
-      path: opts.dataDir, root, rootKeyCreated: stores.rootKeyCreated, store, accounts, audit, rootUin: stores.rootUin, auditProblem,
+      path: opts.dataDir, root, rootKeyCreated: stores.rootKeyCreated, store, accounts, products, audit, rootUin: stores.rootUin, auditProblem,
       async close() {
         if (closed) return;
         closed = true;
         await audit.close();
+        await products.close();
         await accounts.close();
         await store.close();
         root.close();

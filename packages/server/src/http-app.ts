@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
 import { refusePlainHttp } from "./tls-sniff.js";
 import { registerCors, type CorsCounters } from "./http-cors.js";
+import { registerStaticSite, type StaticSite } from "./http-static.js";
 
 /** Limits on slow and numerous clients (see {@link HttpOptions}). */
 export interface HttpLimits {
@@ -32,6 +33,8 @@ export interface HttpOptions extends HttpLimits {
   corsOrigins?: readonly string[];
   /** Preflight counters, updated when CORS is on (default: a private pair). */
   corsCounters?: CorsCounters;
+  /** A static web app to serve under its prefix (the console at `/console/`, http-static.ts); none when absent. */
+  staticSite?: StaticSite | undefined;
 }
 
 /** Marks on a raw request: the authority of an absolute-form target, and that the request was audited. */
@@ -166,25 +169,29 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
   });
 
   // Host: exactly one, and an absolute-form target must name it (before routing, so every path gets this).
-  app.addHook("onRequest", async (req, reply) => {
+  // (Callback-style hooks: they run on every request, and cost less than async ones.)
+  app.addHook("onRequest", (req, reply, done) => {
     inFlightOn.set(req.raw.socket, req.raw);
     const problem = hostProblem(req.raw);
-    if (problem === undefined) return;
+    if (problem === undefined) return done();
     const requestId = randomUUID();
-    await auditOnce(req.raw, requestId, ErrorCode.InvalidParameter);
-    reply.header("connection", "close");
-    return sendJson(reply, errorEnvelope(ErrorCode.InvalidParameter, problem, requestId));
+    void auditOnce(req.raw, requestId, ErrorCode.InvalidParameter).then(() => {
+      reply.header("connection", "close");
+      sendJson(reply, errorEnvelope(ErrorCode.InvalidParameter, problem, requestId));
+    });
   });
 
   if (opts.draining) {
     const draining = opts.draining;
-    app.addHook("onSend", async (_req, reply, payload) => {
+    app.addHook("onSend", (_req, reply, payload, done) => {
       if (draining()) reply.header("connection", "close");
-      return payload;
+      done(null, payload);
     });
   }
 
   registerCors(app, opts.corsOrigins ?? [], opts.corsCounters ?? { allowed: 0, refused: 0 }, deps.logger);
+
+  if (opts.staticSite) registerStaticSite(app, opts.staticSite, (req) => void ((req.raw as MarkedRequest)[ANSWERED] = true));
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
   app.setNotFoundHandler(async (req, reply) => {

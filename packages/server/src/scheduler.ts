@@ -38,6 +38,17 @@ export interface SchedulerOptions {
   onKeyEvent?: KeyEventListener | undefined;
   /** Seconds between runs (default 60); 0 = no timer (runs only when `runDue()` is called). */
   intervalSeconds?: number | undefined;
+  /**
+   * More time-driven work, run after the keys' in every run with the run's Unix seconds (the product gateway's
+   * scheduled rotations, gateway/rotation.ts). A task that throws is logged; the others still run.
+   */
+  tasks?: readonly SchedulerTask[] | undefined;
+}
+
+/** A named piece of time-driven work for {@link SchedulerOptions.tasks}. */
+export interface SchedulerTask {
+  name: string;
+  run(nowSeconds: number): Promise<unknown>;
 }
 
 /** Counts of what one run did. */
@@ -78,6 +89,18 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   async function run(): Promise<DueReport> {
     const now = unixSeconds(clock);
     const report: DueReport = { deleted: 0, rotated: 0, materialExpired: 0, importParametersExpired: 0, dataKeysDeleted: 0 };
+    await runKeys(now, report);
+    for (const task of opts.tasks ?? []) {
+      try {
+        await task.run(now);
+      } catch (err) {
+        logger.error({ task: task.name, err: { message: (err as Error)?.message } }, "scheduler: task failed");
+      }
+    }
+    return report;
+  }
+
+  async function runKeys(now: number, report: DueReport): Promise<DueReport> {
     try {
       for (const dk of await store.dueDataKeys(now)) {
         try {

@@ -24,12 +24,21 @@ import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
+import type { StaticSite } from "./http-static.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
+import { MaterialCache } from "./keys/material-cache.js";
 import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from "./limits/auth-failures.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
 import type { AccountStore } from "./store/accounts.js";
+import type { ProductKeySource } from "./gateway/key-source.js";
+import { hostedProductKeys } from "./gateway/hosted-key-source.js";
+import { GatewayLimiter, type GatewayRateLimits } from "./gateway/limits.js";
+import { ProductGateway } from "./gateway/product-gateway.js";
+import type { ProductStore } from "./gateway/product-store.js";
+import { rotateDueProductKeys } from "./gateway/rotation.js";
+import { registerProductGateway } from "./gateway/routes.js";
 import type { KeyStore } from "./store/types.js";
 
 export { StartupError } from "./data-dir.js";
@@ -86,16 +95,30 @@ export interface KmsServerOptions {
   /** Reads the records of `auditSink` for OpenKMS.ListAuditRecords (default: the data dir's audit.db when no sink is given). */
   auditReader?: AuditReader;
   /**
+   * The product gateway (gateway/product-gateway.ts): HashiCorp Vault KV v2 reads of hosted data keys under `/v1/`,
+   * for products such as MariaDB's key plugin. Off unless `enabled`; its own rate limits (gateway/limits.ts).
+   */
+  productGateway?: { enabled: boolean; rateLimits?: GatewayRateLimits };
+  /** Where product keys come from (default: hosted data keys, gateway/hosted-key-source.ts); tests substitute one. */
+  productKeys?: ProductKeySource;
+  /**
    * Origins whose web pages may call the API (CORS, http-cors.ts), e.g. `["https://app.example.com"]`; default none
    * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
    */
   corsOrigins?: readonly string[];
+  /**
+   * A static web app served from memory under its prefix — `openkms serve` passes the web console's files for
+   * `/console/` (http-static.ts); default none.
+   */
+  staticSite?: StaticSite;
 }
 
 export interface KmsServer {
   readonly app: FastifyInstance;
   readonly store: KeyStore;
   readonly accounts: AccountStore;
+  /** The product gateway's mounts, tokens and key names. */
+  readonly products: ProductStore;
   readonly edition: Edition;
   readonly region: string;
   /** The root account's uin. */
@@ -170,7 +193,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       `audit log does not match its checkpoint in openkms.db: ${dir.auditProblem}; serving on, with records going to the current audit.db; the checkpoint is kept as evidence (not advanced) and openkms audit verify reports the problem until audit.db is restored`,
     );
   }
-  const { store, accounts, root } = dir;
+  const { store, accounts, products, root } = dir;
   try {
     const edition = await checkEdition(store, opts.edition);
     const profile = editionProfiles[edition];
@@ -209,6 +232,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const audit = opts.auditSink ?? dir.audit;
     const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : sqliteAuditReader(dir.audit));
     const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+    const materials = new MaterialCache();
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
       { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
       (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit summary write failed"),
@@ -219,12 +243,12 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         principal: (id) => resolvePrincipal(accounts, root, id),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({
-          store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId,
+          store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId, materials,
           settleDue: async () => void (await scheduler.runDue()),
           auditRecords,
         }),
       },
-      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
+      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters, staticSite: opts.staticSite },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
@@ -235,17 +259,23 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       });
       await opts.onKeyEvent?.(event);
     };
+    const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
+    const productKeys = opts.productKeys ?? hostedProductKeys({ dataKeys, store, clock });
+    if (opts.productGateway?.enabled) {
+      const limiter = new GatewayLimiter(opts.productGateway.rateLimits ?? { enabled: true }, clock);
+      registerProductGateway(app, new ProductGateway({ products, keys: productKeys, audit, clock, logger, limiter }));
+    }
     const scheduler = createScheduler({
       store, root, profile, clock, logger, onKeyEvent, intervalSeconds: opts.schedulerIntervalSeconds,
+      tasks: [{ name: "product key rotation", run: (now) => rotateDueProductKeys({ products, keys: productKeys, audit, logger }, now) }],
     });
     await scheduler.runDue(); // dates that passed while the server was down
     scheduler.start();
     const credentialsPath = join(opts.dataDir, "credentials.json");
-    const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
     let closed = false;
     let draining = false;
     return {
-      app, store, accounts, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, products, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
       corsOrigins,
       corsPreflights: () => ({ ...corsCounters }),
       async listen() {
@@ -284,6 +314,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         if (corsOrigins.length) logger.info({ corsPreflights: { ...corsCounters } }, "cors preflights answered");
         await scheduler.stop();
         await authFailures?.close();
+        materials.close();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },

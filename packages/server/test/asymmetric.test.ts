@@ -11,7 +11,10 @@ import { b64, startServer, unb64, type Running } from "./_harness.js";
 let kms: Running;
 let ossl: Openssl;
 const keys: Record<string, string> = {};
-const USAGES = ["ASYMMETRIC_DECRYPT_RSA_2048", "ASYMMETRIC_DECRYPT_SM2", "ASYMMETRIC_SIGN_VERIFY_SM2", "ASYMMETRIC_SIGN_VERIFY_RSA_2048", "ASYMMETRIC_SIGN_VERIFY_ECC"];
+const USAGES = [
+  "ASYMMETRIC_DECRYPT_RSA_2048", "ASYMMETRIC_DECRYPT_SM2", "ASYMMETRIC_SIGN_VERIFY_SM2", "ASYMMETRIC_SIGN_VERIFY_RSA_2048",
+  "ASYMMETRIC_SIGN_VERIFY_ECC", "ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ASYMMETRIC_SIGN_VERIFY_RSA_3072",
+];
 
 beforeAll(async () => {
   kms = await startServer({ edition: "sm" });
@@ -41,6 +44,8 @@ describe("CreateKey / ListAlgorithms / GetPublicKey", () => {
       { Algorithm: "SM2", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_SM2" },
       { Algorithm: "RSA_2048", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_RSA_2048" },
       { Algorithm: "ECC", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ECC" },
+      { Algorithm: "ECDSA384_SHA384", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ECDSA384" },
+      { Algorithm: "RSA_3072", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_RSA_3072" },
       { Algorithm: "Dilithium", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_DILITHIUM" },
     ]);
   });
@@ -60,6 +65,12 @@ describe("CreateKey / ListAlgorithms / GetPublicKey", () => {
     if (usage.endsWith("RSA_2048")) {
       expect(der.length).toBe(294);
       expect(text).toMatch(/Public-Key: \(2048 bit\)/);
+    } else if (usage.endsWith("RSA_3072")) {
+      expect(der.length).toBe(422);
+      expect(text).toMatch(/Public-Key: \(3072 bit\)/);
+    } else if (usage.endsWith("ECDSA384")) {
+      expect(der.length).toBe(120);
+      expect(text).toMatch(/secp384r1|P-384/);
     } else if (usage.endsWith("SM2")) {
       expect(r.PublicKey.startsWith("MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE")).toBe(true); // SM2 curve OID 1.2.156.10197.1.301
       expect(text).toMatch(/SM2/);
@@ -84,7 +95,8 @@ describe("CreateKey / ListAlgorithms / GetPublicKey", () => {
   });
 
   it.each([
-    [{ KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ECDSA384" }, "UnsupportedOperation.UnsupportedKeyUsageInCurrentRegion"],
+    [{ KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ECDSA384", Type: 2 }, "InvalidParameterValue.InvalidType"],
+    [{ KeyUsage: "ASYMMETRIC_SIGN_VERIFY_RSA_4096" }, "InvalidParameterValue.InvalidKeyUsage"],
     [{ KeyUsage: "ASYMMETRIC_DECRYPT_RSA_2048", Type: 2 }, "InvalidParameterValue.InvalidType"],
   ])("CreateKey %j → %s", async (params, code) => {
     expect(await kms.fail("CreateKey", { Alias: `bad-${Math.random().toString(36).slice(2, 8)}`, ...params })).toBe(code);
@@ -204,6 +216,9 @@ describe("flow 4: the server signs, openssl and VerifyByAsymmetricKey verify", (
     ["ASYMMETRIC_SIGN_VERIFY_ECC", "ECC_P256_R1", ["-sha256"]],
     ["ASYMMETRIC_SIGN_VERIFY_RSA_2048", "RSA_PSS_SHA_256", ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"]],
     ["ASYMMETRIC_SIGN_VERIFY_RSA_2048", "RSA_PKCS1_SHA_256", ["-sha256"]],
+    ["ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ECDSA384_SHA384", ["-sha384"]],
+    ["ASYMMETRIC_SIGN_VERIFY_RSA_3072", "RSA_PSS_SHA_256", ["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"]],
+    ["ASYMMETRIC_SIGN_VERIFY_RSA_3072", "RSA_PKCS1_SHA_256", ["-sha256"]],
   ];
   it.each(cases)("%s %s RAW and DIGEST", async (usage, algorithm, dgstOpts) => {
     const KeyId = keys[usage];
@@ -211,13 +226,13 @@ describe("flow 4: the server signs, openssl and VerifyByAsymmetricKey verify", (
     const digest =
       algorithm === "SM2DSA"
         ? Buffer.from(sm2.digest(new Uint8Array(unb64((await kms.call("GetPublicKey", { KeyId })).PublicKey).subarray(-65)), message))
-        : createHash("sha256").update(message).digest();
+        : createHash(algorithm === "ECDSA384_SHA384" ? "sha384" : "sha256").update(message).digest();
     const dig = await kms.call("SignByAsymmetricKey", { KeyId, Algorithm: algorithm, Message: digest.toString("base64"), MessageType: "DIGEST" });
     ossl.write("msg.bin", message);
     for (const [name, sig] of [["raw", raw.Signature], ["digest", dig.Signature]] as const) {
       const sigBytes = unb64(sig);
-      if (algorithm === "SM2DSA" || algorithm === "ECC_P256_R1") expect(sigBytes[0]).toBe(0x30); // DER
-      else expect(sigBytes.length).toBe(256);
+      if (!algorithm.startsWith("RSA")) expect(sigBytes[0]).toBe(0x30); // DER
+      else expect(sigBytes.length).toBe(usage.endsWith("RSA_3072") ? 384 : 256);
       ossl.write(`${name}.sig`, sigBytes);
       expect(ossl.ok("dgst", ...dgstOpts, "-verify", `${usage}.pem`, "-signature", `${name}.sig`, "msg.bin")).toBe(true);
       for (const [m, t] of [[message.toString("base64"), "RAW"], [digest.toString("base64"), "DIGEST"]] as const) {
@@ -235,17 +250,26 @@ describe("flow 4: the server signs, openssl and VerifyByAsymmetricKey verify", (
 
   it.each(cases)("%s %s: a signature that is not one (right length, wrong bytes) verifies false", async (usage, algorithm) => {
     const KeyId = keys[usage];
-    const garbage = Buffer.alloc(algorithm.startsWith("RSA") ? 256 : 70, 0x30).toString("base64");
+    const garbage = Buffer.alloc(algorithm.startsWith("RSA") ? (usage.endsWith("RSA_3072") ? 384 : 256) : 70, 0x30).toString("base64");
     const v = await kms.call("VerifyByAsymmetricKey", { KeyId, Algorithm: algorithm, Message: b64("m"), SignatureValue: garbage });
     expect(v.SignatureValid).toBe(false);
   });
 
-  it("a 4096-byte RAW message signs; 4097 does not; DIGEST must be 32 bytes", async () => {
+  it("a 4096-byte RAW message signs; 4097 does not; DIGEST must be the algorithm's digest length", async () => {
     const KeyId = keys.ASYMMETRIC_SIGN_VERIFY_ECC;
     await kms.call("SignByAsymmetricKey", { KeyId, Algorithm: "ECC_P256_R1", Message: Buffer.alloc(4096, 7).toString("base64") });
     expect(await kms.fail("SignByAsymmetricKey", { KeyId, Algorithm: "ECC_P256_R1", Message: Buffer.alloc(4097, 7).toString("base64") })).toBe("InvalidParameter");
     expect(await kms.fail("SignByAsymmetricKey", { KeyId, Algorithm: "ECC_P256_R1", Message: Buffer.alloc(31).toString("base64"), MessageType: "DIGEST" })).toBe("InvalidParameter");
     expect(await kms.fail("SignByAsymmetricKey", { KeyId, Algorithm: "ECC_P256_R1", Message: Buffer.alloc(33).toString("base64"), MessageType: "DIGEST" })).toBe("InvalidParameter");
+    // A DIGEST is the algorithm's hash: 48 bytes (SHA-384) for ECDSA384_SHA384, 32 for the others.
+    expect(await kms.fail("SignByAsymmetricKey", { KeyId, Algorithm: "ECC_P256_R1", Message: Buffer.alloc(48).toString("base64"), MessageType: "DIGEST" })).toBe("InvalidParameter");
+    const p384 = keys.ASYMMETRIC_SIGN_VERIFY_ECDSA384;
+    expect(await kms.fail("SignByAsymmetricKey", { KeyId: p384, Algorithm: "ECDSA384_SHA384", Message: Buffer.alloc(32).toString("base64"), MessageType: "DIGEST" })).toBe("InvalidParameter");
+    expect(await kms.fail("VerifyByAsymmetricKey", { KeyId: p384, Algorithm: "ECDSA384_SHA384", Message: Buffer.alloc(32).toString("base64"), MessageType: "DIGEST", SignatureValue: b64("s") })).toBe("InvalidParameter");
+    await kms.call("SignByAsymmetricKey", { KeyId: p384, Algorithm: "ECDSA384_SHA384", Message: Buffer.alloc(48).toString("base64"), MessageType: "DIGEST" });
+    // An RSA algorithm does not fit the P-384 key, nor ECDSA384_SHA384 an RSA-3072 key.
+    expect(await kms.fail("SignByAsymmetricKey", { KeyId: p384, Algorithm: "RSA_PSS_SHA_256", Message: b64("m") })).toBe("InvalidParameter");
+    expect(await kms.fail("SignByAsymmetricKey", { KeyId: keys.ASYMMETRIC_SIGN_VERIFY_RSA_3072, Algorithm: "ECDSA384_SHA384", Message: b64("m") })).toBe("InvalidParameter");
   });
 
   it.each<[string, Record<string, unknown>, string]>([

@@ -7,7 +7,7 @@ import { constants, createHash, generateKeyPairSync, privateDecrypt } from "node
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountAdmin } from "../src/accounts/admin.js";
 import { isReadOnlyRequest } from "../src/actions/read-only.js";
-import { tc3Signature, utcDate } from "../src/index.js";
+import { queryAuditLog, tc3Signature, utcDate } from "../src/index.js";
 import { b64, callerFor, openAdmin, startServer, unb64, type Caller, type Running } from "./_harness.js";
 
 let kms: Running;
@@ -77,6 +77,23 @@ describe("GenerateDataKey with IsHostedByKms=1", () => {
     expect(await plaintextOf(dk.dataKeyId)).toEqual(dk.plaintext);
   });
 
+  it("audit records name the data key and the CMK that sealed or opened it", async () => {
+    const keyId = await newCmk();
+    const dk = await hosted(keyId);
+    await kms.call("GetDataKeyPlaintext", { DataKeyId: dk.dataKeyId });
+    await kms.call("DisableDataKey", { DataKeyId: dk.dataKeyId });
+    const { dir, close } = await openAdmin(kms);
+    try {
+      const of = (action: string, id = dk.dataKeyId) => queryAuditLog(dir.audit, { action, keyId: id }).map((r) => [r.code, r.keyIds]);
+      // The write-ahead record is written before the data key exists: it names the CMK.
+      expect(of("GenerateDataKey", keyId)).toEqual([["Started", [keyId]], ["Success", [keyId, dk.dataKeyId]]]);
+      expect(of("GetDataKeyPlaintext")).toEqual([["Success", [dk.dataKeyId, keyId]]]);
+      expect(of("DisableDataKey")).toEqual([["Started", [dk.dataKeyId]], ["Success", [dk.dataKeyId]]]);
+    } finally {
+      await close();
+    }
+  });
+
   it("is a state-changing request (write-ahead audit record) only when hosted", () => {
     expect(isReadOnlyRequest("GenerateDataKey", { KeyId: UNKNOWN, KeySpec: "AES_256" })).toBe(true);
     expect(isReadOnlyRequest("GenerateDataKey", { KeyId: UNKNOWN, KeySpec: "AES_256", IsHostedByKms: 0 })).toBe(true);
@@ -122,6 +139,7 @@ describe("GenerateDataKey with IsHostedByKms=1", () => {
       const gen = (n: string) => ({ KeyId: keyId, KeySpec: "AES_128", IsHostedByKms: 1, DataKeyName: n });
       const first = (await small.call("GenerateDataKey", gen("q1"))).DataKeyId;
       await small.call("GenerateDataKey", gen("q2"));
+      expect(await small.call("GetServiceStatus")).toMatchObject({ IsAllowedDataKeyHosted: true, DataKeyLimit: 2, DataKeyUsedCount: 2 });
       expect(await small.fail("GenerateDataKey", gen("q3"))).toBe("LimitExceeded.DataKeyLimitExceeded");
       expect(await small.fail("ImportDataKey", { DataKeyName: "q3", ImportType: 2, KeyId: keyId, ImportKeyMaterial: b64("0123456789abcdef") })).toBe("LimitExceeded.DataKeyLimitExceeded");
       await small.call("DisableDataKey", { DataKeyId: first });

@@ -78,6 +78,10 @@ describe("create, read, rotate", () => {
     const other = await newCmk("hdk-goc-2");
     expect(await codeOf(kms.server.dataKeys.getOrCreate({ ...input, keyId: other }))).toBe("InvalidParameterValue.DataKeyNameAlreadyExists");
     expect(await kms.server.store.listCloudBindings({ keyId })).toMatchObject([{ productId: "mariadb", resourceId: "goc" }]);
+    const disabled = await newCmk("hdk-goc-3");
+    await kms.call("DisableKey", { KeyId: disabled });
+    expect(await codeOf(kms.server.dataKeys.getOrCreate({ ...input, name: "goc-3", keyId: disabled }))).toBe("ResourceUnavailable.CmkDisabled");
+    expect(await kms.server.store.listCloudBindings({ keyId: disabled })).toEqual([]);
   });
 
   it("refuses bad names, lengths and accounts", async () => {

@@ -62,8 +62,13 @@ describe("CreateKey", () => {
   it("an alias exactly 60 characters long is fine", async () => {
     expect((await kms.call("CreateKey", { Alias: "a".repeat(60) })).Alias).toBe("a".repeat(60));
   });
-  it("refuses key usages this build cannot create yet with a clear code", async () => {
-    expect(await kms.fail("CreateKey", { Alias: "asym", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ECDSA384" })).toBe("UnsupportedOperation.UnsupportedKeyUsageInCurrentRegion");
+  it("creates every documented signing key usage, ECDSA384 and RSA_3072 included", async () => {
+    for (const KeyUsage of ["ASYMMETRIC_SIGN_VERIFY_ECDSA384", "ASYMMETRIC_SIGN_VERIFY_RSA_3072"]) {
+      const r = await kms.call("CreateKey", { Alias: `asym-${KeyUsage.slice(-8).toLowerCase()}`, KeyUsage });
+      expect(r).toMatchObject({ KeyUsage, KeyState: "Enabled" });
+      expect((await kms.call("DescribeKey", { KeyId: r.KeyId })).KeyMetadata.KeyUsage).toBe(KeyUsage);
+    }
+    expect(await kms.fail("CreateKey", { Alias: "asym-unknown", KeyUsage: "ASYMMETRIC_SIGN_VERIFY_ED25519" })).toBe("InvalidParameterValue.InvalidKeyUsage");
   });
   it("Type 2 creates an EXTERNAL key awaiting its material (byok.test.ts imports it)", async () => {
     const r = await kms.call("CreateKey", { Alias: "ext", Type: 2 });

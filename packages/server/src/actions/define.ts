@@ -10,6 +10,7 @@ import type { Clock } from "../clock.js";
 import type { EditionProfile } from "../edition.js";
 import type { RootOfTrust } from "../root-key.js";
 import type { KeyStore } from "../store/types.js";
+import type { MaterialCache } from "../keys/material-cache.js";
 
 export interface ServerLimits {
   /** Most CMKs one account may hold (`LimitExceeded.CmkLimitExceeded`). */
@@ -30,6 +31,8 @@ export interface ActionContext {
   /** The calling account's uin (from the credential). */
   uin: string;
   requestId: string;
+  /** Prepared symmetric key material, kept briefly (keys/material-cache.ts); absent: unwrap for each operation. */
+  materials?: MaterialCache;
   /**
    * Carry out now whatever time has made due (deletions, material expiry, rotation: the scheduler's `runDue`), so
    * that actions that read many keys at once (lists, counts, alias uniqueness) see the same keys as DescribeKey.
@@ -37,6 +40,11 @@ export interface ActionContext {
   settleDue(): Promise<void>;
   /** The audit log, for OpenKMS.ListAuditRecords; absent when the server writes to a sink it cannot read. */
   auditRecords?: AuditReader | undefined;
+  /**
+   * Name a key the request used that its parameters and response do not name (e.g. the CMK that opened a hosted data
+   * key), so the audit record lists it. Set by dispatch; absent outside a request.
+   */
+  noteKeyId?(keyId: string): void;
 }
 
 export interface Action<S extends z.ZodType = z.ZodType> {

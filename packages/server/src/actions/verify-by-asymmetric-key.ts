@@ -1,5 +1,6 @@
 /**
- * VerifyByAsymmetricKey (reference §3.6): verify a signature over a RAW message or a 32-byte DIGEST with an Enabled
+ * VerifyByAsymmetricKey (reference §3.6): verify a signature over a RAW message or a DIGEST (32 B; 48 B for
+ * ECDSA384_SHA384) with an Enabled
  * ASYMMETRIC_SIGN_VERIFY_* key. A wrong, malformed or non-DER signature gives `SignatureValid: false`, not an error.
  * Errors: MissingParameter, InvalidParameter (Algorithm, MessageType, Message, SignatureValue not base64),
  * InvalidParameterValue.{InvalidKeyId, InvalidKeyUsage}, ResourceUnavailable.{CmkNotFound, CmkStateNotSupport}.
@@ -8,10 +9,9 @@ import { z } from "zod";
 import { ErrorCode, KmsError } from "../errors.js";
 import { loadAsymmetricKey } from "../keys/asymmetric-key.js";
 import { messageParam } from "../keys/message.js";
-import { signatureScheme } from "../keys/signature.js";
+import { SIGN_KEY_USAGES, signatureScheme } from "../keys/signature.js";
 import { decodeBase64Strict, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
-import { SIGN_KEY_USAGES } from "./sign-by-asymmetric-key.js";
 
 export const verifyByAsymmetricKey = defineAction({
   name: "VerifyByAsymmetricKey",
@@ -21,10 +21,10 @@ export const verifyByAsymmetricKey = defineAction({
     const signature = decodeBase64Strict(p.SignatureValue);
     if (!signature) throw new KmsError(ErrorCode.InvalidParameter, "SignatureValue must be standard base64 with padding");
     const k = await loadAsymmetricKey(ctx, p.KeyId, SIGN_KEY_USAGES);
-    const scheme = signatureScheme(p.Algorithm, k.key.keyUsage);
+    const scheme = signatureScheme(p.Algorithm, k.key.keyUsage, message);
     let valid: boolean;
     try {
-      valid = scheme.verify(k.spki, message.bytes, message.type, signature);
+      valid = scheme.verify(k.spki, signature);
     } catch {
       valid = false;
     }

@@ -1,21 +1,27 @@
 /**
- * The append-only audit log on SQLite (`<data-dir>/audit.db`, WAL, `synchronous=FULL`).
+ * The append-only audit log on SQLite (`<data-dir>/audit.db`, WAL).
  *
- * `append` resolves only after the record is committed (fsynced), so the dispatcher can hold the response until the
- * record is durable. Records arriving in the same event-loop turn are committed together (group commit): one fsync
- * for the batch. Each commit runs in an IMMEDIATE transaction that reads the chain head from the file, so several
- * processes (the server and `openkms admin`) can append to one log without breaking the chain.
+ * `append` resolves only after the record is durable (its WAL frames fsynced), so the dispatcher can hold the response
+ * until then. Group commit, without blocking the event loop on the disk: records arriving in the same event-loop turn
+ * are committed together in one IMMEDIATE transaction (which reads the chain head from the file, so several processes
+ * — the server and `openkms admin` — can append to one log without breaking the chain); the commit only writes the
+ * WAL (`synchronous=NORMAL`), and the WAL file is then fsynced (`fdatasync`) on libuv's thread pool. While one fsync
+ * runs, later batches commit and start their own (up to three at once: file systems share journal commits between
+ * them), or wait for the next; each record's promise resolves after an fsync that began after its commit. That is as durable as `synchronous=FULL` (which fsyncs the WAL inside each commit):
+ * a checkpoint, which is what moves WAL content into audit.db and lets the WAL be rewritten, still fsyncs the WAL
+ * before and the database after (SQLite's `NORMAL` rule in WAL mode).
  *
  * The table refuses UPDATE and DELETE (triggers); someone with the file can still drop them, which is what
  * `openkms audit verify` (verify.ts) exists to catch. Once anchored ({@link SqliteAuditLog.anchorTo}), the log also
  * writes checkpoints of its head into `openkms.db` (checkpoint.ts), so a deleted, emptied or cut-back file shows.
  */
+import { closeSync, fdatasync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
 import { CHECKPOINT_EVERY_MS, CHECKPOINT_EVERY_RECORDS, type AuditCheckpoint, type CheckpointStore } from "./checkpoint.js";
-import { checkpointMac, GENESIS_MAC, headMac, recordMac, type AuditEvent, type AuditRecord } from "./record.js";
+import { checkAuditDetail, checkpointMac, GENESIS_MAC, headMac, recordMac, type AuditDetail, type AuditEvent, type AuditRecord } from "./record.js";
 
 export interface AppendOptions {
   /**
@@ -71,11 +77,28 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 export const AUDIT_KEY_LABEL = "openkms/audit-mac-key/v1";
 const KEY_LABEL = AUDIT_KEY_LABEL;
 
+/** fsyncs of the WAL running at once (libuv's thread pool has 4 threads by default; the log writer uses it too). */
+const MAX_SYNCS_IN_FLIGHT = 3;
+
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;
   owner_uin: string; source_address: string; key_ids: string; code: string; latency_ms: number; prev_mac: string; mac: string;
   /** Absent in logs written before summary records existed (then 1). */
   count?: number;
+  /** JSON of the record's detail, or null (API records, and every record from before the column existed). */
+  detail?: string | null;
+}
+
+/** Logs created before records had a detail lack its column: add it (ALTER TABLE … ADD COLUMN rewrites no row). */
+function addDetailColumn(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('audit_log')").all();
+  if (columns.some((c) => c.name === "detail")) return;
+  try {
+    db.exec("ALTER TABLE audit_log ADD COLUMN detail TEXT");
+  } catch (e) {
+    // Another process (the server and `openkms admin` open one log) added it first.
+    if (!/duplicate column/i.test((e as Error)?.message ?? "")) throw e;
+  }
 }
 
 export interface AuditHead {
@@ -84,7 +107,7 @@ export interface AuditHead {
   headMac: string;
 }
 
-/** A stored row as a record; `keyIds` that do not parse become []. */
+/** A stored row as a record; `keyIds` that do not parse become [], a `detail` that does not parse becomes {}. */
 export function rowToRecord(r: AuditRow): AuditRecord {
   let keyIds: string[] = [];
   try {
@@ -93,11 +116,20 @@ export function rowToRecord(r: AuditRow): AuditRecord {
   } catch {
     /* reported by verify as an edit */
   }
+  let detail: AuditDetail | undefined;
+  if (r.detail !== null && r.detail !== undefined) {
+    try {
+      const parsed = JSON.parse(r.detail);
+      detail = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {};
+    } catch {
+      detail = {}; // reported by verify as an edit
+    }
+  }
   return {
     seq: r.seq, time: r.time_ms, requestId: r.request_id, action: r.action, secretId: r.secret_id, uin: r.uin,
     ownerUin: r.owner_uin, sourceAddress: r.source_address, keyIds, code: r.code, latencyMs: r.latency_ms,
     ...(r.count !== undefined && r.count !== 1 ? { count: r.count } : {}),
-    prevMac: r.prev_mac, mac: r.mac,
+    ...(detail !== undefined ? { detail } : {}), prevMac: r.prev_mac, mac: r.mac,
   };
 }
 
@@ -126,13 +158,25 @@ export class SqliteAuditLog implements AuditSink {
   private lastHead: { seq: number; mac: string } | undefined;
   private lastCheckpoint = { seq: -1, at: 0 };
   private checkpointScheduled = false;
+  /** Committed (in the WAL) but not yet fsynced, and the head they reach. */
+  private unsynced: Pending[] = [];
+  private unsyncedHead: { seq: number; mac: string } | undefined;
+  /** fsyncs running, and who waits for none to run (close). */
+  private syncsInFlight = 0;
+  private idle: (() => void)[] = [];
+  /** A descriptor of `<path>-wal`, opened at the first commit. */
+  private walFd: number | undefined;
+  private readonly path: string;
 
-  private constructor(db: Database.Database, key: Uint8Array) {
+  private constructor(db: Database.Database, key: Uint8Array, path: string) {
     this.db = db;
     this.key = key;
+    this.path = path;
     const selectHead = db.prepare<[], { seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1");
-    const insert = db.prepare(`INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin,
-      source_address, key_ids, code, latency_ms, prev_mac, mac, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // Prepared on first use: a log opened only for reading (create: false) may predate the count and detail columns.
+    let insert: Database.Statement | undefined;
+    const insertSql = `INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address,
+      key_ids, code, latency_ms, prev_mac, mac, count, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
     const putHead = db.prepare(`INSERT INTO audit_head (id, seq, mac, head_mac) VALUES (1, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, head_mac = excluded.head_mac`);
     this.appendBatch = db.transaction((events: AuditEvent[]) => {
@@ -140,8 +184,8 @@ export class SqliteAuditLog implements AuditSink {
       for (const e of events) {
         const seq = head.seq + 1;
         const mac = recordMac(this.key, seq, head.mac, e);
-        insert.run(seq, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
-          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac, e.count ?? 1);
+        (insert ??= db.prepare(insertSql)).run(seq, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress,
+          JSON.stringify(e.keyIds), e.code, e.latencyMs, head.mac, mac, e.count ?? 1, e.detail === undefined ? null : JSON.stringify(e.detail));
         head = { seq, mac };
       }
       putHead.run(head.seq, head.mac, headMac(this.key, head.seq, head.mac));
@@ -161,11 +205,13 @@ export class SqliteAuditLog implements AuditSink {
       db.pragma("busy_timeout = 5000");
       if (create) {
         db.pragma("journal_mode = WAL");
-        db.pragma("synchronous = FULL");
+        // Commits write the WAL; this class fsyncs it before any append is acknowledged (see the file comment).
+        db.pragma("synchronous = NORMAL");
         db.exec(SCHEMA);
         // Logs from before summary records: add the column (existing rows stand for one request each).
         const columns = db.prepare<[], { name: string }>("PRAGMA table_info(audit_log)").all().map((c) => c.name);
         if (!columns.includes("count")) db.exec("ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1");
+        addDetailColumn(db);
         const fresh = randomBytes(32);
         db.prepare("INSERT OR IGNORE INTO audit_meta (name, value) VALUES ('mac-key', ?)").run(
           Buffer.from(root.wrap(fresh, KEY_LABEL)).toString("base64"),
@@ -179,7 +225,7 @@ export class SqliteAuditLog implements AuditSink {
       const stored = db.prepare<[], { value: string }>("SELECT value FROM audit_meta WHERE name = 'mac-key'").get()?.value;
       if (stored === undefined) throw new AuditLogUnavailableError(`${path} holds no audit key: it was emptied or replaced`);
       const key = root.unwrap(new Uint8Array(Buffer.from(stored, "base64")), KEY_LABEL);
-      return new SqliteAuditLog(db, key);
+      return new SqliteAuditLog(db, key, path);
     } catch (e) {
       db.close();
       throw e;
@@ -188,11 +234,18 @@ export class SqliteAuditLog implements AuditSink {
 
   /**
    * Queue one record; it is committed with the others queued in this event-loop turn.
-   * @returns resolves once the record is committed (fsynced); rejects with the driver's error when the commit fails
-   *   (then none of that batch was written) or when the log is closed
+   * @returns resolves once the record is committed and fsynced; rejects with the driver's error when the commit fails
+   *   (then none of that batch was written), with the fsync's error when that fails, or when the log is closed
    */
   append(event: AuditEvent, options: AppendOptions = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error("audit log is closed"));
+    if (event.detail !== undefined) {
+      try {
+        checkAuditDetail(event.detail);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ event, anchor: options.anchor === true, resolve, reject });
       if (!this.scheduled) {
@@ -202,7 +255,7 @@ export class SqliteAuditLog implements AuditSink {
     });
   }
 
-  /** Commit every queued event in one IMMEDIATE transaction and settle their promises. */
+  /** Commit every queued event in one IMMEDIATE transaction; the fsync loop settles their promises. */
   private flush(): void {
     this.scheduled = false;
     const batch = this.queue;
@@ -215,12 +268,54 @@ export class SqliteAuditLog implements AuditSink {
       for (const p of batch) p.reject(e);
       return;
     }
-    this.lastHead = head;
+    for (const p of batch) this.unsynced.push(p);
+    this.unsyncedHead = head;
+    this.startSync();
+  }
+
+  /**
+   * fsync the WAL for every commit not yet covered, unless {@link MAX_SYNCS_IN_FLIGHT} fsyncs already run (then the
+   * next one to finish starts it). An fsync covers every commit made before it began, so a batch waits for about one
+   * fsync, and overlapping fsyncs share the file system's journal commits.
+   */
+  private startSync(): void {
+    if (this.unsynced.length === 0 || this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT) return;
+    const waiting = this.unsynced;
+    const head = this.unsyncedHead!;
+    this.unsynced = [];
+    this.syncsInFlight++;
+    const done = (failure: unknown) => {
+      this.syncsInFlight--;
+      this.settle(waiting, head, failure);
+      this.startSync();
+      if (this.syncsInFlight === 0 && this.unsynced.length === 0) for (const r of this.idle.splice(0)) r();
+    };
+    try {
+      this.walFd ??= openSync(`${this.path}-wal`, "r");
+      fdatasync(this.walFd, (err) => done(err ?? undefined));
+    } catch (e) {
+      done(e ?? new Error("fsync of the audit WAL failed"));
+    }
+  }
+
+  /** Resolves once no commit waits for an fsync. */
+  private synced(): Promise<void> {
+    if (this.syncsInFlight === 0 && this.unsynced.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
+  }
+
+  /** Records are durable (or their fsync failed): checkpoint when one of them is write-ahead, then answer them. */
+  private settle(batch: Pending[], head: { seq: number; mac: string }, failure: unknown): void {
+    if (failure !== undefined) {
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    if (!this.lastHead || head.seq > this.lastHead.seq) this.lastHead = head;
     if (this.checkpoints && batch.some((p) => p.anchor)) {
       try {
         this.writeCheckpoint(head);
       } catch (e) {
-        // The records are committed, but a write-ahead record is not acknowledged unless it is anchored too.
+        // The records are durable, but a write-ahead record is not acknowledged unless it is anchored too.
         for (const p of batch) (p.anchor ? p.reject(e) : p.resolve());
         return;
       }
@@ -292,7 +387,8 @@ export class SqliteAuditLog implements AuditSink {
   /** Does the row's MAC match its content under this log's key? */
   macMatches(row: AuditRow): boolean {
     const rec = rowToRecord(row);
-    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids;
+    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids &&
+      (row.detail ?? null) === (rec.detail === undefined ? null : JSON.stringify(rec.detail));
   }
 
   /** Does the head's MAC match? */
@@ -300,11 +396,13 @@ export class SqliteAuditLog implements AuditSink {
     return headMac(this.key, head.seq, head.mac) === head.headMac;
   }
 
-  /** Commit what is queued, checkpoint the head (when anchored), close the files and zero the MAC key. */
+  /** Commit and fsync what is queued, checkpoint the head (when anchored), close the files and zero the MAC key. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    await this.synced();
+    if (this.walFd !== undefined) closeSync(this.walFd);
     this.checkpointQuietly();
     this.checkpoints?.store.close();
     this.db.close();

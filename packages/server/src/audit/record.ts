@@ -7,7 +7,9 @@
  *
  * Chain: `mac = HMAC-SHA-256(auditKey, JSON([ "openkms-audit/v1", seq, prevMac, time, requestId, action, secretId,
  * uin, ownerUin, sourceAddress, keyIds, code, latencyMs ]))` as lower-case hex, with `prevMac` the previous record's
- * mac (64 zeros before the first). `seq` counts from 1 without gaps. The key is random, stored wrapped under the root
+ * mac (64 zeros before the first); a summary record's {@link AuditEvent.count} (when not 1) and then a record's
+ * {@link AuditEvent.detail} (the product gateway's) follow as further elements, so records without them — every record
+ * written before the fields existed — keep their MAC. `seq` counts from 1 without gaps. The key is random, stored wrapped under the root
  * key, so an edit cannot be covered by recomputing the chain without the root key. The head (last seq and mac) is
  * kept beside the records with its own MAC, so removing records at the end shows too; a checkpoint of the head is kept
  * outside audit.db, in openkms.db (checkpoint.ts), so deleting, emptying or cutting back the whole file shows too.
@@ -51,6 +53,36 @@ export interface AuditEvent {
    * in one interval (limits/auth-failures.ts). Absent means 1.
    */
   count?: number;
+  /**
+   * What else the record names, for requests that are not API actions: the product gateway's reads carry
+   * `{ product, mount, name, version }` (gateway/gateway-audit.ts). Flat: string or number values, at most
+   * {@link MAX_DETAIL_FIELDS} fields, names as {@link DETAIL_NAME_RE}; never a key or a secret. Absent on API records.
+   */
+  detail?: AuditDetail;
+}
+
+/** A record's {@link AuditEvent.detail}. */
+export type AuditDetail = Readonly<Record<string, string | number>>;
+
+export const MAX_DETAIL_FIELDS = 16;
+/** Detail field names: a letter, then letters and digits (never integer-like, so JSON keeps their order). */
+export const DETAIL_NAME_RE = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
+
+/**
+ * Check a detail before it is written.
+ * @throws TypeError naming the field: not a flat object of ≤ 16 fields with names as {@link DETAIL_NAME_RE} and string
+ *   (≤ 256 characters) or finite number values
+ */
+export function checkAuditDetail(detail: AuditDetail): void {
+  if (typeof detail !== "object" || detail === null || Array.isArray(detail)) throw new TypeError("audit detail: expected an object");
+  const entries = Object.entries(detail);
+  if (entries.length > MAX_DETAIL_FIELDS) throw new TypeError(`audit detail: at most ${MAX_DETAIL_FIELDS} fields`);
+  for (const [name, value] of entries) {
+    if (!DETAIL_NAME_RE.test(name)) throw new TypeError(`audit detail: field name ${JSON.stringify(name.slice(0, 40))} is not a name`);
+    if (typeof value === "string" ? value.length > 256 : !(typeof value === "number" && Number.isFinite(value))) {
+      throw new TypeError(`audit detail: field ${name} must be a string of at most 256 characters or a finite number`);
+    }
+  }
 }
 
 /** A stored record: the event, its position in the chain and its MAC. */
@@ -68,7 +100,8 @@ export const auditAction = (value: string | undefined) => (value && ACTION_RE.te
 /** A SecretId fit for the log: as given when it looks like one (letters and digits, ≤ 128), else "". */
 export const auditSecretId = (value: string | undefined) => (value && SECRET_ID_RE.test(value) ? value : "");
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
+const ENCODER = new TextEncoder();
+const utf8 = (s: string) => ENCODER.encode(s);
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** The bytes a record's MAC covers; `count` is appended only when it is not 1 (records before it existed verify as they did). */
@@ -78,6 +111,7 @@ export function macInput(seq: number, prevMac: string, e: AuditEvent): Uint8Arra
     e.keyIds, e.code, e.latencyMs,
   ];
   if (e.count !== undefined && e.count !== 1) fields.push(e.count);
+  if (e.detail !== undefined) fields.push(e.detail);
   return utf8(JSON.stringify(fields));
 }
 

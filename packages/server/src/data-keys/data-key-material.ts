@@ -13,7 +13,7 @@ import { requireCmkReleasesDataKeys, requireDataKeyUsable } from "./data-key-acc
 import { ErrorCode, KmsError } from "../errors.js";
 
 /** What sealing and opening data keys needs. */
-export type DataKeyServices = Pick<ActionContext, "store" | "root" | "profile" | "clock" | "limits" | "uin">;
+export type DataKeyServices = Pick<ActionContext, "store" | "root" | "profile" | "clock" | "limits" | "uin" | "noteKeyId">;
 
 const NO_CONTEXT = new Uint8Array(0);
 
@@ -23,6 +23,7 @@ const NO_CONTEXT = new Uint8Array(0);
  *   `ResourceUnavailable.{CmkDisabled, CmkArchived, KeyPendingDelete, CmkStateNotSupport}`
  */
 export async function loadSealingCmk(svc: DataKeyServices, keyId: string): Promise<KeyRecord> {
+  svc.noteKeyId?.(keyId);
   const key = await loadKey(svc, keyId);
   requireSymmetric(key);
   requireEncryptable(key, "KeyPendingDelete");
@@ -47,6 +48,7 @@ export async function sealDataKeyMaterial(svc: DataKeyServices, key: KeyRecord, 
  */
 export async function openDataKeyVersion(svc: DataKeyServices, dataKey: DataKeyRecord, version = dataKey.currentVersion): Promise<Uint8Array> {
   requireDataKeyUsable(dataKey);
+  svc.noteKeyId?.(dataKey.keyId);
   const key = await loadKey(svc, dataKey.keyId);
   requireCmkReleasesDataKeys(key);
   const v = await dataKeyVersion(svc, dataKey, version);

@@ -53,7 +53,7 @@ export interface CreateHostedDataKeyInput {
   numberOfBytes?: number;
   /** The product creating it: becomes DataKeyMetadata.Owner (default `user`). */
   product?: string;
-  /** Also bind the CMK to this cloud resource (BindCloudResource semantics), before the data key is created. */
+  /** Also bind the CMK to this cloud resource (BindCloudResource semantics), once the CMK is known to be usable. */
   binding?: { productId: string; resourceId: string };
 }
 
@@ -143,8 +143,9 @@ export function hostedDataKeys(deps: HostedDataKeyDeps): HostedDataKeys {
       const description = checkDataKeyDescription(input.description ?? "");
       const length = checkLength(input.numberOfBytes);
       if (input.product !== undefined) checkServiceProduct(input.product);
-      if (input.binding) await bindFor(svc, keyId, input.binding.productId, input.binding.resourceId);
-      const cmk = await loadSealingCmk(svc, keyId);
+      if (input.binding) checkBindingParams(input.binding.productId, input.binding.resourceId);
+      const cmk = await loadSealingCmk(svc, keyId); // a CMK that cannot seal leaves no binding behind
+      if (input.binding) await bindKey(svc, cmk, input.binding.productId, input.binding.resourceId);
       const material = randomBytes(length);
       try {
         const dataKey = await createDataKey(svc, { cmk, name, description, material, origin: "TENCENT_KMS", owner: input.product });

@@ -1,6 +1,7 @@
 /**
  * Symmetric CMK operations: sealing a plaintext under a key's newest version into a CiphertextBlob, and opening a
- * blob. Material is unwrapped from the root key for the one operation and zeroed right after.
+ * blob. Material is unwrapped from the root key for the one operation and zeroed right after — or, in a server, taken
+ * from its short-lived cache of prepared keys (material-cache.ts), after the same checks of the key's record.
  */
 import { isAuthenticationError } from "@openkms/crypto/aead";
 import { wipe } from "@openkms/crypto/constant-time";
@@ -27,19 +28,25 @@ async function versionOf(ctx: Pick<ActionContext, "store">, keyId: string, versi
  * Encrypt `plaintext` under `key`'s newest version (caller has checked state and usage).
  * @returns CiphertextBlob bytes (see ciphertext-blob.ts)
  */
-export async function sealUnderKey(ctx: Pick<ActionContext, "store" | "root">, key: KeyRecord, plaintext: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
+export async function sealUnderKey(ctx: Pick<ActionContext, "store" | "root" | "materials">, key: KeyRecord, plaintext: Uint8Array, context: Uint8Array): Promise<Uint8Array> {
   const v = await ctx.store.getKeyVersion(key.keyId, key.currentVersion);
   const aead = v && aeadFor(v.algorithm);
   if (!v || !aead) throw new Error(`key ${key.keyId} version ${key.currentVersion} is missing or has an unknown algorithm`);
-  const material = ctx.root.unwrap(v.wrappedMaterial, materialLabel(key.keyId, v.version));
-  try {
-    const nonce = randomBytes(NONCE_LENGTH);
-    const header = blobHeader(v.algorithm, key.keyId, v.version);
-    const sealed = aead.seal(material, nonce, plaintext, blobAad(header, context));
-    return encodeBlob({ algorithm: v.algorithm, keyId: key.keyId, keyVersion: v.version, nonce, sealed });
-  } finally {
-    wipe(material);
+  const nonce = randomBytes(NONCE_LENGTH);
+  const header = blobHeader(v.algorithm, key.keyId, v.version);
+  const aad = blobAad(header, context);
+  let sealed: Uint8Array;
+  if (ctx.materials) {
+    sealed = ctx.materials.key(key.keyId, v.version, v.wrappedMaterial, aead, () => ctx.root.unwrap(v.wrappedMaterial, materialLabel(key.keyId, v.version))).seal(nonce, plaintext, aad);
+  } else {
+    const material = ctx.root.unwrap(v.wrappedMaterial, materialLabel(key.keyId, v.version));
+    try {
+      sealed = aead.seal(material, nonce, plaintext, aad);
+    } finally {
+      wipe(material);
+    }
   }
+  return encodeBlob({ algorithm: v.algorithm, keyId: key.keyId, keyVersion: v.version, nonce, sealed });
 }
 
 export interface OpenedBlob {
@@ -53,7 +60,7 @@ export interface OpenedBlob {
  * @throws KmsError `InvalidParameterValue.InvalidCiphertext` (malformed, tampered, wrong context),
  *   `ResourceUnavailable.CmkNotFound`, `ResourceUnavailable.CmkDisabled`, `ResourceUnavailable.CmkStateNotSupport`
  */
-export async function openBlob(ctx: Pick<ActionContext, "store" | "root" | "uin" | "clock">, blobBytes: Uint8Array, context: Uint8Array): Promise<OpenedBlob> {
+export async function openBlob(ctx: Pick<ActionContext, "store" | "root" | "uin" | "clock" | "materials">, blobBytes: Uint8Array, context: Uint8Array): Promise<OpenedBlob> {
   const blob = decodeBlob(blobBytes);
   const key = await loadKey(ctx, blob.keyId);
   if (key.keyUsage !== SYMMETRIC_KEY_USAGE) {
@@ -66,10 +73,14 @@ export async function openBlob(ctx: Pick<ActionContext, "store" | "root" | "uin"
   if (!aead || v.algorithm !== blob.algorithm) {
     throw new KmsError(ErrorCode.InvalidParameterValueInvalidCiphertext, "CiphertextBlob algorithm does not match its key");
   }
-  const material = ctx.root.unwrap(v.wrappedMaterial, materialLabel(key.keyId, v.version));
+  const header = blobHeader(blob.algorithm, blob.keyId, blob.keyVersion);
+  const aad = blobAad(header, context);
+  const unwrap = () => ctx.root.unwrap(v.wrappedMaterial, materialLabel(key.keyId, v.version));
+  const material = ctx.materials ? undefined : unwrap();
   try {
-    const header = blobHeader(blob.algorithm, blob.keyId, blob.keyVersion);
-    const plaintext = aead.open(material, blob.nonce, blob.sealed, blobAad(header, context));
+    const plaintext = ctx.materials
+      ? ctx.materials.key(key.keyId, v.version, v.wrappedMaterial, aead, unwrap).open(blob.nonce, blob.sealed, aad)
+      : aead.open(material!, blob.nonce, blob.sealed, aad);
     return { key, keyVersion: v.version, plaintext };
   } catch (e) {
     if (isAuthenticationError(e)) {
@@ -77,6 +88,6 @@ export async function openBlob(ctx: Pick<ActionContext, "store" | "root" | "uin"
     }
     throw e;
   } finally {
-    wipe(material);
+    if (material) wipe(material);
   }
 }

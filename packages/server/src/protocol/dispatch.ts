@@ -213,7 +213,11 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
       }
       writtenAhead = true;
     }
-    const fields = await action.handler(params, deps.context(principal.ownerUin, requestId));
+    const ctx = deps.context(principal.ownerUin, requestId);
+    ctx.noteKeyId = (id) => {
+      if (!trail.keyIds.includes(id)) trail.keyIds.push(id);
+    };
+    const fields = await action.handler(params, ctx);
     for (const id of [...requestKeyIds({ KeyId: fields.KeyId }), ...requestDataKeyIds({ DataKeyId: fields.DataKeyId })]) {
       if (!trail.keyIds.includes(id)) trail.keyIds.push(id);
     }

@@ -11,7 +11,8 @@ import { constantTimeEqual } from "@openkms/crypto/constant-time";
 import { hmacSha256, sha256 } from "@openkms/crypto/sha256";
 import { ErrorCode, KmsError } from "../errors.js";
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
+const ENCODER = new TextEncoder();
+const utf8 = (s: string) => ENCODER.encode(s);
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 export const TC3_ALGORITHM = "TC3-HMAC-SHA256";
@@ -40,13 +41,30 @@ export function canonicalRequestHash(i: Omit<Tc3SignInput, "timestamp" | "date" 
   return hex(sha256(utf8(canonical)));
 }
 
+/** The 32-byte signing key: HMAC chain "TC3"+SecretKey → date → service → "tc3_request" (reference §2.3). */
+export function tc3SigningKey(secretKey: string, date: string, service: string): Uint8Array {
+  const kDate = hmacSha256(utf8("TC3" + secretKey), utf8(date));
+  const kService = hmacSha256(kDate, utf8(service));
+  kDate.fill(0);
+  const kSigning = hmacSha256(kService, utf8("tc3_request"));
+  kService.fill(0);
+  return kSigning;
+}
+
+/** The signature (64 hex chars) of a canonical request hash under a signing key. */
+function signatureWith(kSigning: Uint8Array, timestamp: number, date: string, service: string, canonicalHash: string): string {
+  const stringToSign = `${TC3_ALGORITHM}\n${timestamp}\n${date}/${service}/tc3_request\n${canonicalHash}`;
+  return hex(hmacSha256(kSigning, utf8(stringToSign)));
+}
+
 /** The 64-hex-char TC3 signature for a request. */
 export function tc3Signature(i: Tc3SignInput): string {
-  const stringToSign = [TC3_ALGORITHM, String(i.timestamp), `${i.date}/${i.service}/tc3_request`, canonicalRequestHash(i)].join("\n");
-  const kDate = hmacSha256(utf8("TC3" + i.secretKey), utf8(i.date));
-  const kService = hmacSha256(kDate, utf8(i.service));
-  const kSigning = hmacSha256(kService, utf8("tc3_request"));
-  return hex(hmacSha256(kSigning, utf8(stringToSign)));
+  const kSigning = tc3SigningKey(i.secretKey, i.date, i.service);
+  try {
+    return signatureWith(kSigning, i.timestamp, i.date, i.service, canonicalRequestHash(i));
+  } finally {
+    kSigning.fill(0);
+  }
 }
 
 /** UTC date (YYYY-MM-DD) of a Unix timestamp in seconds. */
@@ -131,26 +149,35 @@ export async function verifyTc3(req: VerifyRequest): Promise<string> {
 
   const payloadHash = unsignedPayload ? hex(sha256(utf8("UNSIGNED-PAYLOAD"))) : hex(sha256(req.body));
 
-  // Host candidates: as sent, and without :port (the Node SDK signs the hostname only); lower-cased variants.
+  // Readings of the signed headers, most likely first (each checked once): as sent; the host without :port (the Node
+  // SDK signs the hostname only); values lower-cased (Tencent's canonical form). The first that matches is enough.
   const host = (req.headers["host"] ?? "").trim();
-  const hostCandidates = new Set<string>([host, host.replace(/:\d+$/, "")]);
-  for (const h of [...hostCandidates]) hostCandidates.add(h.toLowerCase());
+  const hosts = [...new Set([host, host.replace(/:\d+$/, ""), host.toLowerCase(), host.replace(/:\d+$/, "").toLowerCase()])];
   const valueOf = (name: string) => (req.headers[name] ?? "").trim();
-
+  const seen = new Set<string>();
+  const kSigning = tc3SigningKey(secretKey, auth.date, auth.service);
   const expected = utf8(auth.signature);
   let ok = false;
-  for (const h of hostCandidates) {
+  try {
     for (const lower of [false, true]) {
-      const headers: [string, string][] = auth.signedHeaders.map((name) => {
-        const v = name === "host" ? h : valueOf(name);
-        return [name, lower ? v.toLowerCase() : v];
-      });
-      const sig = tc3Signature({
-        method: req.method, canonicalQuery: req.method === "GET" ? req.rawQuery : "", headers, payloadHash,
-        timestamp, date: auth.date, service: auth.service, secretKey,
-      });
-      if (constantTimeEqual(utf8(sig), expected)) ok = true;
+      for (const h of hosts) {
+        const headers: [string, string][] = auth.signedHeaders.map((name) => {
+          const v = name === "host" ? h : valueOf(name);
+          return [name, lower ? v.toLowerCase() : v];
+        });
+        const key = headers.map(([k, v]) => `${k}:${v}`).join("\n");
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const canonicalHash = canonicalRequestHash({ method: req.method, canonicalQuery: req.method === "GET" ? req.rawQuery : "", headers, payloadHash });
+        if (constantTimeEqual(utf8(signatureWith(kSigning, timestamp, auth.date, auth.service, canonicalHash)), expected)) {
+          ok = true;
+          break;
+        }
+      }
+      if (ok) break;
     }
+  } finally {
+    kSigning.fill(0);
   }
   if (!ok) {
     throw new KmsError(ErrorCode.AuthFailureSignatureFailure, "The provided credentials could not be validated. Please check your signature is correct.");

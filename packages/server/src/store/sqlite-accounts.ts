@@ -4,6 +4,7 @@
  * survives `kill -9`. `secure_delete=ON`: a deleted credential's (root-wrapped) SecretKey is overwritten in the file.
  */
 import Database from "better-sqlite3";
+import { SqliteRowCache } from "./sqlite-row-cache.js";
 import type { AccountRecord, AccountStore, CredentialRecord, PolicyRecord, PrincipalStatus } from "./accounts.js";
 
 const SCHEMA = `
@@ -90,6 +91,8 @@ export function openSqliteAccountStore(path: string): AccountStore {
   const open = () => {
     if (closed) throw new Error("account store is closed");
   };
+  /** Accounts and credentials read on every request (sqlite-row-cache.ts: never stale). */
+  const cache = new SqliteRowCache(db);
 
   return {
     async createAccount(a) {
@@ -98,7 +101,7 @@ export function openSqliteAccountStore(path: string): AccountStore {
     },
     async getAccount(uin) {
       open();
-      const r = st.getAccount.get(uin);
+      const r = cache.get(`a\u0000${uin}`, () => st.getAccount.get(uin));
       return r ? toAccount(r) : undefined;
     },
     async findAccountByName(name) {
@@ -124,7 +127,7 @@ export function openSqliteAccountStore(path: string): AccountStore {
     },
     async getCredential(secretId) {
       open();
-      const r = st.getCredential.get(secretId);
+      const r = cache.get(`c\u0000${secretId}`, () => st.getCredential.get(secretId));
       return r ? toCredential(r) : undefined;
     },
     async listCredentials(uin) {

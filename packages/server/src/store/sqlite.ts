@@ -5,6 +5,7 @@
  * checkpoint so the old pages do not linger in the WAL file either. (Everything destroyed was root-wrapped anyway.)
  */
 import Database from "better-sqlite3";
+import { SqliteRowCache } from "./sqlite-row-cache.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import type {
   CloudBindingRecord, DataKeyListFilter, DataKeyRecord, DataKeyVersionRecord, ImportTokenRecord, KeyListFilter, KeyRecord,
@@ -365,6 +366,8 @@ export function openSqliteStore(path: string): KeyStore {
   const open = () => {
     if (closed) throw new Error("key store is closed");
   };
+  /** Keys and versions read on every request (sqlite-row-cache.ts: never stale). */
+  const cache = new SqliteRowCache(db);
 
   return {
     async getMeta(name) {
@@ -385,7 +388,7 @@ export function openSqliteStore(path: string): KeyStore {
     },
     async getKey(uin, keyId) {
       open();
-      const row = st.getKey.get(uin, keyId);
+      const row = cache.get(`k\u0000${uin}\u0000${keyId}`, () => st.getKey.get(uin, keyId));
       return row ? toRecord(row) : undefined;
     },
     async updateKey(key) {
@@ -437,7 +440,7 @@ export function openSqliteStore(path: string): KeyStore {
     },
     async getKeyVersion(keyId, version) {
       open();
-      const r = st.getVersion.get(keyId, version);
+      const r = cache.get(`v\u0000${keyId}\u0000${version}`, () => st.getVersion.get(keyId, version));
       if (!r) return undefined;
       return {
         keyId: r.key_id, version: r.version, algorithm: r.algorithm,
