@@ -116,12 +116,12 @@ export class MessageEncryptor {
       this.accLength += m;
       off = m;
       if (this.accLength === fl) {
-        out.push(...(await this.seal([this.acc!], fl, false)));
+        for (const p of await this.seal([this.acc!], fl, false)) out.push(p);
         this.accLength = 0;
       }
     }
     while (chunk.length - off >= fl) {
-      out.push(...(await this.seal([chunk.subarray(off, off + fl)], fl, false)));
+      for (const p of await this.seal([chunk.subarray(off, off + fl)], fl, false)) out.push(p);
       off += fl;
     }
     if (off < chunk.length) {
