@@ -22,7 +22,8 @@ function concat(lists: readonly (readonly Uint8Array[])[]): Uint8Array {
 /**
  * Encrypts `plaintext` into one envelope message (docs/envelope-format.md): header + frames.
  * @param plaintext any length (in memory; use the streams for large data)
- * @returns the message: plaintext length + header (≥ 120 B + wrapped keys) + 17 B per full frame + 21 B
+ * @returns the message: plaintext length + header (89 B + EncryptionContext + the wrapped-key entries) + 17 B per
+ *   full frame + 21 B for the final one
  * @throws TypeError / RangeError for bad arguments (naming the field); EnvelopeError `KeyringFailure` when the
  *   keyring cannot make a data key
  */

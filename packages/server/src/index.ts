@@ -24,6 +24,14 @@ export { countAuditLog, queryAuditLog, sqliteAuditReader, type AuditFilter, type
 export type { AuditEvent, AuditRecord } from "./audit/record.js";
 export type { KeyEvent, KeyEventListener } from "./key-events.js";
 export { DEFAULT_SCHEDULER_INTERVAL_SECONDS, type Scheduler, type DueReport } from "./scheduler.js";
+export { openNodeStores, type NodeStores, type NodeStoreOptions } from "./node-stores.js";
+export { openPgNode, type PgNode, type PgNodeOptions } from "./store/postgres/open.js";
+export { isPostgresUrl, redactUrl, openPgPool, DEFAULT_PG_TIMEOUTS, type PgTimeouts } from "./store/postgres/pool.js";
+export { migrate as migratePgSchema, SCHEMA_VERSION, SchemaTooNewError } from "./store/postgres/migrations.js";
+export { PgAuditLog } from "./audit/pg-log.js";
+export { verifyPgAuditLog, queryPgAuditLog } from "./audit/pg-verify.js";
+export { ClusterRateLimiter, leaseSize, LEASE_MS, type TokenLeaseSource } from "./limits/cluster-rate-limits.js";
+export { copyEmbeddedToPostgres, CopyError, EMBEDDED_TABLES, type CopyReport, type TableCopy } from "./store/postgres/copy-embedded.js";
 export { ProductAdmin, type CreateProductTokenInput, type NewProductToken, type ProductTokenView, type ProductMountView } from "./gateway/product-admin.js";
 export { productAdminFor } from "./gateway/admin-for-data-dir.js";
 export type { ProductStore, ProductMount, ProductTokenRecord, ProductKeyRef } from "./gateway/product-store.js";
