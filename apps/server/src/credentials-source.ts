@@ -77,7 +77,8 @@ function fromFile(path: string): ResolvedCredentials {
   for (const field of ["Region", "Protocol", "CaFile"]) {
     if (c[field] !== undefined && typeof c[field] !== "string") throw new CredentialsError(`the credentials file ${path}: ${field} must be a string`);
   }
-  const protocol = c.Protocol as string | undefined;
+  // `openkms serve` writes the SDK's spelling ("https://"); "https" is accepted too.
+  const protocol = (c.Protocol as string | undefined)?.replace(/:\/\/$/, "");
   if (protocol !== undefined && protocol !== "http" && protocol !== "https") {
     throw new CredentialsError(`the credentials file ${path}: Protocol must be http or https, got ${JSON.stringify(protocol)}`);
   }

@@ -26,6 +26,8 @@ export function parseContext(value: string): Record<string, string> {
   }
   for (const [k, v] of Object.entries(parsed)) {
     if (typeof v !== "string") throw new InvalidArgumentError(`the value of ${JSON.stringify(k)} must be a string, got ${JSON.stringify(v)}`);
+    // An object copy would drop it silently (it names the prototype), so the pair would not be bound.
+    if (k === "__proto__") throw new InvalidArgumentError(`a context key may not be "__proto__"`);
   }
   return parsed as Record<string, string>;
 }

@@ -73,11 +73,15 @@ function convert(action: string, name: string, raw: string): unknown {
   if (kind === "number") return /^-?\d{1,15}$/.test(raw) ? Number(raw) : raw;
   if (kind === "boolean") return raw === "true" ? true : raw === "false" ? false : raw;
   if (kind === "json" || (kind === "auto" && /^\s*[[{]/.test(raw))) {
+    let value: unknown;
     try {
-      return JSON.parse(raw);
+      value = JSON.parse(raw);
     } catch {
       throw new ParamsError(`--${name} expected a JSON value (as tccli takes it), got ${JSON.stringify(raw.length > 60 ? raw.slice(0, 60) + "…" : raw)}`);
     }
+    // A "__proto__" member would be dropped by the copies on the way to the request: refuse it rather than lose it.
+    if (/"__proto__"\s*:/.test(raw)) throw new ParamsError(`--${name}: a member named "__proto__" is not accepted`);
+    return value;
   }
   return raw;
 }

@@ -120,9 +120,11 @@ async function serve(cfg: ServeConfig): Promise<void> {
 }
 
 // Output piped into a reader that stops early (`openkms audit query | head -1`): end quietly, as Unix tools do.
+// Any other error on stdout (a stream piped into it failed: a decryption that did not verify) is reported, in one
+// line, by the command whose stream it was; here it only must not become an uncaught exception with a stack trace.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   if (err.code === "EPIPE") process.exit(0);
-  throw err;
+  process.exitCode = 1;
 });
 
 declare const OPENKMS_VERSION: string; // set by build.mjs from package.json

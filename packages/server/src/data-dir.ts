@@ -141,13 +141,10 @@ async function openStores(opts: DataDirOptions): Promise<Stores> {
   if (!opts.create && !existsSync(keyDb)) {
     throw new StartupError(`${opts.dataDir} is not an OpenKMS data dir (no ${KEY_DB}); run openkms serve with it once first`);
   }
-  if (!opts.rootKeyUri && !opts.rootKey && !existsSync(keyFile) && existsSync(keyDb)) {
+  if (!opts.rootKeyUri && !opts.rootKey && !existsSync(keyFile) && fileState(keyDb) === "present") {
     throw new StartupError(`the root key file ${keyFile} is missing: this data dir's keys cannot be opened without it (restore it, or give OPENKMS_ROOT_KEY)`);
   }
   if (opts.create) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  const keyDbExisted = fileState(keyDb) === "present";
-  // SQLite gives the -wal and -shm files the database file's mode.
-  createPrivateFile(keyDb);
   let loaded: { root: RootOfTrust; created: boolean };
   try {
     loaded = loadRootKey({ keyFile, envValue: opts.rootKey, uri: opts.rootKeyUri, create: opts.create });
@@ -156,6 +153,10 @@ async function openStores(opts: DataDirOptions): Promise<Stores> {
     throw e;
   }
   const { root, created } = loaded;
+  const keyDbExisted = fileState(keyDb) === "present";
+  // SQLite gives the -wal and -shm files the database file's mode. Made after the root key opened, so a root that
+  // fails (a wrong PIN, a missing token) leaves no store file behind.
+  createPrivateFile(keyDb);
   const opened: { close(): Promise<void> }[] = [];
   try {
     const store = openSqliteStore(keyDb);

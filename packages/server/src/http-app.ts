@@ -111,6 +111,15 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
       raw[TARGET_AUTHORITY] = m[1]!;
       return m[2]!.startsWith("/") ? m[2]! : `/${m[2]!}`;
     },
+    // A target the router cannot decode (`/%ff`) gets an API envelope and its one audit record, not fastify's own body.
+    frameworkErrors: (err: { code?: string }, req: import("fastify").FastifyRequest, reply: FastifyReply) => {
+      const requestId = randomUUID();
+      const code = ErrorCode.InvalidParameter;
+      const raw = req.raw as MarkedRequest;
+      void auditOnce(raw, requestId, code).then(() =>
+        sendJson(reply, errorEnvelope(code, err.code === "FST_ERR_BAD_URL" ? "The request target is not a valid URL path" : "Malformed request", requestId)),
+      );
+    },
     // Requests Node's HTTP parser refuses (headers over the limit, garbage) still get an API envelope.
     // They are audited too (no headers to read: only the peer address and the code).
     clientErrorHandler: (err: { code?: string }, socket: import("node:net").Socket) => {
