@@ -12,7 +12,8 @@ await build({
   target: "node20",
   format: "esm",
   sourcemap: true,
-  external: ["better-sqlite3", "pkcs11js"],
+  // pg-native: pg's optional native binding, never used (the pure-JS client is). pkcs11js: a native addon.
+  external: ["better-sqlite3", "pg-native", "pkcs11js"],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __openkmsCreateRequire } from 'node:module'; const require = __openkmsCreateRequire(import.meta.url);",
   },

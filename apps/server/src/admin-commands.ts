@@ -19,21 +19,22 @@
  *   openkms admin list-product-tokens
  *
  * `<user>` is a uin or a name; `--data-dir` / OPENKMS_DATA_DIR (default ./.openkms), root key from the data dir or
- * OPENKMS_ROOT_KEY. Exit codes: 0 done, 2 refused (bad input, not a data dir, wrong root key), 1 anything else.
+ * OPENKMS_ROOT_KEY; `--store postgres://…` / OPENKMS_STORE: a cluster's shared store (the data dir then only
+ * supplies the root key file) — changes apply to every node's next request. Exit codes: 0 done, 2 refused (bad input, not a data dir, wrong root key), 1 anything else.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { AccountAdmin, openDataDir, productAdminFor, withCloudBindings, type DataDir } from "@openkms/server";
-import { ENV, parseDays, rootKeyOption } from "./config.js";
+import { AccountAdmin, openNodeStores, productAdminFor, withCloudBindings, type NodeStores } from "@openkms/server";
+import { ENV, parseDays, rootKeyOption, storeOption } from "./config.js";
 import { rewrapCommand } from "./rewrap-command.js";
 import { runTool, ToolError } from "./tool.js";
 
 const dataDirOption = () => new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms");
 
-async function withAdmin<T>(opts: { dataDir: string; rootKey?: string }, fn: (admin: AccountAdmin, dir: DataDir) => Promise<T>): Promise<T> {
-  const dir = await openDataDir({
-    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], rootKeyUri: opts.rootKey, create: false, nowSeconds: Math.floor(Date.now() / 1000),
+async function withAdmin<T>(opts: { dataDir: string; rootKey?: string; store?: string }, fn: (admin: AccountAdmin, dir: NodeStores) => Promise<T>): Promise<T> {
+  const dir = await openNodeStores({
+    dataDir: resolve(opts.dataDir), rootKey: process.env[ENV.rootKey], rootKeyUri: opts.rootKey, store: opts.store, create: false, nowSeconds: Math.floor(Date.now() / 1000),
   });
   if (dir.auditProblem) process.stderr.write(`openkms: warning: the audit log does not match its checkpoint: ${dir.auditProblem}\n`);
   try {
@@ -50,7 +51,8 @@ const account = (a: { uin: string; name: string; ownerUin: string; status: strin
 
 export function adminCommand(): Command {
   const admin = new Command("admin").description("manage accounts, sub-users, access keys and policies (works while the server runs)");
-  const sub = (name: string, description: string) => admin.command(name).description(description).addOption(dataDirOption()).addOption(rootKeyOption());
+  const sub = (name: string, description: string) =>
+    admin.command(name).description(description).addOption(dataDirOption()).addOption(rootKeyOption()).addOption(storeOption());
 
   sub("create-account", "create a root account: a new owner of keys that sees no other account's keys")
     .argument("<name>")

@@ -21,6 +21,8 @@ export interface ServeConfig {
   rateLimit?: Record<string, number> | undefined;
   /** On SIGTERM, seconds before connections still open are cut (default 10). */
   shutdownTimeout: number;
+  /** `postgres://…`: the shared store of several nodes; undefined = the embedded store in the data dir. */
+  store?: string | undefined;
   /** `on`: serve the product gateway (Vault KV v2 reads under /v1/); default `off`. */
   productGateway: "on" | "off";
   /** Product gateway requests/second per product token (default 50). */
@@ -33,6 +35,8 @@ export interface ServeConfig {
   maxConnections: number;
   /** Origins whose pages may call the API (CORS); none by default. */
   corsOrigin?: string[] | undefined;
+  /** `on` (default): serve the web console at /console/; `off`: no console. */
+  console: "on" | "off";
 }
 
 /**
@@ -60,12 +64,25 @@ export const ENV = {
   rootSecretId: "OPENKMS_ROOT_SECRET_ID",
   rootSecretKey: "OPENKMS_ROOT_SECRET_KEY",
   shutdownTimeout: "OPENKMS_SHUTDOWN_TIMEOUT",
+  store: "OPENKMS_STORE",
   productGateway: "OPENKMS_PRODUCT_GATEWAY",
   productGatewayRate: "OPENKMS_PRODUCT_GATEWAY_RATE",
   requireSignedAction: "OPENKMS_REQUIRE_SIGNED_ACTION",
   maxConnections: "OPENKMS_MAX_CONNECTIONS",
   corsOrigin: "OPENKMS_CORS_ORIGIN",
+  console: "OPENKMS_CONSOLE",
 } as const;
+
+/** `--store`: a postgres:// URL (the password, if any, is never echoed). */
+export function parseStore(value: string): string {
+  if (!/^postgres(ql)?:\/\/\S+$/i.test(value)) throw new InvalidArgumentError("expected a postgres://user@host:port/database URL");
+  return value;
+}
+
+/** The `--store` option every command that opens the store takes. */
+export const storeOption = () =>
+  new Option("--store <url>", "shared PostgreSQL store (postgres://…); default: the embedded store in the data dir").env(ENV.store).argParser(parseStore);
+
 
 /** A count of connections, 1–1000000. */
 export function parseConnections(value: string): number {

@@ -4,15 +4,18 @@
  *   --region (ap-guangzhou), --tls auto (self-signed certificate in the data dir) or --tls-cert/--tls-key (PEM files:
  *   serve HTTPS), --root-key (pkcs11:… or file:…), --log-level (info),
  *   --rate-limits on|off (on), --rate-limit group=rate[,…] (Tencent's defaults), --cors-origin origin[,…] (none),
+ *   --console on|off (on: the web console at /console/),
  *   --product-gateway on|off (off), --product-gateway-rate n (50 per product token);
+ *   --store postgres://… (the shared store of several nodes; default: the embedded store in the data dir);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
  * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
- * checks and reads the audit log (audit-commands.ts). Both work on the data dir while the server runs.
+ * checks and reads the audit log (audit-commands.ts). Both work on the data dir (or `--store`) while the server runs.
  * `openkms kms <Action>` calls any API action through `@openkms/client` (kms-command.ts); `openkms encrypt|decrypt`
  * stream files through `@openkms/envelope` (encrypt-command.ts, decrypt-command.ts).
+ * `openkms migrate --to postgres://…` copies an embedded store into PostgreSQL (migrate-command.ts).
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
@@ -20,6 +23,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import pino from "pino";
 import { createKmsServer, StartupError } from "@openkms/server";
+import { consoleAssets } from "@openkms/console/assets";
 import { adminCommand } from "./admin-commands.js";
 import { auditCommand } from "./audit-commands.js";
 import { backupCommand, restoreCommand } from "./backup-commands.js";
@@ -27,8 +31,9 @@ import { decryptCommand } from "./decrypt-command.js";
 import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
+import { migrateCommand } from "./migrate-command.js";
 import { autoTls } from "./tls-auto.js";
-import { ENV, rootKeyOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRate, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
+import { ENV, rootKeyOption, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRate, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
 /** Read and check the TLS pair before anything is written: a missing file or a key that does not match the certificate. */
 function loadTls(certFile: string, keyFile: string): { cert: Buffer; key: Buffer } {
@@ -80,12 +85,14 @@ async function serve(cfg: ServeConfig): Promise<void> {
     rootCredential: rootSecretId && rootSecretKey ? { secretId: rootSecretId, secretKey: rootSecretKey } : undefined,
     logger,
     rateLimits: { enabled: cfg.rateLimits === "on", rates: cfg.rateLimit ?? {} },
+    store: cfg.store,
     productGateway: { enabled: cfg.productGateway === "on", rateLimits: { enabled: cfg.rateLimits === "on", perToken: cfg.productGatewayRate } },
     requireSignedAction: cfg.requireSignedAction === true,
     http: { maxConnections: cfg.maxConnections },
     ...(tls ? { https: tls } : {}),
     tlsCaFile: caFile,
     corsOrigins: cfg.corsOrigin ?? [],
+    ...(cfg.console === "on" ? { staticSite: { prefix: "/console", files: consoleAssets } } : {}),
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -107,7 +114,7 @@ async function serve(cfg: ServeConfig): Promise<void> {
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   const { url } = await server.listen();
-  logger.info({ url, edition: server.edition, region: server.region, credentials: server.credentialsPath, secretId: server.credential.secretId }, "listening");
+  logger.info({ url, edition: server.edition, region: server.region, credentials: server.credentialsPath, secretId: server.credential.secretId, console: cfg.console === "on" ? `${url}/console/` : "off" }, "listening");
   pidFile.write();
   process.stdout.write(`openkms listening on ${url}\n`);
 }
@@ -138,6 +145,7 @@ program
   .addOption(new Option("--log-level <level>", "pino log level").env(ENV.logLevel).choices(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"))
   .addOption(new Option("--rate-limits <on|off>", "per-account request rate limits (RequestLimitExceeded)").env(ENV.rateLimits).argParser(parseOnOff).default("on"))
   .addOption(new Option("--rate-limit <group=rate,...>", "requests/second per group: symmetric, an action name, or default").env(ENV.rateLimit).argParser(parseRateLimit))
+  .addOption(storeOption())
   .addOption(new Option("--product-gateway <on|off>", "serve the product gateway: Vault KV v2 key reads under /v1/ for MariaDB and the like").env(ENV.productGateway).argParser(parseOnOff).default("off"))
   .addOption(new Option("--product-gateway-rate <n>", "product gateway requests/second per product token (default 50)").env(ENV.productGatewayRate).argParser(parseRate))
   .addOption(rootKeyOption())
@@ -145,6 +153,7 @@ program
   .addOption(new Option("--max-connections <n>", "open connections at most").env(ENV.maxConnections).argParser(parseConnections).default(1024))
   .addOption(new Option("--shutdown-timeout <seconds>", "on SIGTERM, cut connections still open after this long").env(ENV.shutdownTimeout).argParser(parseSeconds).default(10))
   .addOption(new Option("--cors-origin <origin,...>", "origins whose web pages may call the API (CORS), e.g. https://app.example.com").env(ENV.corsOrigin).argParser(parseCorsOrigin))
+  .addOption(new Option("--console <on|off>", "serve the web console at /console/").env(ENV.console).argParser(parseOnOff).default("on"))
   .action(async (opts: ServeConfig) => {
     try {
       await serve(opts);
@@ -157,6 +166,7 @@ program
 
 program.addCommand(adminCommand());
 program.addCommand(auditCommand());
+program.addCommand(migrateCommand());
 program.addCommand(backupCommand());
 program.addCommand(restoreCommand());
 program.addCommand(kmsCommand());

@@ -10,6 +10,7 @@
  * At most `maxEntries` entries (least recently used evicted first). Concurrent misses for the same entry wait for one
  * keyring call. An evicted entry's data key is zeroed at once; each message works on its own copy, which it zeroes.
  */
+import { hex } from "./hex.js";
 import type { DataKeyMaterials, Keyring } from "./keyring.js";
 
 export interface DataKeyCacheOptions {
@@ -189,10 +190,4 @@ export class DataKeyCache {
     });
     return got.dataKey;
   }
-}
-
-function hex(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, "0");
-  return s;
 }

@@ -4,6 +4,7 @@
  * one-shot and both stream APIs; memory is one frame whatever the size.
  */
 import { ByteQueue } from "./byte-queue.js";
+import { hex } from "./hex.js";
 import { EnvelopeError, isEnvelopeError } from "./errors.js";
 import { FINAL, FrameParams, REGULAR } from "./frame.js";
 import { MAX_HEADER_LENGTH, parseHeader, TAG_LENGTH, type MessageHeader, type ParsedHeader } from "./header.js";
@@ -88,7 +89,7 @@ export class MessageDecryptor {
       if (kind === REGULAR) {
         if (this.queue.length < 1 + fl + TAG_LENGTH) break;
         this.queue.skip(1);
-        out.push(...(await this.open(this.queue.take(fl), this.queue.peek(TAG_LENGTH), false)));
+        for (const p of await this.open(this.queue.take(fl), this.queue.peek(TAG_LENGTH), false)) out.push(p);
         this.queue.skip(TAG_LENGTH);
       } else if (kind === FINAL) {
         if (this.queue.length < 5) break;
@@ -97,7 +98,7 @@ export class MessageDecryptor {
         if (len > fl) throw new EnvelopeError("InvalidCiphertext", `final frame claims ${len} bytes, more than the frame length ${fl}`);
         if (this.queue.length < 5 + len + TAG_LENGTH) break;
         this.queue.skip(5);
-        out.push(...(await this.open(this.queue.take(len), this.queue.peek(TAG_LENGTH), true)));
+        for (const p of await this.open(this.queue.take(len), this.queue.peek(TAG_LENGTH), true)) out.push(p);
         this.queue.skip(TAG_LENGTH);
         this.state = "done";
         this.key!.dispose();
@@ -111,6 +112,7 @@ export class MessageDecryptor {
 
   private async open(ciphertext: Uint8Array[], tag: Uint8Array, final: boolean): Promise<Uint8Array[]> {
     const seq = this.seq;
+    if (ciphertext.length > 16) ciphertext = [joinParts(ciphertext)]; // input in many tiny chunks: one copy, few outputs
     try {
       const p = this.params!.at(seq, final);
       const pt = await this.key!.open(p.nonce, p.aad, ciphertext, tag);
@@ -147,7 +149,7 @@ export class MessageDecryptor {
     };
     if (!cache) return fetch();
     const edkId = p.header.encryptedDataKeys
-      .map((e) => `${e.provider}\u0000${e.keyId}\u0000${e.method}\u0000${Array.from(e.ciphertext, (b) => b.toString(16).padStart(2, "0")).join("")}`)
+      .map((e) => `${e.provider}\u0000${e.keyId}\u0000${e.method}\u0000${hex(e.ciphertext)}`)
       .join("\u0001");
     return cache.decryptionKey(keyring, p.header.suite, p.canonicalContext, edkId, fetch);
   }
@@ -191,4 +193,16 @@ export class MessageDecryptor {
     this.header = p.header;
     this.onHeader?.(p.header);
   }
+}
+
+function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }

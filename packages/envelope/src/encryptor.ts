@@ -111,24 +111,40 @@ export class MessageEncryptor {
     let off = 0;
     if (this.accLength > 0) {
       const m = Math.min(fl - this.accLength, chunk.length);
+      this.reserve(this.accLength + m);
       this.acc!.set(chunk.subarray(0, m), this.accLength);
       this.accLength += m;
       off = m;
       if (this.accLength === fl) {
-        out.push(...(await this.seal([this.acc!], fl, false)));
+        for (const p of await this.seal([this.acc!], fl, false)) out.push(p);
         this.accLength = 0;
       }
     }
     while (chunk.length - off >= fl) {
-      out.push(...(await this.seal([chunk.subarray(off, off + fl)], fl, false)));
+      for (const p of await this.seal([chunk.subarray(off, off + fl)], fl, false)) out.push(p);
       off += fl;
     }
     if (off < chunk.length) {
-      this.acc ??= new Uint8Array(fl);
-      this.acc.set(chunk.subarray(off), this.accLength);
+      this.reserve(this.accLength + chunk.length - off);
+      this.acc!.set(chunk.subarray(off), this.accLength);
       this.accLength += chunk.length - off;
     }
     return out;
+  }
+
+  /**
+   * Makes the partial-frame buffer hold at least `n` (≤ frame length) bytes: sized to what is buffered (doubling,
+   * at most one frame), so a short message does not allocate, zero and wipe a whole frame (64 KiB by default).
+   */
+  private reserve(n: number): void {
+    const have = this.acc?.length ?? 0;
+    if (have >= n) return;
+    const grown = new Uint8Array(Math.min(this.o.frameLength, Math.max(n, 2 * have)));
+    if (this.acc) {
+      grown.set(this.acc.subarray(0, this.accLength));
+      this.acc.fill(0);
+    }
+    this.acc = grown;
   }
 
   /** Ends the message. @returns the final frame */

@@ -42,6 +42,11 @@ export class KmsKeyring implements Keyring {
     this.cacheId = `kms#${clientIdentity(this.client)}|${this.keyIds.join(",")}`;
   }
 
+  /**
+   * A 32-byte data key from GenerateDataKey (NumberOfBytes 32) on the first CMK, wrapped again by Encrypt under each
+   * further CMK; every call carries the message's EncryptionContext.
+   * @throws EnvelopeError KeyringFailure without keyIds; the client's KmsApiError / KmsNetworkError otherwise
+   */
   async onEncrypt(r: EncryptionRequest): Promise<DataKeyMaterials> {
     const [first, ...more] = this.keyIds;
     if (first === undefined) throw new EnvelopeError("KeyringFailure", "a KmsKeyring without keyIds can only decrypt");
@@ -65,6 +70,11 @@ export class KmsKeyring implements Keyring {
     }
   }
 
+  /**
+   * The data key from the first `"kms"` entry (of `keyIds`, or any in discovery mode) that the KMS opens.
+   * @returns the 32-byte data key, or undefined when no entry is for this keyring
+   * @throws Error listing each entry's failure (API error codes), the first failure as `cause`
+   */
   async onDecrypt(r: DecryptionRequest): Promise<Uint8Array | undefined> {
     const mine = r.encryptedDataKeys.filter((e) => e.provider === KMS_PROVIDER && (this.keyIds.length === 0 || this.keyIds.includes(e.keyId)));
     if (mine.length === 0) return undefined;

@@ -75,6 +75,7 @@ export class PublicKeyKeyring implements Keyring {
     this.cacheId = `pk|${o.algorithm}|${o.keyId}|${o.publicKey.replace(/\s+/g, "")}`;
   }
 
+  /** A random 32-byte data key wrapped to the public key (no KMS call). @throws the facade's InvalidKeyError */
   async onEncrypt(_r: EncryptionRequest): Promise<DataKeyMaterials> {
     const dataKey = new Uint8Array(DATA_KEY_LENGTH);
     globalThis.crypto.getRandomValues(dataKey);
@@ -87,6 +88,11 @@ export class PublicKeyKeyring implements Keyring {
     }
   }
 
+  /**
+   * The data key from this key's entry, through the KMS action of its algorithm.
+   * @returns the 32-byte data key, or undefined when the message has no entry for this key and algorithm
+   * @throws EnvelopeError NoDecryptableKey without a client; Error listing the KMS failures otherwise
+   */
   async onDecrypt(r: DecryptionRequest): Promise<Uint8Array | undefined> {
     const method = METHODS[this.algorithm];
     const mine = r.encryptedDataKeys.filter((e) => e.provider === KMS_PROVIDER && e.keyId === this.keyId && e.method === method);

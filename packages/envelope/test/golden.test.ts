@@ -6,6 +6,7 @@
 import { createDecipheriv, createHash, hkdfSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { getBackend, setBackend } from "@openkms/crypto/backend";
 import { decrypt, RawKeyring } from "../src/node/index.js";
 import { setPlatform } from "../src/platform.js";
 import { nodePlatform } from "../src/node/platform.js";
@@ -98,6 +99,18 @@ describe("golden vectors v1", () => {
         expect(header).toMatchObject({ version: 1, suite: v.suite, frameLength: v.frameLength, encryptionContext: v.encryptionContext });
       });
     }
+  }
+  for (const v of golden.vectors.filter((x) => x.suite === "SM4_GCM")) {
+    it(`${v.name} decrypts with SM4 from OpenSSL (sm4-ecb under the portable GCM) instead of the WASM core`, async () => {
+      const before = getBackend();
+      setBackend("node");
+      try {
+        const { plaintext } = await decrypt(Buffer.from(v.ciphertext, "hex"), { keyring, encryptionContext: v.encryptionContext });
+        expect(Buffer.from(plaintext).toString("hex")).toBe(v.plaintext);
+      } finally {
+        setBackend(before);
+      }
+    });
   }
   for (const v of golden.vectors.filter((x) => x.suite === "AES_256_GCM")) {
     it(`${v.name} decrypts with an independent reading of the format (node:crypto only)`, () => {

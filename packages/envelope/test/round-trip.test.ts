@@ -28,6 +28,18 @@ describe("one-shot round trip", () => {
   }
 });
 
+describe("large one-shot messages", () => {
+  it("64 MiB in 1 KiB frames (65,537 frames, ~200,000 parts) round-trips one-shot", async () => {
+    const pt = new Uint8Array(64 * 1024 * 1024);
+    for (let i = 0; i < pt.length; i += 4096) pt[i] = i >>> 12;
+    const ct = await encrypt(pt, { keyring, frameLength: MIN_FRAME_LENGTH });
+    // header 176 B (40 fixed + 1 + raw entry "raw"/"test-key"/"AES_256_GCM" with its 60-byte wrap + 32 + 16), 17 B per frame, 21 final
+    expect(ct.length - pt.length).toBe(176 + 65536 * 17 + 21);
+    const { plaintext } = await decrypt(ct, { keyring });
+    expect(Buffer.from(plaintext).equals(Buffer.from(pt))).toBe(true);
+  }, 300_000);
+});
+
 describe("the two runtime bindings (node:crypto and WebCrypto) read each other's messages", async () => {
   const { setPlatform } = await import("../src/platform.js");
   const { nodePlatform } = await import("../src/node/platform.js");

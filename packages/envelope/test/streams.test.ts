@@ -130,6 +130,19 @@ describe("Node Transform", () => {
     }
   });
 
+  it("decryptTransform pushes only frames whose tag verified: a changed frame 3 stops it after frames 1 and 2", async () => {
+    const pt = pattern(5 * 4096 + 10);
+    const ct = await encrypt(pt, opts);
+    const headerLength = ct.length - (5 * (1 + 4096 + 16) + 5 + 10 + 16);
+    const bad = ct.slice();
+    bad[headerLength + 2 * (1 + 4096 + 16) + 4096 + 5]! ^= 0x80; // frame 3's tag
+    const { sink, out } = collector();
+    const err = await pipeline(readableOf(chunked(bad, 900)), decryptTransform({ keyring }), sink).then(() => undefined, (e) => e);
+    expect(isEnvelopeError(err, "InvalidCiphertext")).toBe(true);
+    expect(concat(out).length).toBe(2 * 4096);
+    expect(same(concat(out), pt.subarray(0, 2 * 4096))).toBe(true);
+  });
+
   it("encryptTransform rejects non-byte chunks; bad options throw at once", async () => {
     expect(() => encryptTransform({ ...opts, suite: "AES_128_GCM" as never })).toThrow(/"suite"/);
     expect(() => decryptTransform({ keyring, encryptionContext: { a: 1 as never } })).toThrow(TypeError);

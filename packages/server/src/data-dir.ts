@@ -96,7 +96,7 @@ export interface DataDir {
 
 export const ROOT_CHECK_LABEL = "openkms/root-check/v1";
 
-async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
+export async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
   const rewrapTo = await store.getMeta(REWRAP_MARKER);
   if (rewrapTo) {
     throw new StartupError(`a move of this data dir to another root key (${rewrapTo}) is unfinished: run openkms admin rewrap --to <that root> again to finish it`);
@@ -115,7 +115,7 @@ async function checkRootKey(store: KeyStore, root: RootOfTrust): Promise<void> {
 }
 
 /** Make sure the first root account has its account row (data dirs from before accounts existed lack it). */
-async function ensureRootAccount(accounts: AccountStore, uin: string, nowSeconds: number): Promise<void> {
+export async function ensureRootAccount(accounts: AccountStore, uin: string, nowSeconds: number): Promise<void> {
   if (await accounts.getAccount(uin)) return;
   const name = (await accounts.findAccountByName("root")) ? `root-${uin}` : "root";
   await accounts.createAccount({ uin, ownerUin: uin, name, status: "Enabled", createTime: nowSeconds });

@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
 import { refusePlainHttp } from "./tls-sniff.js";
 import { registerCors, type CorsCounters } from "./http-cors.js";
+import { registerStaticSite, type StaticSite } from "./http-static.js";
 
 /** Limits on slow and numerous clients (see {@link HttpOptions}). */
 export interface HttpLimits {
@@ -32,6 +33,8 @@ export interface HttpOptions extends HttpLimits {
   corsOrigins?: readonly string[];
   /** Preflight counters, updated when CORS is on (default: a private pair). */
   corsCounters?: CorsCounters;
+  /** A static web app to serve under its prefix (the console at `/console/`, http-static.ts); none when absent. */
+  staticSite?: StaticSite | undefined;
 }
 
 /** Marks on a raw request: the authority of an absolute-form target, and that the request was audited. */
@@ -187,6 +190,8 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
   }
 
   registerCors(app, opts.corsOrigins ?? [], opts.corsCounters ?? { allowed: 0, refused: 0 }, deps.logger);
+
+  if (opts.staticSite) registerStaticSite(app, opts.staticSite, (req) => void ((req.raw as MarkedRequest)[ANSWERED] = true));
 
   app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
   app.setNotFoundHandler(async (req, reply) => {

@@ -17,13 +17,16 @@ import { policiesOf, resolvePrincipal } from "./accounts/principal.js";
 import { actions as defaultActions } from "./actions/index.js";
 import type { ServerLimits } from "./actions/define.js";
 import type { AuditSink } from "./audit/log.js";
-import { sqliteAuditReader, type AuditReader } from "./audit/query.js";
+import type { AuditReader } from "./audit/query.js";
 import { systemClock, unixSeconds, type Clock } from "./clock.js";
 import { credentialProblem, lookupCredential, newCredential, putCredential, type Credential } from "./credentials.js";
-import { openDataDir, StartupError, warnIfExposed } from "./data-dir.js";
+import { StartupError, warnIfExposed } from "./data-dir.js";
+import { openNodeStores } from "./node-stores.js";
+import { ClusterRateLimiter } from "./limits/cluster-rate-limits.js";
 import { editionProfiles, EDITIONS, type Edition } from "./edition.js";
 import { buildHttpApp, type HttpLimits } from "./http-app.js";
 import { parseCorsOrigins, type CorsCounters } from "./http-cors.js";
+import type { StaticSite } from "./http-static.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { MaterialCache } from "./keys/material-cache.js";
@@ -54,6 +57,12 @@ export interface KmsServerOptions {
   port?: number;
   /** Base64 of a 32-byte root key (OPENKMS_ROOT_KEY); otherwise `<dataDir>/root.key`. */
   rootKey?: string | undefined;
+  /**
+   * `postgres://…` (OPENKMS_STORE): keys, accounts, audit log and rate-limit buckets in a PostgreSQL database shared by
+   * any number of nodes with the same root key (store/postgres/); the data dir then holds only the root key file and
+   * credentials.json. Default: the embedded SQLite store in the data dir.
+   */
+  store?: string | undefined;
   /**
    * The root key in a PKCS#11 token (`pkcs11:token=<label>;object=<label>?module-path=<lib>&pin-source=<file>`, RFC
    * 7512; generated non-extractable in the token on first start) or a key file elsewhere (`file:<path>`). Takes
@@ -105,6 +114,11 @@ export interface KmsServerOptions {
    * (no CORS header is ever sent). Each is `http(s)://host[:port]`.
    */
   corsOrigins?: readonly string[];
+  /**
+   * A static web app served from memory under its prefix — `openkms serve` passes the web console's files for
+   * `/console/` (http-static.ts); default none.
+   */
+  staticSite?: StaticSite;
 }
 
 export interface KmsServer {
@@ -174,8 +188,8 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
   }
   const keyFile = join(opts.dataDir, "root.key");
   if (existsSync(opts.dataDir)) warnIfExposed(logger, opts.dataDir, opts.rootKey || opts.rootKeyUri ? undefined : keyFile);
-  const dir = await openDataDir({
-    dataDir: opts.dataDir, rootKey: opts.rootKey, rootKeyUri: opts.rootKeyUri, create: true, nowSeconds: unixSeconds(clock),
+  const dir = await openNodeStores({
+    dataDir: opts.dataDir, rootKey: opts.rootKey, rootKeyUri: opts.rootKeyUri, store: opts.store, logger, create: true, nowSeconds: unixSeconds(clock),
     onCheckpointError: (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit checkpoint write failed"),
   });
   if (dir.rootKeyCreated) logger.info({ root: dir.root.source }, opts.rootKeyUri?.startsWith("pkcs11:") ? "generated the root key in the PKCS#11 token" : "created root key file");
@@ -222,10 +236,13 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
       await store.setMeta("root-secret-id", credential.secretId);
       logger.info({ secretId: credential.secretId }, "created root credential");
     }
+    await dir.startupDone();
+    if (dir.kind === "postgres") logger.info({ store: dir.location }, "serving from the shared PostgreSQL store");
 
     const audit = opts.auditSink ?? dir.audit;
-    const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : sqliteAuditReader(dir.audit));
-    const limiter = new RateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, clock);
+    const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : dir.auditReader);
+    const limitConfig = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
+    const limiter = dir.tokenLeases ? new ClusterRateLimiter(limitConfig, clock, dir.tokenLeases) : new RateLimiter(limitConfig, clock);
     const materials = new MaterialCache();
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
       { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
@@ -242,7 +259,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           auditRecords,
         }),
       },
-      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters },
+      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters, staticSite: opts.staticSite },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {

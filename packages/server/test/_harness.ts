@@ -5,11 +5,36 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { AccountAdmin, createKmsServer, openDataDir, type DataDir, type KmsServer, type KmsServerOptions } from "../src/index.js";
 import type { Edition } from "../src/edition.js";
+import { startPostgres, type TestPostgres } from "./_postgres.mjs";
 
 export { ManualClock } from "../src/index.js";
+
+/**
+ * `OPENKMS_TEST_STORE=postgres` (or {@link runOnPostgres} before the tests are imported): every server of the test
+ * file runs on its own database in one throwaway PostgreSQL (_postgres.mjs), started on first use and stopped after
+ * the file — the same tests, against the shared store.
+ */
+let onPostgres = false;
+let testPostgres: Promise<TestPostgres> | undefined;
+
+/** Run this file's servers on PostgreSQL (call at the top of a test file, before importing the tests). */
+export function runOnPostgres(): void {
+  if (onPostgres) return;
+  onPostgres = true;
+  afterAll(async () => (await testPostgres)?.stop());
+}
+if (process.env.OPENKMS_TEST_STORE === "postgres") runOnPostgres();
+
+/** A fresh PostgreSQL database URL when the tests run on PostgreSQL, else undefined (the embedded store). */
+export async function testStore(): Promise<string | undefined> {
+  if (!onPostgres) return undefined;
+  testPostgres ??= startPostgres();
+  return (await testPostgres).createDatabase();
+}
 
 export interface Running {
   server: KmsServer;
@@ -34,6 +59,7 @@ export function sdkClient(port: number, secretId: string, secretKey: string, reg
 
 export async function startServer(opts: Partial<KmsServerOptions> & { edition?: Edition } = {}): Promise<Running> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "openkms-test-"));
+  if (!("store" in opts) && onPostgres) opts = { ...opts, store: await testStore() };
   // Rate limits are off unless a test asks for them: sequential SDK calls on loopback can exceed 300/s.
   let server = await createKmsServer({ port: 0, rateLimits: { enabled: false }, ...opts, dataDir });
   let { url, port } = await server.listen();

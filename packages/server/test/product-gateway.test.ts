@@ -4,6 +4,7 @@
  * tests the gateway itself; test/mariadb.test.ts runs an unmodified MariaDB against the real hosted data keys.
  */
 import { readFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
@@ -176,7 +177,7 @@ describe("the Vault KV v2 read surface", () => {
     expect(r.body.errors[0]).not.toMatch(/[0-9a-f]{64}/);
     expect((await vault("/v1/kv/data/7", token)).status).toBe(403); // nor can new keys be made
     expect(await dir.products.getKeyRef("kv", "7")).toBeUndefined();
-    expect(records("gateway.read").at(-1)).toMatchObject({ code: "ResourceUnavailable.CmkDisabled", keyIds: [cmk] });
+    expect(records("gateway.read").at(-1)).toMatchObject({ code: "ResourceUnavailable.CmkDisabled", keyIds: [cmk] }); // key 7 was never made
     await kms.call("EnableKey", { KeyId: cmk });
     expect((await vault("/v1/kv/data/1", token)).status).toBe(200);
   });
@@ -199,7 +200,7 @@ describe("the Vault KV v2 read surface", () => {
     expect(after.length).toBe(before + 1);
     expect(after.at(-1)).toMatchObject({
       action: "gateway.read", code: "Success", secretId: token.slice(0, 8), uin: kms.server.uin, ownerUin: kms.server.uin,
-      sourceAddress: "127.0.0.1", keyIds: [cmk], detail: { product: "mariadb", mount: "kv", name: "1", version: 2 },
+      sourceAddress: "127.0.0.1", keyIds: [cmk, (await dir.products.getKeyRef("kv", "1"))!.dataKeyId], detail: { product: "mariadb", mount: "kv", name: "1", version: 2 },
     });
     expect(verifyAuditLog(dir.audit)).toMatchObject({ ok: true });
   });
@@ -245,6 +246,36 @@ describe("the gateway's rate limit", () => {
       expect(r.status).toBe(429);
       expect(await r.json()).toEqual({ errors: ["request rate limit exceeded"] });
       expect(queryAuditLog(d.audit, { action: "gateway.tune" }).at(-1)).toMatchObject({ code: "RequestLimitExceeded" });
+    } finally {
+      await d.close();
+      await limited.stop();
+    }
+  });
+
+  it("refused tokens per source address: a flood of bad tokens gets 429, and good tokens are never starved by it", async () => {
+    const own = fakeProductKeys(() => limited.server.store);
+    const limited: Running = await startServer({ productGateway: { enabled: true, rateLimits: { enabled: true, refusalsPerAddress: 0.001 } }, productKeys: own });
+    const d = await openDataDir({ dataDir: limited.dataDir, create: false, nowSeconds: Math.floor(Date.now() / 1000) });
+    try {
+      const key = (await limited.call("CreateKey", { Alias: "rl2" })).KeyId;
+      const a = new ProductAdmin({ products: d.products, accounts: d.accounts, keys: own, audit: d.audit, defaultUin: d.rootUin });
+      const good = (await a.createToken({ product: "mariadb", mount: "rl2", keyId: key })).Token;
+      const get = (t: string) => fetch(`${limited.url}/v1/rl2/data/1`, { headers: { "X-Vault-Token": t } });
+      expect((await get("0".repeat(64))).status).toBe(403);
+      expect((await get("1".repeat(64))).status).toBe(429);
+      expect(queryAuditLog(d.audit, { action: "gateway.read" }).at(-1)).toMatchObject({ code: "RequestLimitExceeded", secretId: "" });
+      // Another address with a good token is served: the flood drew only on its own address's budget.
+      const fromElsewhere = await new Promise<number>((resolve, reject) => {
+        const req = httpGet(`${limited.url}/v1/rl2/data/1`, { headers: { "X-Vault-Token": good }, localAddress: "127.0.0.2" }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on("error", reject);
+      });
+      expect(fromElsewhere).toBe(200);
+      expect(queryAuditLog(d.audit, { action: "gateway.read" }).at(-1)).toMatchObject({ code: "Success", sourceAddress: "127.0.0.2" });
+      // The flooding address itself waits, whatever token it shows.
+      expect((await get(good)).status).toBe(429);
     } finally {
       await d.close();
       await limited.stop();

@@ -28,7 +28,8 @@ function checkName(name: string, what: string): string {
   return name;
 }
 
-const isUniqueViolation = (e: unknown) => typeof (e as { code?: unknown })?.code === "string" && /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test((e as { code: string }).code);
+/** A taken uin, name or SecretId: SQLite's constraint codes, or PostgreSQL's unique_violation (SQLSTATE 23505). */
+const isUniqueViolation = (e: unknown) => typeof (e as { code?: unknown })?.code === "string" && /^(SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)|23505)$/.test((e as { code: string }).code);
 
 export interface AccessKeyView {
   SecretId: string;

@@ -62,7 +62,7 @@ export const openkmsListAuditRecords = defineAction({
       throw new KmsError(ErrorCode.InvalidParameterValue, "Result must be Success, Error, Started or an error code such as AuthFailure.SignatureFailure");
     }
     if (!ctx.auditRecords) throw new KmsError(ErrorCode.UnsupportedOperation, "This server's audit log cannot be read through the API");
-    const { total, records } = ctx.auditRecords.page({
+    const { total, records } = await ctx.auditRecords.page({
       ownerUin: ctx.uin,
       ...(p.StartTime !== undefined ? { sinceMs: p.StartTime * 1000 } : {}),
       ...(p.EndTime !== undefined ? { untilMs: (p.EndTime + 1) * 1000 } : {}),

@@ -110,7 +110,8 @@ export function countAuditLog(log: SqliteAuditLog, f: AuditFilter = {}): number 
 
 /** Reads audit records for an API action (`OpenKMS.ListAuditRecords`): one page and the count of all matches. */
 export interface AuditReader {
-  page(f: AuditFilter): { total: number; records: AuditRecord[] };
+  /** Synchronous on the embedded log, a promise on PostgreSQL (audit/pg-verify.ts pgAuditReader). */
+  page(f: AuditFilter): { total: number; records: AuditRecord[] } | Promise<{ total: number; records: AuditRecord[] }>;
 }
 
 /** An {@link AuditReader} over an open SQLite audit log. */

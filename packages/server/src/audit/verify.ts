@@ -19,7 +19,7 @@
  */
 import { CHECKPOINT_META, type AuditCheckpoint } from "./checkpoint.js";
 import { GENESIS_MAC, STARTED } from "./record.js";
-import type { SqliteAuditLog } from "./log.js";
+import type { AuditHead, AuditRow, SqliteAuditLog } from "./log.js";
 
 export type AuditProblemKind = "edited" | "removed" | "reordered" | "head" | "checkpoint" | "missing";
 
@@ -81,59 +81,91 @@ export function checkpointProblem(log: SqliteAuditLog, cp: AuditCheckpoint | nul
   return undefined;
 }
 
+/**
+ * The chain check itself, fed rows in position order by a log of any backend (SQLite here, PostgreSQL in
+ * pg-verify.ts): {@link step} per row, {@link gap} when a row's seq is past the expected one, {@link end} after the
+ * last row.
+ */
+export class ChainWalk {
+  expected = 1;
+  lastMac = GENESIS_MAC;
+  records = 0;
+  private readonly started = new Set<string>();
+
+  constructor(private readonly checked: { checkpoint?: { seq: number } } = {}) {}
+
+  fail(kind: AuditProblemKind, seq: number, detail: string): AuditVerification {
+    return {
+      ok: false, records: this.records, lastSeq: this.expected - 1, lastMac: this.lastMac, unfinished: this.started.size, ...this.checked,
+      problem: { kind, seq, detail },
+    };
+  }
+
+  ok(): AuditVerification {
+    return { ok: true, records: this.records, lastSeq: this.expected - 1, lastMac: this.lastMac, unfinished: this.started.size, ...this.checked };
+  }
+
+  /**
+   * One row, with whether its MAC matches its content.
+   * @returns undefined to go on; the failed verification; or "gap" when the row's seq is past {@link expected} (the
+   *   caller looks up whether record {@link expected} exists elsewhere and calls {@link gap})
+   */
+  step(row: AuditRow, macMatches: boolean): AuditVerification | "gap" | undefined {
+    const expected = this.expected;
+    this.records++;
+    if (!macMatches) return this.fail("edited", expected, `record ${expected} (position ${row.pos}) does not match its MAC: it was edited or forged`);
+    if (row.seq === expected) {
+      if (row.prev_mac !== this.lastMac) {
+        return this.fail("reordered", expected, `record ${expected} does not follow record ${expected - 1}: the chain is broken here`);
+      }
+      this.expected++;
+      this.lastMac = row.mac;
+      if (row.code === STARTED) this.started.add(row.request_id);
+      else this.started.delete(row.request_id);
+      return undefined;
+    }
+    if (row.seq < expected) return this.fail("reordered", row.seq, `record ${row.seq} appears again after record ${expected - 1}`);
+    return "gap";
+  }
+
+  /** The verdict on a row whose seq is past the expected one: `expectedExists` = record {@link expected} is elsewhere. */
+  gap(row: AuditRow, expectedExists: boolean): AuditVerification {
+    const expected = this.expected;
+    if (expectedExists) return this.fail("reordered", expected, `record ${expected} is out of place: record ${row.seq} comes before it`);
+    const missing = row.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}-${row.seq - 1} are missing`;
+    return this.fail("removed", expected, `${missing} (record ${row.seq} follows record ${expected - 1})`);
+  }
+
+  /** After the last row: compare with the head (`headMatches`: its MAC matches) and, when given, the checkpoint. */
+  end(head: AuditHead | undefined, headMatches: boolean, checkpoint: () => AuditProblem | undefined): AuditVerification {
+    const last = this.expected - 1;
+    const withCheckpoint = () => {
+      const p = checkpoint();
+      return p ? this.fail(p.kind, p.seq, p.detail) : this.ok();
+    };
+    if (!head) return last === 0 ? withCheckpoint() : this.fail("head", last, `the head record is missing (the log ends with record ${last})`);
+    if (!headMatches) return this.fail("head", last, `the head record does not match its MAC: it was edited (the log ends with record ${last})`);
+    if (head.seq > last) {
+      const missing = head.seq === this.expected ? `record ${this.expected} is missing` : `records ${this.expected}-${head.seq} are missing`;
+      return this.fail("removed", this.expected, `${missing} at the end (the head names record ${head.seq})`);
+    }
+    if (head.seq < last || head.mac !== this.lastMac) return this.fail("head", head.seq, `the head names record ${head.seq}, but the log ends with record ${last}`);
+    return withCheckpoint();
+  }
+}
+
 /** Verify the whole log; reads every row once (plus one lookup when a seq is missing from its place). */
 export function verifyAuditLog(log: SqliteAuditLog, options: VerifyOptions = {}): AuditVerification {
-  let expected = 1;
-  let lastMac = GENESIS_MAC;
-  let records = 0;
-  const started = new Set<string>();
   const checked = options.checkpoint && typeof options.checkpoint === "object" ? { checkpoint: { seq: options.checkpoint.seq } } : {};
-  const fail = (kind: AuditProblemKind, seq: number, detail: string): AuditVerification => ({
-    ok: false, records, lastSeq: expected - 1, lastMac, unfinished: started.size, ...checked, problem: { kind, seq, detail },
-  });
+  const walk = new ChainWalk(checked);
   const seqExists = log.db.prepare<[number], { n: number }>("SELECT 1 AS n FROM audit_log WHERE seq = ? LIMIT 1");
-
   for (const row of log.rows()) {
-    records++;
-    if (!log.macMatches(row)) {
-      return fail("edited", expected, `record ${expected} (position ${row.pos}) does not match its MAC: it was edited or forged`);
-    }
-    if (row.seq === expected) {
-      if (row.prev_mac !== lastMac) {
-        return fail("reordered", expected, `record ${expected} does not follow record ${expected - 1}: the chain is broken here`);
-      }
-      expected++;
-      lastMac = row.mac;
-      if (row.code === STARTED) started.add(row.request_id);
-      else started.delete(row.request_id);
-      continue;
-    }
-    if (row.seq < expected) {
-      return fail("reordered", row.seq, `record ${row.seq} appears again after record ${expected - 1}`);
-    }
-    if (seqExists.get(expected)) {
-      return fail("reordered", expected, `record ${expected} is out of place: record ${row.seq} comes before it`);
-    }
-    const missing = row.seq - 1 === expected ? `record ${expected} is missing` : `records ${expected}-${row.seq - 1} are missing`;
-    return fail("removed", expected, `${missing} (record ${row.seq} follows record ${expected - 1})`);
+    const r = walk.step(row, log.macMatches(row));
+    if (r === "gap") return walk.gap(row, seqExists.get(walk.expected) !== undefined);
+    if (r) return r;
   }
-
   const head = log.head();
-  const last = expected - 1;
-  const checkpoint = () => {
-    const p = options.checkpoint === undefined ? undefined : checkpointProblem(log, options.checkpoint, last);
-    return p ? fail(p.kind, p.seq, p.detail) : { ok: true, records, lastSeq: last, lastMac, unfinished: started.size, ...checked };
-  };
-  if (!head) {
-    return last === 0 ? checkpoint() : fail("head", last, `the head record is missing (the log ends with record ${last})`);
-  }
-  if (!log.headMatches(head)) return fail("head", last, `the head record does not match its MAC: it was edited (the log ends with record ${last})`);
-  if (head.seq > last) {
-    const missing = head.seq === expected ? `record ${expected} is missing` : `records ${expected}-${head.seq} are missing`;
-    return fail("removed", expected, `${missing} at the end (the head names record ${head.seq})`);
-  }
-  if (head.seq < last || head.mac !== lastMac) {
-    return fail("head", head.seq, `the head names record ${head.seq}, but the log ends with record ${last}`);
-  }
-  return checkpoint();
+  return walk.end(head, head ? log.headMatches(head) : false, () =>
+    options.checkpoint === undefined ? undefined : checkpointProblem(log, options.checkpoint, walk.expected - 1),
+  );
 }

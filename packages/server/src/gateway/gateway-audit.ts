@@ -5,7 +5,7 @@
  *   `gateway.other` (anything else under `/v1/`);
  * - `secretId`: the token's id (its first 8 characters; "" when none was presented or it was malformed);
  * - `uin` / `ownerUin`: the mount's account ("" when the request got no further than the token);
- * - `keyIds`: the mount's CMK;
+ * - `keyIds`: the mount's CMK, and the key's DataKeyId once known (`openkms audit query --key <DataKeyId>`);
  * - `code`: `Success`, or why not: `AuthFailure.TokenFailure` (no token, or not a token of this server),
  *   {@link GatewayCode.TokenRevoked}, `UnauthorizedOperation` (another mount), `RequestLimitExceeded`,
  *   {@link GatewayCode.NotFound} (no such key or version, or a path the gateway does not serve),

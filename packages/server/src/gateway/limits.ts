@@ -1,9 +1,12 @@
 /**
- * The product gateway's own rate limit, apart from the API's: one token bucket per product token (by token id) and
- * one for the whole gateway, so a product cannot spend the API's quota and a flood of bad tokens is cut off too.
- * Over the limit → HTTP 429 (what Vault answers when a rate-limit quota is hit). Buckets hold one second's worth of
- * requests (burst = rate). MariaDB caches what it reads (key versions for `cache-version-timeout`, 60 s by default;
- * key material until it restarts), so a product asks a few times per key per minute — the default leaves ample room.
+ * The product gateway's own rate limits, apart from the API's (token buckets, burst = one second's worth):
+ * - per product token (by token id): a product cannot spend more than its share, nor the API's quota;
+ * - per source address, for requests whose token is missing, unknown or revoked: a flood of bad tokens from one
+ *   address is answered 429 without further work, and cannot starve the products whose tokens are good (their
+ *   requests never draw on it).
+ * Over a limit → HTTP 429 (what Vault answers when a rate-limit quota is hit). MariaDB caches what it reads (key
+ * versions for `cache-version-timeout`, 60 s by default; key material until it restarts), so a product asks a few
+ * times per key per minute — the default leaves ample room.
  */
 import type { Clock } from "../clock.js";
 import { TokenBucket } from "../limits/token-bucket.js";
@@ -12,49 +15,64 @@ export interface GatewayRateLimits {
   /** false: no limits. */
   enabled: boolean;
   /** Requests per second per token (default {@link DEFAULT_GATEWAY_RATE_PER_TOKEN}). */
-  perToken?: number;
-  /** Requests per second for the whole gateway (default {@link DEFAULT_GATEWAY_RATE_TOTAL}). */
-  total?: number;
+  perToken?: number | undefined;
+  /** Refused-token requests per second per source address (default {@link DEFAULT_GATEWAY_REFUSALS_PER_ADDRESS}). */
+  refusalsPerAddress?: number | undefined;
 }
 
 export const DEFAULT_GATEWAY_RATE_PER_TOKEN = 50;
-export const DEFAULT_GATEWAY_RATE_TOTAL = 500;
+export const DEFAULT_GATEWAY_REFUSALS_PER_ADDRESS = 10;
 
-/** Most per-token buckets kept; beyond it, the oldest are dropped (a dropped bucket starts full again). */
+/** Most buckets kept per kind; beyond it, the oldest are dropped (a dropped bucket starts full again). */
 const MAX_BUCKETS = 10_000;
 
+class Buckets {
+  private readonly map = new Map<string, TokenBucket>();
+  constructor(private readonly rate: number) {}
+  get(id: string, nowMs: number): TokenBucket {
+    let bucket = this.map.get(id);
+    if (!bucket) {
+      if (this.map.size >= MAX_BUCKETS) this.map.delete(this.map.keys().next().value!);
+      bucket = new TokenBucket(this.rate, Math.max(1, this.rate), nowMs);
+      this.map.set(id, bucket);
+    }
+    return bucket;
+  }
+  peek(id: string): TokenBucket | undefined {
+    return this.map.get(id);
+  }
+}
+
 export class GatewayLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-  private readonly total: TokenBucket | undefined;
+  private readonly tokens: Buckets;
+  private readonly refusals: Buckets;
 
   /** @throws RangeError for a rate that is not above 0 */
   constructor(
     private readonly config: GatewayRateLimits,
     private readonly clock: Clock,
   ) {
-    for (const [name, v] of [["perToken", config.perToken], ["total", config.total]] as const) {
+    for (const [name, v] of [["perToken", config.perToken], ["refusalsPerAddress", config.refusalsPerAddress]] as const) {
       if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new RangeError(`gateway rate limit "${name}" must be above 0, got ${v}`);
     }
-    const total = config.total ?? DEFAULT_GATEWAY_RATE_TOTAL;
-    this.total = config.enabled ? new TokenBucket(total, Math.max(1, total), clock.nowMs()) : undefined;
+    this.tokens = new Buckets(config.perToken ?? DEFAULT_GATEWAY_RATE_PER_TOKEN);
+    this.refusals = new Buckets(config.refusalsPerAddress ?? DEFAULT_GATEWAY_REFUSALS_PER_ADDRESS);
   }
 
-  /** Count one request of the whole gateway; false when over the limit. */
-  takeTotal(): boolean {
-    return this.total ? this.total.take(this.clock.nowMs()) : true;
-  }
-
-  /** Count one request made with token `tokenId`; false when over the limit. */
+  /** Count one request made with good token `tokenId`; false when over its limit. */
   takeToken(tokenId: string): boolean {
-    if (!this.config.enabled) return true;
-    const now = this.clock.nowMs();
-    let bucket = this.buckets.get(tokenId);
-    if (!bucket) {
-      if (this.buckets.size >= MAX_BUCKETS) this.buckets.delete(this.buckets.keys().next().value!);
-      const rate = this.config.perToken ?? DEFAULT_GATEWAY_RATE_PER_TOKEN;
-      bucket = new TokenBucket(rate, Math.max(1, rate), now);
-      this.buckets.set(tokenId, bucket);
-    }
-    return bucket.take(now);
+    return this.config.enabled ? this.tokens.get(tokenId, this.clock.nowMs()).take(this.clock.nowMs()) : true;
+  }
+
+  /** Has `address` used up its refusals for now? (Checked before a token is looked at; spends nothing.) */
+  refusing(address: string): boolean {
+    if (!this.config.enabled) return false;
+    const bucket = this.refusals.peek(address);
+    return bucket !== undefined && !bucket.available(this.clock.nowMs());
+  }
+
+  /** Count one refused token from `address`. */
+  refused(address: string): void {
+    if (this.config.enabled) this.refusals.get(address, this.clock.nowMs()).take(this.clock.nowMs());
   }
 }

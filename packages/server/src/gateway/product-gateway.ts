@@ -6,8 +6,8 @@
  *   GET /v1/sys/mounts/<mount>/tune           → KV version 2 (the plugin's start-up check)
  *   GET /v1/<mount>/data/<name>[?version=N]    → the key `<name>` of the mount, version N or the newest, in hex
  *
- * One request, in order: the gateway-wide rate limit (429) → the `X-Vault-Token` (403 "permission denied" when
- * missing, unknown or revoked) → the token's rate limit (429) → GET only (405) → a path of the surface (404) → the
+ * One request, in order: the source address's budget of refused tokens (429) → the `X-Vault-Token` (403 "permission
+ * denied" when missing, unknown or revoked) → the token's rate limit (429) → GET only (405) → a path of the surface (404) → the
  * token's own mount only (403) → the key. A key name read for the first time (without a version) becomes a hosted data
  * key under the mount's CMK (a `Started` record is written ahead, as for the API's state-changing actions). A key that
  * does not exist, or a version it does not have, is Vault's 404 `{"errors":[]}`; a CMK or data key that is not usable
@@ -135,13 +135,15 @@ export class ProductGateway {
     if (r.kind === "read") trail.name = r.name.slice(0, 64);
     const denied = (code: string): [string, GatewayResponse] => [code, { status: 403, body: errorsBody("permission denied") }];
 
-    if (!this.deps.limiter.takeTotal()) return [ErrorCode.RequestLimitExceeded, { status: 429, body: errorsBody("request rate limit exceeded") }];
+    const limited: [string, GatewayResponse] = [ErrorCode.RequestLimitExceeded, { status: 429, body: errorsBody("request rate limit exceeded") }];
+    if (this.deps.limiter.refusing(req.remoteAddress)) return limited;
     const token = await this.authenticate(req.token, trail);
-    if (typeof token === "string") return denied(token);
-    trail.product = token.product;
-    if (!this.deps.limiter.takeToken(token.tokenId)) {
-      return [ErrorCode.RequestLimitExceeded, { status: 429, body: errorsBody("request rate limit exceeded") }];
+    if (typeof token === "string") {
+      this.deps.limiter.refused(req.remoteAddress);
+      return denied(token);
     }
+    trail.product = token.product;
+    if (!this.deps.limiter.takeToken(token.tokenId)) return limited;
     if (req.method !== "GET" && req.method !== "HEAD") {
       return [ErrorCode.UnsupportedOperation, { status: 405, body: errorsBody(`the OpenKMS product gateway only reads (GET); ${req.method.slice(0, 16)} is not supported`) }];
     }
@@ -182,6 +184,7 @@ export class ProductGateway {
         }
         dataKeyId = await this.createOnce(mount, name, trail);
       }
+      trail.keyIds = [mount.keyId, dataKeyId];
       const got = await this.deps.keys.read(mount, dataKeyId, parsed.version);
       if (!got) return [GatewayCode.NotFound, { status: 404, body: errorsBody() }];
       trail.version = got.version;

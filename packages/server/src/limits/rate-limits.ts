@@ -6,8 +6,9 @@
  * its own group, named after the action, at its documented rate or, when none is documented, at
  * {@link DEFAULT_ACTION_RATE} (inferred). Actions added later are covered by that default without listing them.
  * Buckets hold one second's worth of requests (burst = rate). The account is the key owner (a root account and its
- * sub-users share its quota, as Tencent counts per uin). Buckets live in this process: with several nodes each node
- * enforces the limit on its own (SPEC §2: "safe per node").
+ * sub-users share its quota, as Tencent counts per uin). {@link RateLimiter}'s buckets live in this process (one
+ * node on the embedded store); on a cluster's shared store the buckets live in the database and each node leases
+ * tokens from them (cluster-rate-limits.ts), so the configured rate is the cluster's total.
  */
 import { actions } from "../actions/index.js";
 import type { Clock } from "../clock.js";
@@ -105,8 +106,18 @@ export function parseRateOverrides(text: string): Record<string, number> {
   return rates;
 }
 
-/** Token buckets per (account, group), created on first use. */
-export class RateLimiter {
+/** What the dispatcher asks before running an action. */
+export interface RequestLimiter {
+  /**
+   * Count one request of `action` by account `ownerUin`.
+   * @returns false (or a promise of false) when the account's bucket for the action's group is empty; a promise
+   *   rejects when the shared buckets cannot be reached (the caller answers InternalError)
+   */
+  take(ownerUin: string, action: string): boolean | Promise<boolean>;
+}
+
+/** Token buckets per (account, group), created on first use, in this process. */
+export class RateLimiter implements RequestLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(

@@ -26,7 +26,7 @@ import { auditAction, auditSecretId, STARTED, type AuditEvent } from "../audit/r
 import { isReadOnlyAction, isReadOnlyRequest } from "../actions/read-only.js";
 import { unixSeconds, type Clock } from "../clock.js";
 import { ErrorCode, isKmsError, KmsError } from "../errors.js";
-import type { RateLimiter } from "../limits/rate-limits.js";
+import type { RequestLimiter } from "../limits/rate-limits.js";
 import type { AuthFailureLimiter } from "../limits/auth-failures.js";
 import { parseParams, unflatten } from "./params.js";
 import { repeatedMember } from "./repeated-member.js";
@@ -62,7 +62,7 @@ export interface DispatchDeps {
   principal(secretId: string): Promise<{ secretKey: string; principal: Principal } | undefined>;
   /** The policy documents of a sub-user. */
   policies(uin: string): Promise<PolicyDocument[]>;
-  limiter: RateLimiter;
+  limiter: RequestLimiter;
   audit: AuditSink;
   /** Throttles addresses that keep failing authentication, before any signature work (limits/auth-failures.ts). */
   authFailures?: AuthFailureLimiter;
@@ -197,7 +197,8 @@ export async function dispatch(req: ApiRequest, deps: DispatchDeps): Promise<Api
     const policies = isRootPrincipal(principal) ? [] : await deps.policies(principal.uin);
     authorize(principal, policies, action.name, requestResources(deps.region, principal.ownerUin, trail.keyIds, dataKeyIds));
     trail.keyIds.push(...dataKeyIds); // the audit record names data keys too
-    if (!deps.limiter.take(principal.ownerUin, action.name)) {
+    const allowed = deps.limiter.take(principal.ownerUin, action.name);
+    if (allowed !== true && !(await allowed)) {
       throw new KmsError(ErrorCode.RequestLimitExceeded, `Request rate limit exceeded for ${action.name}; retry with backoff`);
     }
     const params = parseParams(action.schema, body);

@@ -40,7 +40,7 @@ export interface PolicyRecord {
 }
 
 export interface AccountStore {
-  /** Insert an account. Throws an error with `code` `SQLITE_CONSTRAINT_UNIQUE` (or a PRIMARYKEY variant) when the uin or name is taken. */
+  /** Insert an account. Throws an error with `code` `SQLITE_CONSTRAINT_UNIQUE` (or a PRIMARYKEY variant; `23505` on PostgreSQL) when the uin or name is taken. */
   createAccount(account: AccountRecord): Promise<void>;
   getAccount(uin: string): Promise<AccountRecord | undefined>;
   findAccountByName(name: string): Promise<AccountRecord | undefined>;

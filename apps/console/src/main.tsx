@@ -1,0 +1,5 @@
+/** Entry point: mounts the console into #app. */
+import { render } from "preact";
+import { App } from "./app.js";
+
+render(<App />, document.getElementById("app")!);
