@@ -35,6 +35,7 @@ const ROUNDS = Number(process.env.BENCH_API_ROUNDS ?? 3);
 const ONLY = process.env.BENCH_API_ONLY;
 const CPU_PROF = process.env.BENCH_API_CPU_PROF;
 const BASELINE = process.env.BENCH_API_BASELINE;
+const BASELINE_LABEL = process.env.BENCH_API_BASELINE_LABEL ?? BASELINE;
 const SERVE_ARGS = (process.env.BENCH_API_SERVE_ARGS ?? "").split(/\s+/).filter(Boolean);
 const scratch = mkdtempSync(join(process.env.BENCH_DIR ?? os.tmpdir(), "openkms-api-bench-"));
 const CONNECTIONS = [1, 8, 32, 64];
@@ -245,7 +246,7 @@ const machine = {
   cpu: cpus[0]?.model ?? "unknown", logicalCores: cpus.length, arch: process.arch, node: process.version, dataDirFileSystem: fsType,
   loadAverage1mAtEnd: os.loadavg()[0].toFixed(2), date: new Date().toISOString(), secondsPerMeasurement: SECONDS,
   serveArgs: ["--rate-limits", "off", ...SERVE_ARGS].join(" "), loadGenerator: "autocannon 9.0.0 (in the bench process)",
-  rounds: ROUNDS, ...(BASELINE ? { baseline: BASELINE } : {}),
+  rounds: ROUNDS, ...(BASELINE ? { baseline: BASELINE_LABEL } : {}),
 };
 mkdirSync(reports, { recursive: true });
 writeFileSync(join(reports, "api.json"), JSON.stringify({ machine, results }, null, 2) + "\n");
@@ -270,7 +271,7 @@ for (const r of results) {
   md += `| ${r.action} | ${r.connections} | ${f(r.openkms.requestsPerSec)} | ${r.openkms.p50} | ${r.openkms.p99} | ${r.openkms.max} | ${r.openkms.errors} | ${f(r.openkms.cpuUsPerRequest)} | ${f(r.ceiling.requestsPerSec)} | ${r.ceiling.p99} | ${f(r.ceiling.cpuUsPerRequest)} | ${r.ratio.toFixed(2)}× |`;
   md += withBaseline ? ` ${f(r.baseline.requestsPerSec)} | ${r.baselineRatio.toFixed(2)}× | ${f(r.baseline.cpuUsPerRequest)} |\n` : "\n";
 }
-if (withBaseline) md += `\n"before" is the build before this work (BENCH_API_BASELINE=${BASELINE}), measured in the same run on a copy of the same data dir.\n`;
+if (withBaseline) md += `\n"before" is ${BASELINE_LABEL} (BENCH_API_BASELINE), measured in the same run on a copy of the same data dir.\n`;
 const enc32 = results.find((r) => r.action === "Encrypt 32 B" && r.connections === 32);
 if (enc32) {
   md += `\nTargets (issue 14): Encrypt at 32 connections ≥ 0.6× the ceiling — **${enc32.ratio.toFixed(2)}×**; p99 ≤ 25 ms at 32 connections — **${enc32.openkms.p99} ms**; no errors — **${results.reduce((a, r) => a + r.openkms.errors, 0)}** in all.\n`;
