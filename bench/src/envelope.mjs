@@ -62,7 +62,7 @@ for (const size of SIZES) {
   const impls = IMPLEMENTATIONS.filter((impl) => impl.maxSize === undefined || size <= impl.maxSize);
   const best = await bestOfRounds(impls, size, TASK_MS, size >= GiB ? 1 : ROUNDS, log);
   for (const impl of impls) {
-    throughputRows.push({ id: impl.id, label: impl.label, group: impl.group, suite: impl.suite, frame: impl.frame ?? null, size, ...best.get(impl.id) });
+    throughputRows.push({ id: impl.id, label: impl.label, short: impl.short, group: impl.group, suite: impl.suite, frame: impl.frame ?? null, size, ...best.get(impl.id) });
   }
   if (size <= 64 * MiB) measureOneShot();
 }

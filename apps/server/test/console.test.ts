@@ -5,93 +5,28 @@
  * SecretKey shows the API's `AuthFailure…` code; at 1280×800 and at 390×844. Screenshots go to
  * `test-artifacts/console/` (gitignored). Also: the static files' headers and that nothing outside them is served.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { KmsClient } from "@openkms/client";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, "../dist/openkms.js");
-const artifacts = join(here, "../test-artifacts/console");
-const KEY_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface Serving {
-  child: ChildProcess;
-  url: string;
-  dataDir: string;
-  creds: { SecretId: string; SecretKey: string };
-}
-
-async function serve(args: string[] = []): Promise<Serving> {
-  const dataDir = mkdtempSync(join(tmpdir(), "openkms-console-"));
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--log-level", "warn", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /openkms listening on (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`openkms serve exited ${code}: ${err}`)));
-  });
-  const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) as Serving["creds"];
-  return { child, url, dataDir, creds };
-}
-
-async function stop(s: Serving | undefined): Promise<void> {
-  if (!s) return;
-  if (s.child.exitCode === null) {
-    const exited = new Promise((r) => s.child.on("exit", r));
-    s.child.kill("SIGTERM");
-    await exited;
-  }
-  rmSync(s.dataDir, { recursive: true, force: true });
-}
+import { KEY_ID_RE, launch, newPage as openPage, problemsOf, serve, shot, signIn as signInAs, stop, type Serving } from "./_console.js";
 
 let kms: Serving;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
   kms = await serve();
   // A key made through the API, so every page has something to show whatever test runs first.
   const api = new KmsClient({ endpoint: kms.url, secretId: kms.creds.SecretId, secretKey: kms.creds.SecretKey });
   await api.createKey({ Alias: "made-by-the-api", Description: "before the browser" });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  browser = await launch();
 });
 afterAll(async () => {
   await browser?.close();
   await stop(kms);
 });
 
-async function newPage(width: number, height: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  (page as Page & { problems: string[] }).problems = problems;
-  return page;
-}
-const problemsOf = (page: Page) => (page as Page & { problems: string[] }).problems;
-
-async function signIn(page: Page, secretKey = kms.creds.SecretKey): Promise<void> {
-  await page.goto(`${kms.url}/console/`);
-  await page.getByLabel("SecretId").fill(kms.creds.SecretId);
-  await page.getByLabel("SecretKey").fill(secretKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-/** A screenshot of the whole page (desktop) or of what the screen shows (`fullPage: false`, phone). */
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage });
+const newPage = (width: number, height: number): Promise<Page> => openPage(browser, width, height);
+const signIn = (page: Page, secretKey?: string) => signInAs(page, kms, secretKey);
 
 describe("the console at 1280×800", () => {
   it("a wrong SecretKey shows the API's AuthFailure code and stores nothing", async () => {

@@ -24,7 +24,7 @@ export function throughputChart(rows, title) {
       height: { step: 14 },
       mark: { type: "bar" },
       encoding: {
-        y: { field: "impl", type: "nominal", sort: null, title: null, axis: { labelLimit: 320 } },
+        y: { field: "impl", type: "nominal", sort: null, title: null, axis: { labelLimit: 0 } },
         x: { field: "mbps", type: "quantitative", title: "MB/s (10^6 bytes/s)" },
         color: { field: "group", type: "nominal", scale: GROUP_COLORS, title: null },
         tooltip: [{ field: "mbps", format: ".1f" }],
@@ -34,18 +34,19 @@ export function throughputChart(rows, title) {
   });
 }
 
-/** Bars of messages/s, per direction and concurrency, with and without the cache. */
+/** Grouped bars of messages/s, per direction and concurrency, without and with the cache. */
 export function messagesChart(rows) {
   return render({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "1 KiB messages/s against a running server (KmsKeyring)",
     data: { values: rows },
     width: 420,
-    height: { step: 16 },
+    height: { step: 28 },
     mark: "bar",
     encoding: {
       y: { field: "case", type: "nominal", sort: null, title: null, axis: { labelLimit: 320 } },
       x: { field: "perSec", type: "quantitative", title: "messages/s" },
+      yOffset: { field: "cache", type: "nominal", sort: ["no cache", "DataKeyCache"] },
       color: { field: "cache", type: "nominal", title: null, scale: { domain: ["no cache", "DataKeyCache"], range: ["#8c8c8c", "#2f6fb0"] } },
     },
   });

@@ -33,6 +33,7 @@ const esdkKeyring = new RawAesKeyringNode({
 const openkms = (suite, frame) => ({
   id: `openkms-${suite}-${frame / KiB}k`,
   label: `OpenKMS envelope ${suite} ${frame / KiB} KiB frames`,
+  short: `OpenKMS ${suite === "SM4_GCM" ? "SM4" : "AES"} ${frame / KiB}K`,
   group: "openkms", suite, frame,
   encrypt: () => ({ stream: encryptTransform({ keyring: rawKeyring, suite, frameLength: frame }), meta: () => undefined }),
   decrypt: () => decryptTransform({ keyring: rawKeyring }),
@@ -45,6 +46,7 @@ const esdkImpl = (frame, signed) => {
   return {
     id: `esdk-${frame / KiB}k${signed ? "-signed" : ""}`,
     label: `AWS ESDK ${signed ? "default suite (signed, P-384)" : "AES-256-GCM committing, unsigned"} ${frame / KiB} KiB frames`,
+    short: `AWS ESDK ${frame / KiB}K${signed ? " signed" : ""}`,
     group: "esdk", suite: "AES_256_GCM", frame, signed,
     // signing hashes the whole message with SHA-384 and runs one ECDSA P-384: measured up to 64 MiB only
     ...(signed ? { maxSize: 64 * 1024 * KiB } : {}),
@@ -59,7 +61,7 @@ export const IMPLEMENTATIONS = [
   openkms("SM4_GCM", 4 * KiB),
   openkms("SM4_GCM", 64 * KiB),
   {
-    id: "node-aes-256-gcm", label: "raw node:crypto AES-256-GCM (ceiling)", group: "ceiling", suite: "AES_256_GCM", frame: undefined,
+    id: "node-aes-256-gcm", label: "raw node:crypto AES-256-GCM (ceiling)", short: "node AES-GCM (ceiling)", group: "ceiling", suite: "AES_256_GCM", frame: undefined,
     encrypt() {
       const c = createCipheriv("aes-256-gcm", aesKey, aesIv);
       return { stream: c, meta: () => c.getAuthTag() };
@@ -71,7 +73,7 @@ export const IMPLEMENTATIONS = [
     },
   },
   {
-    id: "node-sm4-ctr", label: "raw node:crypto sm4-ctr (no authentication)", group: "ceiling", suite: "SM4_GCM", frame: undefined,
+    id: "node-sm4-ctr", label: "raw node:crypto sm4-ctr (no authentication)", short: "node sm4-ctr", group: "ceiling", suite: "SM4_GCM", frame: undefined,
     encrypt: () => ({ stream: createCipheriv("sm4-ctr", sm4Key, sm4Iv), meta: () => undefined }),
     decrypt: () => createDecipheriv("sm4-ctr", sm4Key, sm4Iv),
   },

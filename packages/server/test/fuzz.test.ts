@@ -79,7 +79,8 @@ describe(`fuzzing ${COUNT} signed requests (seed ${SEED})`, () => {
     try {
       const v = verifyAuditLog(audit.log!, { checkpoint: audit.checkpoint });
       expect(v.ok).toBe(true);
-      expect(v.records).toBeGreaterThanOrEqual(COUNT);
+      // Every request that reached the server has its record (requests fetch refused to send never arrived).
+      expect(v.records).toBeGreaterThanOrEqual(warm.sent + tally.sent);
     } finally {
       await audit.close();
     }

@@ -18,17 +18,19 @@ export function KeyDetailPage({ keyId }: { keyId: string }) {
   const { kms } = useConsole();
   const describe = useCall<KeyMetadata>();
   const [version, setVersion] = useState(0);
+  // The last metadata read: kept while a refresh runs, so the sections (and their messages) stay in place.
+  const [m, setMeta] = useState<KeyMetadata | undefined>(undefined);
   const refresh = () => setVersion((v) => v + 1);
   useEffect(() => {
-    void describe.run(async () => (await kms.describeKey({ KeyId: keyId })).KeyMetadata);
+    void describe.run(async () => (await kms.describeKey({ KeyId: keyId })).KeyMetadata).then((r) => r && setMeta(r));
   }, [keyId, version]);
-  const m = describe.result;
+  useEffect(() => setMeta(undefined), [keyId]);
   return (
     <>
       <p><a href="#/keys">← Keys</a></p>
       <h1>Key <span class="mono key-id">{keyId}</span></h1>
       <ApiError error={describe.error} />
-      {m ? (
+      {m && m.KeyId === keyId ? (
         <>
           <Metadata m={m} />
           <Lifecycle m={m} onChanged={refresh} />
@@ -46,7 +48,7 @@ function Metadata({ m }: { m: KeyMetadata }) {
     ["KeyUsage", m.KeyUsage], ["Origin", m.Origin ?? "TENCENT_KMS"], ["Type", String(m.Type)], ["CreateTime", formatTime(m.CreateTime)],
     ["CreatorUin", String(m.CreatorUinString ?? m.CreatorUin)], ["ResourceId", m.ResourceId],
     ["Rotation", m.KeyRotationEnabled ? `on, every ${m.RotateDays ?? 365} days` : "off"],
-    ["LastRotateTime", formatTime(m.LastRotateTime)], ["NextRotateTime", formatTime(m.NextRotateTime)],
+    ["LastRotateTime", formatTime(m.LastRotateTime)], ["NextRotateTime", m.KeyRotationEnabled ? formatTime(m.NextRotateTime) : "—"],
   ];
   if (m.DeletionDate) rows.push(["DeletionDate", formatTime(m.DeletionDate)]);
   if (m.Origin === "EXTERNAL") rows.push(["ValidTo", m.ValidTo ? formatTime(m.ValidTo) : "never expires"]);
@@ -166,7 +168,7 @@ function PublicKey({ keyId, alias }: { keyId: string; alias: string }) {
       <ApiError error={get.error} />
       {get.result ? (
         <>
-          <Output label="PublicKeyPem" name="public-key-pem" rows={8} value={get.result.PublicKeyPem} />
+          <Output label="PublicKeyPem" name="public-key-pem" rows={10} value={get.result.PublicKeyPem} />
           <button type="button" class="outline" onClick={() => downloadText(`${alias || keyId}.pem`, get.result!.PublicKeyPem)}>Download PEM</button>
         </>
       ) : null}
