@@ -12,6 +12,7 @@
  * anchored before it runs), every {@link CHECKPOINT_EVERY_RECORDS} records or {@link CHECKPOINT_EVERY_MS} ms of
  * traffic (after the responses), and when the log is closed. It only moves forward (several processes append).
  */
+import { walSyncFor, type WalSync } from "../store/wal-sync.js";
 import Database from "better-sqlite3";
 
 /** The meta row holding the checkpoint. */
@@ -48,17 +49,25 @@ export function parseCheckpoint(text: string | undefined): AuditCheckpoint | und
   return "malformed";
 }
 
-/** Where checkpoints are written: its own connection to `openkms.db` (the key store's file, WAL, fsynced). */
+/**
+ * Where checkpoints are written: its own connection to `openkms.db` (the key store's file, WAL). {@link advance}
+ * commits (writes the WAL); {@link durable} fsyncs that WAL on libuv's thread pool, so a write-ahead record's anchor
+ * becomes durable without stopping the event loop; {@link close} fsyncs before it returns.
+ */
 export class CheckpointStore {
   private readonly db: Database.Database;
+  private readonly wal: WalSync;
+  private closed = false;
   private readonly upsert: Database.Statement<[string]>;
   private readonly select: Database.Statement<[], { value: string }>;
 
   /** @throws the driver's error when `openkms.db` cannot be opened (it must exist and hold the meta table) */
   constructor(keyDbPath: string) {
     this.db = new Database(keyDbPath, { fileMustExist: true });
+    this.wal = walSyncFor(keyDbPath);
     try {
-      this.db.pragma("synchronous = FULL");
+      // Commits write the WAL; durable() / close() fsync it (a checkpoint of the WAL into the file still syncs both).
+      this.db.pragma("synchronous = NORMAL");
       this.db.pragma("busy_timeout = 5000");
       // Only forward: a process that appended less recently must not move the checkpoint back.
       this.upsert = this.db.prepare(`INSERT INTO meta (name, value) VALUES ('${CHECKPOINT_META}', ?)
@@ -67,6 +76,7 @@ export class CheckpointStore {
       this.select = this.db.prepare(`SELECT value FROM meta WHERE name = '${CHECKPOINT_META}'`);
     } catch (e) {
       this.db.close();
+      this.wal.unretain();
       throw e;
     }
   }
@@ -75,12 +85,30 @@ export class CheckpointStore {
     return parseCheckpoint(this.select.get()?.value);
   }
 
-  /** Store `cp` unless the stored checkpoint is already at or past its seq; committed (fsynced) on return. */
+  /** Store `cp` unless the stored checkpoint is already at or past its seq; committed (not yet fsynced) on return. */
   advance(cp: AuditCheckpoint): void {
     this.upsert.run(JSON.stringify(cp));
   }
 
+  /** Resolves once every checkpoint advanced so far is on disk (fdatasync of openkms.db's WAL, off the event loop). */
+  durable(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("checkpoint store is closed"));
+    return this.wal.sync();
+  }
+
+  /** As {@link durable}, blocking (startup and shutdown). */
+  durableSync(): void {
+    this.wal.syncNow();
+  }
+
   close(): void {
-    this.db.close();
+    if (this.closed) return;
+    try {
+      this.wal.syncNow();
+    } finally {
+      this.closed = true;
+      this.db.close();
+      this.wal.unretain();
+    }
   }
 }

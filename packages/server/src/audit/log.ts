@@ -312,13 +312,21 @@ export class SqliteAuditLog implements AuditSink {
     }
     if (!this.lastHead || head.seq > this.lastHead.seq) this.lastHead = head;
     if (this.checkpoints && batch.some((p) => p.anchor)) {
+      // The records are durable, but a write-ahead record is not acknowledged unless it is anchored too: its
+      // checkpoint committed and fsynced (off the event loop).
+      const failed = (e: unknown) => {
+        for (const p of batch) (p.anchor ? p.reject(e) : p.resolve());
+      };
       try {
         this.writeCheckpoint(head);
       } catch (e) {
-        // The records are durable, but a write-ahead record is not acknowledged unless it is anchored too.
-        for (const p of batch) (p.anchor ? p.reject(e) : p.resolve());
+        failed(e);
         return;
       }
+      this.checkpoints.store.durable().then(() => {
+        for (const p of batch) p.resolve();
+      }, failed);
+      return;
     }
     for (const p of batch) p.resolve();
     this.scheduleCheckpointIfDue();
@@ -334,6 +342,7 @@ export class SqliteAuditLog implements AuditSink {
     this.checkpoints = { store, onError };
     const head = this.head();
     this.writeCheckpoint(head ? { seq: head.seq, mac: head.mac } : { seq: 0, mac: GENESIS_MAC });
+    store.durableSync();
   }
 
   /** The checkpoint of `head`, with its MAC under this log's key. */
@@ -370,7 +379,9 @@ export class SqliteAuditLog implements AuditSink {
       this.writeCheckpoint(head);
     } catch (e) {
       this.checkpoints.onError(e);
+      return;
     }
+    if (!this.closed) this.checkpoints.store.durable().catch(this.checkpoints.onError); // close() fsyncs it itself
   }
 
   /** Rows in file order (by position), for verification. */

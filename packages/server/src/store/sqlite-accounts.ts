@@ -1,10 +1,11 @@
 /**
  * Embedded account store on SQLite (better-sqlite3), in the same database file as the key store (its own
- * connection; WAL lets the server and `openkms admin` use the file at once). `synchronous=FULL`: a committed change
- * survives `kill -9`. `secure_delete=ON`: a deleted credential's (root-wrapped) SecretKey is overwritten in the file.
+ * connection; WAL lets the server and `openkms admin` use the file at once). Every write is fsynced before it resolves
+ * (`synchronous=NORMAL` plus an fdatasync of the WAL off the event loop: wal-sync.ts). `secure_delete=ON`: a deleted credential's (root-wrapped) SecretKey is overwritten in the file.
  */
 import Database from "better-sqlite3";
 import { SqliteRowCache } from "./sqlite-row-cache.js";
+import { durableWrites, walSyncFor } from "./wal-sync.js";
 import type { AccountRecord, AccountStore, CredentialRecord, PolicyRecord, PrincipalStatus } from "./accounts.js";
 
 const SCHEMA = `
@@ -53,7 +54,9 @@ const toPolicy = (r: PolicyRow): PolicyRecord => ({ uin: r.uin, name: r.name, do
 export function openSqliteAccountStore(path: string): AccountStore {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  // Commits write the WAL; durableWrites (wal-sync.ts) fsyncs it, off the event loop, before a write resolves.
+  db.pragma("synchronous = NORMAL");
+  const wal = walSyncFor(path);
   db.pragma("busy_timeout = 5000");
   db.pragma("secure_delete = ON");
   db.exec(SCHEMA);
@@ -94,7 +97,7 @@ export function openSqliteAccountStore(path: string): AccountStore {
   /** Accounts and credentials read on every request (sqlite-row-cache.ts: never stale). */
   const cache = new SqliteRowCache(db);
 
-  return {
+  const store: AccountStore = {
     async createAccount(a) {
       open();
       st.insertAccount.run(a.uin, a.ownerUin, a.name, a.status, a.createTime);
@@ -157,7 +160,13 @@ export function openSqliteAccountStore(path: string): AccountStore {
     async close() {
       if (closed) return;
       closed = true;
-      db.close();
+      try {
+        wal.syncNow();
+      } finally {
+        db.close();
+        wal.unretain();
+      }
     },
   };
+  return durableWrites(store, db, wal, ["getCredential", "getAccount", "listPolicies"]);
 }

@@ -1,11 +1,13 @@
 /**
- * Embedded key store on SQLite (better-sqlite3): one file in the data dir, WAL journal, `synchronous=FULL` so a
+ * Embedded key store on SQLite (better-sqlite3): one file in the data dir, WAL journal, every write fsynced before it
+ * resolves (`synchronous=NORMAL` plus an fdatasync of the WAL off the event loop: wal-sync.ts) so a
  * committed write survives `kill -9` and power loss. `secure_delete=ON` overwrites deleted rows with zeros, and every
  * destructive write (key deletion, material deletion, replaced or expired import parameters) is followed by a WAL
  * checkpoint so the old pages do not linger in the WAL file either. (Everything destroyed was root-wrapped anyway.)
  */
 import Database from "better-sqlite3";
 import { SqliteRowCache } from "./sqlite-row-cache.js";
+import { durableWrites, walSyncFor } from "./wal-sync.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import type {
   CloudBindingRecord, DataKeyListFilter, DataKeyRecord, DataKeyVersionRecord, ImportTokenRecord, KeyListFilter, KeyRecord,
@@ -198,7 +200,9 @@ function aliasClash(e: unknown, alias: string): never {
 export function openSqliteStore(path: string): KeyStore {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  // Commits write the WAL; durableWrites (wal-sync.ts) fsyncs it, off the event loop, before a write resolves.
+  db.pragma("synchronous = NORMAL");
+  const wal = walSyncFor(path);
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   db.pragma("secure_delete = ON");
@@ -369,7 +373,7 @@ export function openSqliteStore(path: string): KeyStore {
   /** Keys and versions read on every request (sqlite-row-cache.ts: never stale). */
   const cache = new SqliteRowCache(db);
 
-  return {
+  const store: KeyStore = {
     async getMeta(name) {
       open();
       return st.getMeta.get(name)?.value;
@@ -629,7 +633,13 @@ export function openSqliteStore(path: string): KeyStore {
     async close() {
       if (closed) return;
       closed = true;
-      db.close();
+      try {
+        wal.syncNow();
+      } finally {
+        db.close();
+        wal.unretain();
+      }
     },
   };
+  return durableWrites(store, db, wal, ["getKey", "getKeyVersion", "getMeta"]);
 }
