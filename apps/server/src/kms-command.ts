@@ -62,7 +62,8 @@ export function kmsCommand(): Command {
     .action(async (action: string, tokens: string[]) => {
       let creds: ResolvedCredentials | undefined;
       try {
-        if (!/^[A-Z][A-Za-z0-9]*$/.test(action)) throw new ParamsError(`expected an API action name such as ListKeys, got ${JSON.stringify(action)}`);
+        // Tencent's names (ListKeys) and OpenKMS's own (OpenKMS.ListAuditRecords).
+        if (!/^(OpenKMS\.)?[A-Z][A-Za-z0-9]*$/.test(action)) throw new ParamsError(`expected an API action name such as ListKeys, got ${JSON.stringify(action)}`);
         const own = ownOptions(tokens);
         const params = { ...(own.inputJson ? readInputJson(own.inputJson) : {}), ...parseParamFlags(action, own.rest) };
         creds = resolveCredentials(own.credentials);

@@ -76,6 +76,15 @@ describe("openkms kms", () => {
     expect(oneLineFailure(wrongContext)).toMatch(/^openkms kms Decrypt: InvalidParameter\S*: .* \(RequestId [0-9a-f-]{36}\)$/);
   });
 
+  it("calls OpenKMS's own actions too (OpenKMS.ListAuditRecords)", async () => {
+    const r = await runCli(["kms", "OpenKMS.ListAuditRecords", "--Action", "CreateKey", "--Limit", "5", ...cred]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.RequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.TotalCount).toBeGreaterThanOrEqual(1);
+  });
+
   it("reads the credential from the environment or ./.openkms/credentials.json", async () => {
     const { SecretId, SecretKey, Region, Endpoint } = server.credentials;
     for (const endpoint of [Endpoint, `http://${Endpoint}`]) {

@@ -94,8 +94,10 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Bac
   if (existsSync(dataDir) && readdirSync(dataDir).some((f) => f === "openkms.db" || f === "audit.db")) {
     throw new BackupError(`${dataDir} already holds a store: restore into a new or empty directory`);
   }
+  const created = !existsSync(dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const work = mkdtempSync(join(dataDir, ".restore-"));
+  let restored = false;
   try {
     const wanted = new Set(["manifest.json", ...FILES]);
     try {
@@ -130,8 +132,11 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Bac
       renameSync(join(work, name), join(dataDir, name));
       chmodSync(join(dataDir, name), 0o600);
     }
+    restored = true;
     return manifest;
   } finally {
     rmSync(work, { recursive: true, force: true });
+    // A failed restore leaves nothing behind: not even the directory, when it made it.
+    if (!restored && created) rmSync(dataDir, { recursive: true, force: true });
   }
 }
