@@ -1,6 +1,6 @@
 /**
- * RSA-3072 signatures (KeyUsage ASYMMETRIC_SIGN_VERIFY_RSA_3072: RSA_PSS_SHA_256 and RSA_PKCS1_SHA_256): Wycheproof's
- * 3072-bit vectors on the RAW and DIGEST paths, and a 3072-bit key's signatures verified by openssl.
+ * RSA-3072 signatures (KeyUsage ASYMMETRIC_SIGN_VERIFY_RSA_3072: RSA_PSS_SHA_256 and RSA_PKCS1_SHA_256): a 3072-bit
+ * key's signatures verified by openssl. Wycheproof's 3072-bit vectors run beside the 2048-bit ones in rsa.test.ts.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { generateKeyPairAsync, modulusBits } from "../src/rsa.js";
@@ -9,35 +9,6 @@ import * as pkcs1sig from "../src/rsassa-pkcs1v15.js";
 import { sha256 } from "../src/sha256.js";
 import { toPem } from "../src/spki.js";
 import { OpensslDir } from "./_openssl.js";
-import { hex, wycheproofCases } from "./_vectors.js";
-
-describe("Wycheproof RSASSA-PSS 3072 SHA-256 MGF1-SHA-256 salt 32 (RAW and DIGEST)", () => {
-  const cases = wycheproofCases("rsa_pss_3072_sha256_mgf1_32_test.json");
-  it(`${cases.length} cases`, () => {
-    for (const { group, test } of cases) {
-      const pk = hex(group.publicKeyDer as string);
-      const msg = hex(test.msg as string);
-      const sig = hex(test.sig as string);
-      const expected = test.result === "valid";
-      expect(pss.verify(pk, msg, sig), `RAW tcId ${test.tcId}`).toBe(expected);
-      expect(pss.verifyDigest(pk, sha256(msg), sig), `DIGEST tcId ${test.tcId}`).toBe(expected);
-    }
-  });
-});
-
-describe("Wycheproof RSASSA-PKCS1-v1_5 3072 SHA-256 (RAW and DIGEST)", () => {
-  const cases = wycheproofCases("rsa_signature_3072_sha256_test.json", (_g, t) => t.result !== "acceptable");
-  it(`${cases.length} valid/invalid cases`, () => {
-    for (const { group, test } of cases) {
-      const pk = hex(group.publicKeyDer as string);
-      const msg = hex(test.msg as string);
-      const sig = hex(test.sig as string);
-      const expected = test.result === "valid";
-      expect(pkcs1sig.verify(pk, msg, sig), `RAW tcId ${test.tcId}`).toBe(expected);
-      expect(pkcs1sig.verifyDigest(pk, sha256(msg), sig), `DIGEST tcId ${test.tcId}`).toBe(expected);
-    }
-  });
-});
 
 describe("RSA-3072 keys against openssl", () => {
   const ossl = new OpensslDir();

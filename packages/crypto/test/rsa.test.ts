@@ -78,8 +78,8 @@ describe("Wycheproof RSAES-PKCS1-v1_5 decrypt (own constant-time decoding)", () 
   });
 });
 
-describe("Wycheproof RSASSA-PSS SHA-256 MGF1-SHA-256 sLen 32 verify (RAW and DIGEST paths)", () => {
-  const cases = wycheproofCases("rsa_pss_2048_sha256_mgf1_32_test.json");
+describe.each([2048, 3072])("Wycheproof RSASSA-PSS %i SHA-256 MGF1-SHA-256 sLen 32 verify (RAW and DIGEST paths)", (bits) => {
+  const cases = wycheproofCases(`rsa_pss_${bits}_sha256_mgf1_32_test.json`);
   it(`${cases.length} cases`, () => {
     for (const { group, test } of cases) {
       const pk = hex(group.publicKeyDer as string);
@@ -92,8 +92,8 @@ describe("Wycheproof RSASSA-PSS SHA-256 MGF1-SHA-256 sLen 32 verify (RAW and DIG
   });
 });
 
-describe("Wycheproof RSASSA-PKCS1-v1_5 SHA-256 verify (RAW and DIGEST paths)", () => {
-  const cases = wycheproofCases("rsa_signature_2048_sha256_test.json", (_g, t) => t.result !== "acceptable");
+describe.each([2048, 3072])("Wycheproof RSASSA-PKCS1-v1_5 %i SHA-256 verify (RAW and DIGEST paths)", (bits) => {
+  const cases = wycheproofCases(`rsa_signature_${bits}_sha256_test.json`, (_g, t) => t.result !== "acceptable");
   it(`${cases.length} valid/invalid cases (the 1 'acceptable' MissingNull case is left to policy)`, () => {
     for (const { group, test } of cases) {
       const pk = hex(group.publicKeyDer as string);
@@ -105,7 +105,7 @@ describe("Wycheproof RSASSA-PKCS1-v1_5 SHA-256 verify (RAW and DIGEST paths)", (
     }
   });
   it("the DIGEST path rejects the MissingNull encoding (strict re-encode and compare)", () => {
-    const { group, test } = wycheproofCases("rsa_signature_2048_sha256_test.json", (_g, t) => t.result === "acceptable")[0]!;
+    const { group, test } = wycheproofCases(`rsa_signature_${bits}_sha256_test.json`, (_g, t) => t.result === "acceptable")[0]!;
     expect(pkcs1sig.verifyDigest(hex(group.publicKeyDer as string), sha256(hex(test.msg as string)), hex(test.sig as string))).toBe(false);
   });
 });
