@@ -28,6 +28,7 @@ import type { ProductStore } from "../../gateway/product-store.js";
 import { PgChangeFeed } from "./change-feed.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
 import { PgReadCache } from "./read-cache.js";
+import { fencedRoot, watchRootFence, type RootFence } from "../../root-of-trust/root-fence.js";
 import { openPgPool, redactUrl, type PgTimeouts } from "./pool.js";
 
 /** The startup lock's connection failing between statements surfaces at its next query; never crash on it. */
@@ -65,6 +66,11 @@ export interface PgNode {
   readonly audit: PgAuditLog;
   readonly rootUin: string;
   readonly tokenLeases: TokenLeaseSource;
+  /**
+   * The server's guard against a root key being moved under it (root-of-trust/root-fence.ts; `create` only): `root`
+   * is already behind it; the audit sink should be too.
+   */
+  readonly fence: RootFence | undefined;
   /** The URL without its password. */
   readonly location: string;
   /** Release the startup lock (the server calls it once its root credential is settled). */
@@ -87,6 +93,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
   const pool = openPgPool(opts.url, { max: opts.poolSize, timeouts: opts.timeouts, logger: opts.logger });
   let root: RootOfTrust | undefined;
   let feed: PgChangeFeed | undefined;
+  let fence: RootFence | undefined;
   let lockClient: pg.PoolClient | undefined;
   const releaseLock = async () => {
     const c = lockClient;
@@ -142,6 +149,8 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     }
     root = loaded.root;
     await checkRootKey(store, root);
+    fence = opts.create ? watchRootFence(pool, (await store.getMeta("root-check"))!, { logger: opts.logger }) : undefined;
+    if (fence) root = fencedRoot(root, fence);
     const accounts = pgAccountStore(pool, cache);
     const products = pgProductStore(pool);
     const uin = await rootUin(store);
@@ -159,11 +168,12 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     const theRoot = root;
     const theFeed = feed;
     return {
-      pool, root, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
+      pool, root, fence, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
       startupDone: releaseLock,
       async close() {
         if (closed) return;
         closed = true;
+        fence?.close();
         await releaseLock();
         await theFeed?.close();
         await audit.close();
@@ -175,6 +185,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       },
     };
   } catch (e) {
+    fence?.close();
     await releaseLock();
     await feed?.close();
     await pool.end().catch(() => {});
