@@ -23,6 +23,7 @@ import { pgKeyStore } from "./keys.js";
 import { pgProductStore } from "./products.js";
 import type { ProductStore } from "../../gateway/product-store.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
+import { fencedRoot, watchRootFence, type RootFence } from "../../root-of-trust/root-fence.js";
 import { openPgPool, redactUrl, type PgTimeouts } from "./pool.js";
 
 /** The startup lock's connection failing between statements surfaces at its next query; never crash on it. */
@@ -58,6 +59,11 @@ export interface PgNode {
   readonly audit: PgAuditLog;
   readonly rootUin: string;
   readonly tokenLeases: TokenLeaseSource;
+  /**
+   * The server's guard against a root key being moved under it (root-of-trust/root-fence.ts; `create` only): `root`
+   * is already behind it; the audit sink should be too.
+   */
+  readonly fence: RootFence | undefined;
   /** The URL without its password. */
   readonly location: string;
   /** Release the startup lock (the server calls it once its root credential is settled). */
@@ -79,6 +85,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
   const keyFile = join(opts.dataDir, ROOT_KEY_FILE);
   const pool = openPgPool(opts.url, { max: opts.poolSize, timeouts: opts.timeouts, logger: opts.logger });
   let root: RootOfTrust | undefined;
+  let fence: RootFence | undefined;
   let lockClient: pg.PoolClient | undefined;
   const releaseLock = async () => {
     const c = lockClient;
@@ -132,6 +139,8 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     }
     root = loaded.root;
     await checkRootKey(store, root);
+    fence = opts.create ? watchRootFence(pool, (await store.getMeta("root-check"))!, { logger: opts.logger }) : undefined;
+    if (fence) root = fencedRoot(root, fence);
     const accounts = pgAccountStore(pool);
     const products = pgProductStore(pool);
     const uin = await rootUin(store);
@@ -148,11 +157,12 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     let closed = false;
     const theRoot = root;
     return {
-      pool, root, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
+      pool, root, fence, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
       startupDone: releaseLock,
       async close() {
         if (closed) return;
         closed = true;
+        fence?.close();
         await releaseLock();
         await audit.close();
         await products.close();
@@ -163,6 +173,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       },
     };
   } catch (e) {
+    fence?.close();
     await releaseLock();
     await pool.end().catch(() => {});
     root?.close();
