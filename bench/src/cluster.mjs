@@ -166,13 +166,17 @@ function cpuNow() {
   return { nodes, postgres: pgCpu, bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
 }
 
-/** Statements executed so far in `db` (pg_stat_statements, nested ones in functions and triggers not counted). */
+/**
+ * The statements `db` executed since the last reset (pg_stat_statements), by kind: the first words of each statement,
+ * with its calls; `nested`: run inside a function (e.g. the audit append's INSERT, once per successful commit).
+ */
 async function statementsIn(db) {
   const { rows } = await stats.query(
-    "SELECT COALESCE(SUM(calls), 0)::bigint AS n FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.toplevel",
+    `SELECT regexp_replace(left(s.query, 48), '\\s+', ' ', 'g') AS q, NOT s.toplevel AS nested, SUM(s.calls)::bigint AS n
+     FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 GROUP BY 1, 2 ORDER BY 3 DESC`,
     [db],
   );
-  return Number(rows[0].n);
+  return rows.map((r) => ({ statement: r.q, nested: r.nested, calls: Number(r.n) }));
 }
 
 const plaintext = Buffer.alloc(32, 7).toString("base64");
@@ -211,16 +215,18 @@ async function drive(node, action, keyId, connections, seconds) {
 async function measure(name, action, seconds) {
   const nodes = setups[name];
   const per = Math.max(1, Math.floor(CONNECTIONS / nodes.length));
-  const before = databaseOf[name] ? await statementsIn(databaseOf[name]) : 0;
+  if (databaseOf[name]) await stats.query("SELECT pg_stat_statements_reset()");
   const cpu0 = cpuNow();
   const runs = await Promise.all(nodes.map((n) => drive(n, action, keyOf.get(name), per, seconds)));
   const cpu1 = cpuNow();
-  const statements = databaseOf[name] ? (await statementsIn(databaseOf[name])) - before : undefined;
+  const kinds = databaseOf[name] ? await statementsIn(databaseOf[name]) : undefined;
   const total = runs.reduce((s, r) => s + r.total, 0);
+  const statements = kinds?.reduce((s, k) => s + (k.nested ? 0 : k.calls), 0);
   const perRequest = (k) => ((cpu1[k] - cpu0[k]) * 1e6) / Math.max(1, total);
   return {
     cpuMicrosPerRequest: { nodes: perRequest("nodes"), postgres: perRequest("postgres"), bench: perRequest("bench") },
     statementsPerRequest: statements === undefined ? undefined : statements / Math.max(1, total),
+    statementKinds: kinds?.slice(0, 10).map((k) => ({ statement: k.statement, nested: k.nested, perRequest: k.calls / Math.max(1, total) })),
     requestsPerSec: runs.reduce((s, r) => s + r.requestsPerSec, 0),
     total: runs.reduce((s, r) => s + r.total, 0),
     p50: Math.max(...runs.map((r) => r.p50)),
@@ -245,6 +251,7 @@ for (const round of [0, 1]) {
       const spr = (m.statementsPerRequest === undefined ? "" : `, ${m.statementsPerRequest.toFixed(2)} statements/request`) +
         `, CPU µs/request: nodes ${Math.round(m.cpuMicrosPerRequest.nodes)} postgres ${Math.round(m.cpuMicrosPerRequest.postgres)} load ${Math.round(m.cpuMicrosPerRequest.bench)}`;
       console.log(`${action.padEnd(10)} ${name.padEnd(17)} round ${round + 1}: ${Math.round(m.requestsPerSec)} req/s (p50 ${m.p50} p99 ${m.p99} ms${spr}, ${m.errors} errors${m.firstError ? `: ${m.firstError}` : ""})`);
+      for (const k of m.statementKinds ?? []) console.log(`    ${k.perRequest.toFixed(3)}/request  ${k.nested ? "(nested) " : ""}${k.statement}`);
     }
   }
 }
@@ -269,6 +276,7 @@ if (PROFILE) {
 }
 
 // ---- report ----
+if (ONLY_ACTIONS || ONLY_SETUPS) process.exit(0); // a partial run writes no report
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const results = ACTIONS.map((action) => {
   const row = { action, setups: {} };

@@ -21,6 +21,7 @@ import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
 import { CHECKPOINT_EVERY_MS, CHECKPOINT_EVERY_RECORDS, type AuditCheckpoint, type CheckpointStore } from "./checkpoint.js";
+import { headFromRow, headMacMatches, rowMacMatches } from "./row-check.js";
 import { checkAuditDetail, checkpointMac, GENESIS_MAC, headMac, recordMac, type AuditDetail, type AuditEvent, type AuditRecord } from "./record.js";
 
 export interface AppendOptions {
@@ -392,19 +393,17 @@ export class SqliteAuditLog implements AuditSink {
   /** The head row (last seq, its mac, the head's own MAC), or undefined when there is none. */
   head(): AuditHead | undefined {
     const r = this.db.prepare<[], { seq: number; mac: string; head_mac: string }>("SELECT seq, mac, head_mac FROM audit_head WHERE id = 1").get();
-    return r ? { seq: r.seq, mac: r.mac, headMac: r.head_mac } : undefined;
+    return headFromRow(r);
   }
 
   /** Does the row's MAC match its content under this log's key? */
   macMatches(row: AuditRow): boolean {
-    const rec = rowToRecord(row);
-    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids &&
-      (row.detail ?? null) === (rec.detail === undefined ? null : JSON.stringify(rec.detail));
+    return rowMacMatches(this.key, row);
   }
 
   /** Does the head's MAC match? */
   headMatches(head: AuditHead): boolean {
-    return headMac(this.key, head.seq, head.mac) === head.headMac;
+    return headMacMatches(this.key, head);
   }
 
   /** Commit and fsync what is queued, checkpoint the head (when anchored), close the files and zero the MAC key. */

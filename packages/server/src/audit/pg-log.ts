@@ -18,7 +18,8 @@ import type pg from "pg";
 import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
-import { AuditLogUnavailableError, rowToRecord, type AppendOptions, type AuditHead, type AuditRow, type AuditSink } from "./log.js";
+import { AuditLogUnavailableError, type AppendOptions, type AuditHead, type AuditRow, type AuditSink } from "./log.js";
+import { headFromRow, headMacMatches, rowMacMatches } from "./row-check.js";
 import { checkAuditDetail, GENESIS_MAC, headMac, recordMac, type AuditEvent } from "./record.js";
 
 const KEY_LABEL = "openkms/audit-mac-key/v1";
@@ -151,18 +152,16 @@ export class PgAuditLog implements AuditSink {
   /** The head row, or undefined when there is none. */
   async head(): Promise<AuditHead | undefined> {
     const r = (await this.pool.query<{ seq: number; mac: string; head_mac: string }>("SELECT seq, mac, head_mac FROM audit_head WHERE id = 1")).rows[0];
-    return r ? { seq: r.seq, mac: r.mac, headMac: r.head_mac } : undefined;
+    return headFromRow(r);
   }
 
   /** Does the row's MAC match its content under this log's key? */
   macMatches(row: AuditRow): boolean {
-    const rec = rowToRecord(row);
-    return recordMac(this.key, rec.seq, rec.prevMac, rec) === row.mac && JSON.stringify(rec.keyIds) === row.key_ids &&
-      (row.detail ?? null) === (rec.detail === undefined ? null : JSON.stringify(rec.detail));
+    return rowMacMatches(this.key, row);
   }
 
   headMatches(head: AuditHead): boolean {
-    return headMac(this.key, head.seq, head.mac) === head.headMac;
+    return headMacMatches(this.key, head);
   }
 
   /** Commit what is queued and zero the MAC key (the pool belongs to the caller). */

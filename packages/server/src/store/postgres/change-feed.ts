@@ -7,7 +7,7 @@
  * before its COMMIT is acknowledged, and sends a listener its pending notifications before it answers the listener's
  * next query; so once a barrier that started after a request arrived has answered, every change committed before the
  * request was sent has been applied. Barriers are shared: a caller joins the next barrier to start (at most one in
- * flight and one waiting).
+ * flight and one waiting; see {@link PgChangeFeed.sync}).
  *
  * Loss: when the connection fails, ends, or a barrier does not answer within {@link BARRIER_TIMEOUT_MS}, the cache is
  * emptied and bypassed (reads go to the database), and the feed reconnects with a growing delay (up to
@@ -31,7 +31,7 @@ export class PgChangeFeed {
   private delay = 100;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<boolean> | undefined;
-  private waiting: Promise<boolean> | undefined;
+  private next: Promise<boolean> | undefined;
 
   private constructor(
     private readonly config: pg.ClientConfig,
@@ -87,17 +87,25 @@ export class PgChangeFeed {
     this.delay = Math.min(this.delay * 2, MAX_RECONNECT_DELAY_MS);
   }
 
-  /** Resolves true once a barrier that started after this call has answered; false when not listening. */
+  /**
+   * Resolves true once a barrier that started after this call has answered; false when not listening. Callers join the
+   * next barrier to start: it starts once the one in flight has answered, at the end of the current event-loop turn (so
+   * the requests read in one turn share one barrier).
+   */
   sync(): Promise<boolean> {
     if (!this.client || !this.cache.listening) return Promise.resolve(false);
-    if (this.waiting) return this.waiting;
-    if (!this.inFlight) return this.startBarrier();
-    const waiting = this.inFlight.then(() => {
-      if (this.waiting === waiting) this.waiting = undefined;
-      return this.startBarrier();
+    if (this.next) return this.next;
+    const next = new Promise<boolean>((resolve) => {
+      const start = () =>
+        setImmediate(() => {
+          if (this.next === next) this.next = undefined;
+          void this.startBarrier().then(resolve);
+        });
+      if (this.inFlight) void this.inFlight.then(start);
+      else start();
     });
-    this.waiting = waiting;
-    return waiting;
+    this.next = next;
+    return next;
   }
 
   private startBarrier(): Promise<boolean> {

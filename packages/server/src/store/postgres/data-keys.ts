@@ -7,7 +7,8 @@
 import type pg from "pg";
 import { ErrorCode, KmsError } from "../../errors.js";
 import type { CloudBindingRecord, DataKeyListFilter, DataKeyRecord, DataKeyVersionRecord, KeyStore } from "../types.js";
-import { inTransaction, isPgUniqueViolation, type PgQueryable } from "./pool.js";
+import { PgListFilter } from "./list-filter.js";
+import { inTransaction, rethrowNameTaken, type PgQueryable } from "./pool.js";
 
 interface DataKeyRow {
   data_key_id: string; uin: string; key_id: string; name: string; description: string; key_state: string; origin: string;
@@ -33,12 +34,8 @@ const bindingFromRow = (r: BindingRow): CloudBindingRecord => ({
 });
 const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
-function nameClash(e: unknown, name: string): never {
-  if (isPgUniqueViolation(e) && (e as { constraint?: string }).constraint === "data_keys_uin_name_key") {
-    throw new KmsError(ErrorCode.InvalidParameterValueDataKeyNameAlreadyExists, `DataKeyName ${name} already exists`);
-  }
-  throw e;
-}
+const nameClash = (e: unknown, name: string): never =>
+  rethrowNameTaken(e, "data_keys_uin_name_key", ErrorCode.InvalidParameterValueDataKeyNameAlreadyExists, `DataKeyName ${name} already exists`);
 
 async function updateDataKeyWith(q: PgQueryable, d: DataKeyRecord): Promise<void> {
   try {
@@ -104,33 +101,15 @@ export function pgDataKeyMethods(pool: pg.Pool, open: () => void): DataKeyMethod
     },
     async listDataKeys(uin, f: DataKeyListFilter) {
       open();
-      const params: unknown[] = [uin];
-      const p = (v: unknown) => {
-        params.push(v);
-        return `$${params.length}`;
-      };
-      const where = ["uin = $1"];
-      if (f.states) where.push(`key_state = ANY(${p(f.states)}::text[])`);
-      if (f.serviceOnly) where.push("owner <> 'user'");
-      if (f.keyId !== undefined) where.push(`key_id = ${p(f.keyId)}`);
-      if (f.origin) where.push(`origin = ${p(f.origin)}`);
-      if (f.numberOfBytes !== undefined) where.push(`number_of_bytes = ${p(f.numberOfBytes)}`);
-      if (f.search) {
-        const s = p(f.search);
-        where.push(`(strpos(lower(data_key_id), lower(${s})) > 0 OR strpos(lower(name), lower(${s})) > 0)`);
-      }
-      for (const tf of f.tagFilters ?? []) {
-        const values = tf.TagValue.length ? ` AND t->>'TagValue' = ANY(${p(tf.TagValue)}::text[])` : "";
-        where.push(`EXISTS (SELECT 1 FROM jsonb_array_elements(data_keys.tags) t WHERE t->>'TagKey' = ${p(tf.TagKey)}${values})`);
-      }
-      const cond = where.join(" AND ");
-      const dir = f.order === "asc" ? "ASC" : "DESC";
-      const total = (await pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM data_keys WHERE ${cond}`, params)).rows[0]!.n;
-      const page = [...params, f.limit, f.offset];
-      const { rows } = await pool.query<DataKeyRow>(
-        `SELECT ${DATA_KEY_COLUMNS} FROM data_keys WHERE ${cond} ORDER BY create_time ${dir}, create_seq ${dir} LIMIT $${page.length - 1} OFFSET $${page.length}`,
-        page,
-      );
+      const w = new PgListFilter(uin);
+      if (f.states) w.and(`key_state = ANY(${w.param(f.states)}::text[])`);
+      if (f.serviceOnly) w.and("owner <> 'user'");
+      if (f.keyId !== undefined) w.and(`key_id = ${w.param(f.keyId)}`);
+      if (f.origin) w.and(`origin = ${w.param(f.origin)}`);
+      if (f.numberOfBytes !== undefined) w.and(`number_of_bytes = ${w.param(f.numberOfBytes)}`);
+      if (f.search) w.search("data_key_id", "name", f.search);
+      w.tags("data_keys", f.tagFilters);
+      const { total, rows } = await w.page<DataKeyRow>(pool, "data_keys", DATA_KEY_COLUMNS, f.order, f.limit, f.offset);
       return { total, dataKeys: rows.map(dataKeyFromRow) };
     },
     async countDataKeys(uin) {

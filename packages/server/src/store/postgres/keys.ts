@@ -11,7 +11,8 @@ import type pg from "pg";
 import { ErrorCode, KmsError } from "../../errors.js";
 import type { ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "../types.js";
 import { pgDataKeyMethods } from "./data-keys.js";
-import { inTransaction, isPgUniqueViolation, type PgQueryable } from "./pool.js";
+import { PgListFilter } from "./list-filter.js";
+import { inTransaction, rethrowNameTaken, type PgQueryable } from "./pool.js";
 import { PgReadCache } from "./read-cache.js";
 
 interface KeyRow {
@@ -73,12 +74,8 @@ const PUT_VERSION = `${INSERT_VERSION} ON CONFLICT (key_id, version) DO UPDATE S
   wrapped_material = excluded.wrapped_material, public_key = excluded.public_key, create_time = excluded.create_time`;
 const versionValues = (v: KeyVersionRecord) => [v.keyId, v.version, v.algorithm, buf(v.wrappedMaterial), buf(v.publicKey), v.createTime];
 
-function aliasClash(e: unknown, alias: string): never {
-  if (isPgUniqueViolation(e) && (e as { constraint?: string }).constraint === "keys_uin_alias_key") {
-    throw new KmsError(ErrorCode.InvalidParameterValueAliasAlreadyExists, `Alias ${alias} already exists`);
-  }
-  throw e;
-}
+const aliasClash = (e: unknown, alias: string): never =>
+  rethrowNameTaken(e, "keys_uin_alias_key", ErrorCode.InvalidParameterValueAliasAlreadyExists, `Alias ${alias} already exists`);
 
 async function updateKeyWith(q: PgQueryable, key: KeyRecord): Promise<void> {
   try {
@@ -138,32 +135,14 @@ export function pgKeyStore(pool: pg.Pool, cache: PgReadCache = new PgReadCache()
     },
     async listKeys(uin, f: KeyListFilter) {
       open();
-      const params: unknown[] = [uin];
-      const p = (v: unknown) => {
-        params.push(v);
-        return `$${params.length}`;
-      };
-      const where = ["uin = $1"];
-      if (f.states) where.push(`key_state = ANY(${p(f.states)}::text[])`);
-      if (f.usages) where.push(`key_usage = ANY(${p(f.usages)}::text[])`);
-      if (f.origin) where.push(`origin = ${p(f.origin)}`);
-      if (f.serviceOnly) where.push("owner <> 'user'");
-      if (f.search) {
-        const s = p(f.search);
-        where.push(`(strpos(lower(key_id), lower(${s})) > 0 OR strpos(lower(alias), lower(${s})) > 0)`);
-      }
-      for (const tf of f.tagFilters ?? []) {
-        const values = tf.TagValue.length ? ` AND t->>'TagValue' = ANY(${p(tf.TagValue)}::text[])` : "";
-        where.push(`EXISTS (SELECT 1 FROM jsonb_array_elements(keys.tags) t WHERE t->>'TagKey' = ${p(tf.TagKey)}${values})`);
-      }
-      const cond = where.join(" AND ");
-      const dir = f.order === "asc" ? "ASC" : "DESC";
-      const total = (await pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM keys WHERE ${cond}`, params)).rows[0]!.n;
-      const page = [...params, f.limit, f.offset];
-      const { rows } = await pool.query<KeyRow>(
-        `SELECT ${KEY_COLUMNS} FROM keys WHERE ${cond} ORDER BY create_time ${dir}, create_seq ${dir} LIMIT $${page.length - 1} OFFSET $${page.length}`,
-        page,
-      );
+      const w = new PgListFilter(uin);
+      if (f.states) w.and(`key_state = ANY(${w.param(f.states)}::text[])`);
+      if (f.usages) w.and(`key_usage = ANY(${w.param(f.usages)}::text[])`);
+      if (f.origin) w.and(`origin = ${w.param(f.origin)}`);
+      if (f.serviceOnly) w.and("owner <> 'user'");
+      if (f.search) w.search("key_id", "alias", f.search);
+      w.tags("keys", f.tagFilters);
+      const { total, rows } = await w.page<KeyRow>(pool, "keys", KEY_COLUMNS, f.order, f.limit, f.offset);
       return { total, keys: rows.map(keyFromRow) };
     },
     async countKeys(uin) {

@@ -11,6 +11,7 @@
  */
 import pg from "pg";
 import type { Logger } from "pino";
+import { KmsError, type ErrorCodeValue } from "../../errors.js";
 
 /** Timeouts in ms. */
 export interface PgTimeouts {
@@ -111,3 +112,12 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
 
 /** Is `e` a PostgreSQL unique-constraint violation (SQLSTATE 23505)? */
 export const isPgUniqueViolation = (e: unknown) => (e as { code?: unknown })?.code === "23505";
+
+/**
+ * Rethrow `e`: a violation of the unique constraint `constraint` as `KmsError(code, message)` (a name already taken),
+ * anything else as it is.
+ */
+export function rethrowNameTaken(e: unknown, constraint: string, code: ErrorCodeValue, message: string): never {
+  if (isPgUniqueViolation(e) && (e as { constraint?: string }).constraint === constraint) throw new KmsError(code, message);
+  throw e;
+}
