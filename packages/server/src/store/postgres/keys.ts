@@ -72,6 +72,10 @@ const INSERT_VERSION = `INSERT INTO key_versions (key_id, version, algorithm, wr
   VALUES ($1, $2, $3, $4, $5, $6)`;
 const PUT_VERSION = `${INSERT_VERSION} ON CONFLICT (key_id, version) DO UPDATE SET algorithm = excluded.algorithm,
   wrapped_material = excluded.wrapped_material, public_key = excluded.public_key, create_time = excluded.create_time`;
+/** {@link INSERT_KEY} and the key's first version ($19–$23: version, algorithm, material, public key, time). */
+const INSERT_KEY_AND_VERSION = `WITH k AS (${INSERT_KEY} RETURNING key_id)
+  INSERT INTO key_versions (key_id, version, algorithm, wrapped_material, public_key, create_time)
+  SELECT k.key_id, $19, $20, $21, $22, $23 FROM k`;
 const versionValues = (v: KeyVersionRecord) => [v.keyId, v.version, v.algorithm, buf(v.wrappedMaterial), buf(v.publicKey), v.createTime];
 
 const aliasClash = (e: unknown, alias: string): never =>
@@ -110,10 +114,9 @@ export function pgKeyStore(pool: pg.Pool, cache: PgReadCache = new PgReadCache()
     async createKey(key, version) {
       open();
       try {
-        await inTransaction(pool, async (c) => {
-          await c.query(INSERT_KEY, keyValues(key));
-          if (version) await c.query(INSERT_VERSION, versionValues(version));
-        });
+        // One statement (one round trip, its own transaction): the key and its first version, or neither.
+        if (version) await pool.query(INSERT_KEY_AND_VERSION, [...keyValues(key), ...versionValues(version).slice(1)]);
+        else await pool.query(INSERT_KEY, keyValues(key));
       } catch (e) {
         aliasClash(e, key.alias);
       }
