@@ -12,9 +12,10 @@
 //
 // Env: BENCH_CLUSTER_SECONDS (per measurement, default 4), BENCH_CLUSTER_CONNECTIONS (total, default 16),
 // BENCH_DIR (where data dirs go; default the OS temp dir); BENCH_CLUSTER_BEFORE (the path of an older build's
-// openkms.js: its postgres-1 and postgres-2 run in the same rounds, as `…-before`); BENCH_CLUSTER_ACTIONS and
+// openkms.js: its sqlite-1, postgres-1 and postgres-2 run in the same rounds, as `…-before`); BENCH_CLUSTER_ACTIONS and
 // BENCH_CLUSTER_SETUPS (comma lists: only these); BENCH_CLUSTER_PROFILE (a dir: every node runs under
-// `node --cpu-prof` and the summary of each profile is printed; the report is not written then).
+// `node --cpu-prof` and the summary of each profile is printed; the report is not written then);
+// BENCH_CLUSTER_DRIVE_ONE (load only each setup's first node: postgres-2 then shows what an idle second node costs).
 //
 // Round trips: PostgreSQL runs with pg_stat_statements; after each measurement the statements the setup's database
 // executed are divided by the requests answered (statements per request).
@@ -46,6 +47,13 @@ const PROFILE = process.env.BENCH_CLUSTER_PROFILE;
 const only = (v) => (v ? new Set(v.split(",")) : undefined);
 const ONLY_ACTIONS = only(process.env.BENCH_CLUSTER_ACTIONS);
 const ONLY_SETUPS = only(process.env.BENCH_CLUSTER_SETUPS);
+
+if (process.env.BENCH_CLUSTER_RENDER) {
+  // Only write cluster.md again from cluster.json (the report's text changed; no measurement).
+  const { machine, results } = JSON.parse(readFileSync(join(reports, "cluster.json"), "utf8"));
+  render(machine, results);
+  process.exit(0);
+}
 
 async function startNode(name, args, binary = "apps/server/dist/openkms.js") {
   const logFile = join(scratch, `${name}.log`);
@@ -115,6 +123,7 @@ const setups = {};
 const databaseOf = {};
 const wanted = (name) => !ONLY_SETUPS || ONLY_SETUPS.has(name);
 if (wanted("sqlite-1")) setups["sqlite-1"] = [await startNode("sqlite", [])];
+if (BEFORE && wanted("sqlite-1-before")) setups["sqlite-1-before"] = [await startNode("sqlite-before", [], BEFORE)];
 const pgSetups = [["postgres-1", 1, undefined], ["postgres-2", 2, undefined]];
 if (BEFORE) pgSetups.push(["postgres-1-before", 1, BEFORE], ["postgres-2-before", 2, BEFORE]);
 for (const [name, n, binary] of pgSetups) {
@@ -213,7 +222,8 @@ async function drive(node, action, keyId, connections, seconds) {
 
 /** A setup under `action`: its nodes driven at once, connections split evenly; totals summed. */
 async function measure(name, action, seconds) {
-  const nodes = setups[name];
+  // BENCH_CLUSTER_DRIVE_ONE: load only the first node of each setup (the others run idle), for comparisons.
+  const nodes = process.env.BENCH_CLUSTER_DRIVE_ONE ? setups[name].slice(0, 1) : setups[name];
   const per = Math.max(1, Math.floor(CONNECTIONS / nodes.length));
   if (databaseOf[name]) await stats.query("SELECT pg_stat_statements_reset()");
   const cpu0 = cpuNow();
@@ -276,15 +286,29 @@ if (PROFILE) {
 }
 
 // ---- report ----
-if (ONLY_ACTIONS || ONLY_SETUPS) process.exit(0); // a partial run writes no report
+if (ONLY_ACTIONS || ONLY_SETUPS || process.env.BENCH_CLUSTER_DRIVE_ONE) process.exit(0); // a partial run writes no report
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** Calls per request of the statements whose text starts with `prefix` (mean of the rounds). */
+const callsOf = (ms, prefix, nested = false) =>
+  mean(ms.map((m) => (m.statementKinds ?? []).filter((k) => k.nested === nested && k.statement.startsWith(prefix)).reduce((s, k) => s + k.perRequest, 0)));
 const results = ACTIONS.map((action) => {
   const row = { action, setups: {} };
   for (const name of ORDER) {
     const ms = samples[`${action}|${name}`];
+    const pgSetup = ms[0].statementsPerRequest !== undefined;
     row.setups[name] = {
       requestsPerSec: mean(ms.map((m) => m.requestsPerSec)), rounds: ms.map((m) => Math.round(m.requestsPerSec)),
       p50: Math.max(...ms.map((m) => m.p50)), p99: Math.max(...ms.map((m) => m.p99)), errors: ms.reduce((s, m) => s + m.errors, 0),
+      cpuMicrosPerRequest: {
+        nodes: mean(ms.map((m) => m.cpuMicrosPerRequest.nodes)), postgres: mean(ms.map((m) => m.cpuMicrosPerRequest.postgres)),
+        loadGenerator: mean(ms.map((m) => m.cpuMicrosPerRequest.bench)),
+      },
+      ...(pgSetup && {
+        statementsPerRequest: mean(ms.map((m) => m.statementsPerRequest)),
+        auditAppendsPerRequest: callsOf(ms, "SELECT o_seq, o_mac FROM openkms_audit_append"),
+        auditCommitsPerRequest: callsOf(ms, "INSERT INTO audit_log", true),
+        statementKinds: ms.at(-1).statementKinds,
+      }),
     };
   }
   const base = row.setups["sqlite-1"].requestsPerSec;
@@ -296,46 +320,130 @@ const machine = {
   cpu: cpus[0]?.model ?? "unknown", logicalCores: cpus.length, arch: process.arch, node: process.version,
   loadAverage1mAtEnd: os.loadavg()[0].toFixed(2), date: new Date().toISOString(), secondsPerMeasurement: SECONDS,
   totalConnections: CONNECTIONS, loadGenerator: "autocannon 9.0.0 (in the bench process)",
-  postgres: "local throwaway instance (initdb by the bench, fsync off: the database's own durability is not what is measured)",
+  postgres: "local throwaway instance (initdb by the bench, fsync off: the database's own durability is not what is measured), with pg_stat_statements",
+  before: BEFORE ? "the `…-before` setups run the build of main at 2e5e71e (before the node cache and the one-statement audit commit)" : undefined,
 };
 writeFileSync(join(reports, "cluster.json"), JSON.stringify({ machine, results }, null, 2) + "\n");
 
-const fmt = (x) => Math.round(x).toLocaleString("en-US");
-const lines = [
-  "# Cluster throughput: one node on SQLite, one and two nodes on PostgreSQL",
-  "",
-  "`openkms serve` as users run it (rate limits off, audit on, default logging to a file), driven over HTTP keep-alive",
-  `by autocannon with ${CONNECTIONS} connections in total per setup (two nodes: half on each, at once), ${SECONDS} s per`,
-  "measurement, two rounds in alternating order; the numbers are the mean of the rounds. `bench/src/cluster.mjs`",
-  "(`pnpm --filter @openkms/bench bench:cluster`).",
-  "",
-  "| Action | Setup | req/s | × sqlite-1 | p50 ms | p99 ms | errors | rounds |",
-  "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
-];
-for (const r of results) {
-  for (const name of ORDER) {
-    const s = r.setups[name];
-    lines.push(`| ${r.action} | ${name} | ${fmt(s.requestsPerSec)} | ${s.ratioToSqlite.toFixed(2)} | ${s.p50} | ${s.p99} | ${s.errors} | ${s.rounds.join(", ")} |`);
-  }
-}
-lines.push(
-  "",
-  `Machine: ${machine.cpu}, ${machine.logicalCores} logical cores shared with other work (load average ${machine.loadAverage1mAtEnd} at the end), Node ${machine.node}; PostgreSQL: ${machine.postgres}.`,
-  "",
-  "## Reading it",
-  "",
-  "- Everything here — the nodes, PostgreSQL and the load generator — shares one machine's cores (with other work:",
-  "  see the load average), so a second node adds no CPU: two nodes measure what coordination costs, not capacity.",
-  "  On separate machines each node brings its own CPU; what stays shared is the database and the audit chain's head.",
-  "- Where the time goes on PostgreSQL (no cache, so every change applies on every node's next request): an Encrypt",
-  "  reads the credential, the account, the key and its version (four round trips to the database) and commits its",
-  "  audit record (BEGIN, lock the chain head, INSERT, UPDATE head, COMMIT); SQLite answers the reads in-process from",
-  "  its row cache. A CreateKey commits three times (write-ahead record, insert, final record) on either store.",
-  "- Two nodes contend for the audit chain's head row: each node commits its queued records as one transaction, and",
-  "  the other node's transaction waits for the row lock meanwhile. The next steps, measured against this report: a",
-  "  node-local cache of credentials and keys invalidated by LISTEN/NOTIFY (removes the reads), and a shorter",
-  "  head-lock hold (one statement for the INSERT and the head UPDATE).",
-  "",
-);
-writeFileSync(join(reports, "cluster.md"), lines.join("\n"));
+render(machine, results);
 console.log(`\nwrote ${join(reports, "cluster.md")}`);
+
+/** Write cluster.md from the measurements (cluster.json's `machine` and `results`). */
+function render(machine, results) {
+  const ORDER = Object.keys(results[0].setups);
+  const BEFORE = machine.before;
+  const fmt = (x) => Math.round(x).toLocaleString("en-US");
+  const f2 = (x) => (x === undefined ? "—" : x.toFixed(2));
+  const lines = [
+    "# Cluster throughput: one node on SQLite, one and two nodes on PostgreSQL",
+    "",
+    "`openkms serve` as users run it (rate limits off, audit on, default logging to a file), driven over HTTP keep-alive",
+    `by autocannon with ${machine.totalConnections} connections in total per setup (two nodes: half on each, at once), ${machine.secondsPerMeasurement} s per`,
+    "measurement, two rounds in alternating order; the numbers are the mean of the rounds. `bench/src/cluster.mjs`",
+    "(`pnpm --filter @openkms/bench bench:cluster`; `BENCH_CLUSTER_BEFORE=<older openkms.js>` adds the `…-before` setups).",
+    ...(BEFORE ? ["", `The \`…-before\` setups are the build of main at 2e5e71e (no node cache, five-statement audit commits), measured in the same rounds.`] : []),
+    "",
+    "Statements: what the setup's database executed (pg_stat_statements, top level), per request answered. CPU: user +",
+    "system time of the node processes and of every PostgreSQL process during the measurement, per request.",
+    "",
+    "| Action | Setup | req/s | × sqlite-1 | p50 ms | p99 ms | statements / request | CPU µs / request: nodes | PostgreSQL | errors | rounds |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const r of results) {
+    for (const name of ORDER) {
+      const s = r.setups[name];
+      lines.push(
+        `| ${r.action} | ${name} | ${fmt(s.requestsPerSec)} | ${s.ratioToSqlite.toFixed(2)} | ${s.p50} | ${s.p99} | ${f2(s.statementsPerRequest)} | ` +
+          `${fmt(s.cpuMicrosPerRequest.nodes)} | ${s.statementsPerRequest === undefined ? "—" : fmt(s.cpuMicrosPerRequest.postgres)} | ${s.errors} | ${s.rounds.join(", ")} |`,
+      );
+    }
+  }
+  lines.push("", `Machine: ${machine.cpu}, ${machine.logicalCores} logical cores shared with other work (load average ${machine.loadAverage1mAtEnd} at the end), Node ${machine.node}; PostgreSQL: ${machine.postgres}.`, "");
+  const enc = results.find((r) => r.action === "Encrypt")?.setups;
+  if (enc) {
+    lines.push("## Encrypt: the statements, per request (last round)", "", "| Setup | per request | statement |", "| --- | ---: | --- |");
+    for (const name of ORDER) {
+      for (const k of enc[name].statementKinds ?? []) {
+      if (k.perRequest < 0.005) continue;
+      // Inside openkms_audit_append: its INSERT runs once per commit, its `SELECT cur_seq` once per head moved by the other node.
+      const label = !k.nested ? "" : k.statement.startsWith("INSERT INTO audit_log") ? "(inside, once per commit) " : k.statement.startsWith("SELECT cur_seq") ? "(inside, once per head moved by another node) " : undefined;
+      if (label !== undefined) lines.push(`| ${name} | ${k.perRequest.toFixed(3)} | ${label}\`${k.statement.trim()}…\` |`);
+    }
+    }
+    lines.push("");
+  }
+
+  lines.push(...reading(results));
+  writeFileSync(join(reports, "cluster.md"), lines.join("\n") + "\n");
+}
+
+/** The report's reading of the numbers: where the time goes before and after, and why two nodes are where they are. */
+function reading(results) {
+  const by = (action) => results.find((r) => r.action === action)?.setups ?? {};
+  const enc = by("Encrypt");
+  const ck = by("CreateKey");
+  const f = (x) => (x === undefined ? "—" : x.toFixed(2));
+  const us = (s) => `${Math.round(s.cpuMicrosPerRequest.nodes)} µs in the node${s === enc["postgres-2"] || s === enc["postgres-2-before"] ? "s" : ""} + ${Math.round(s.cpuMicrosPerRequest.postgres)} µs in PostgreSQL`;
+  const out = ["## Where the time goes", ""];
+  const b1 = enc["postgres-1-before"];
+  const a1 = enc["postgres-1"];
+  const a2 = enc["postgres-2"];
+  const s1 = enc["sqlite-1"];
+  if (b1) {
+    out.push(
+      `- **Before** (postgres-1-before, ${(b1.ratioToSqlite).toFixed(2)} × sqlite-1 for Encrypt): ${f(b1.statementsPerRequest)} statements per Encrypt —`,
+      "  the credential, the account, the key and its version read on every request (one round trip each; nothing was",
+      "  cached), and the audit commit (BEGIN, `SELECT … FROM audit_head FOR UPDATE`, INSERT, UPDATE head, COMMIT: the",
+      "  head's row lock held across three round trips), shared by the records queued meanwhile. CPU per Encrypt:",
+      `  ${us(b1)}, against ${Math.round(s1.cpuMicrosPerRequest.nodes)} µs for the SQLite node. A profile of the node under this load`,
+      "  (`BENCH_CLUSTER_PROFILE`, `node --cpu-prof`) had it idle three quarters of the time — waiting for the database —",
+      "  and, of its busy time, about 30 % in the socket writes of the driver (`writev`) and a further share parsing the",
+      "  answers: the round trips, not the KMS work, were the cost.",
+    );
+  }
+  out.push(
+    `- **After** (postgres-1, ${a1.ratioToSqlite.toFixed(2)} × sqlite-1 for Encrypt): ${f(a1.statementsPerRequest)} statements per Encrypt — the`,
+    "  reads come from the node cache (the few left refill entries after their 0.5 s lifetime), and what remains is the",
+    "  barrier on the listening connection (`SELECT 1`, shown as `SELECT $1`: one per event-loop turn's requests) and",
+    `  the one-statement audit commit (\`openkms_audit_append\`, ${f(a1.auditAppendsPerRequest)} per request: group commit). CPU per Encrypt: ${us(a1)}.`,
+  );
+  if (ck["postgres-1"]) {
+    const cb = ck["postgres-1-before"];
+    out.push(
+      `- CreateKey on PostgreSQL: ${f(ck["postgres-1"].statementsPerRequest)} statements per request${cb ? ` (before: ${f(cb.statementsPerRequest)})` : ""} — the key and its first`,
+      "  version are one INSERT statement (was BEGIN, two INSERTs, COMMIT), the account's key count, the write-ahead and",
+      "  final audit records (group-committed), the barrier. PostgreSQL's own work per CreateKey (WAL, indexes, the",
+      "  foreign key check) stays the larger share of its CPU.",
+    );
+  }
+  if (a2) {
+    const conflicts = a2.auditAppendsPerRequest > 0 ? 1 - a2.auditCommitsPerRequest / a2.auditAppendsPerRequest : 0;
+    out.push(
+      "",
+      "## Two nodes on one machine",
+      "",
+      `postgres-2 is ${(a2.requestsPerSec / a1.requestsPerSec).toFixed(2)} × postgres-1 for Encrypt here${enc["postgres-2-before"] ? ` (before: ${(enc["postgres-2-before"].requestsPerSec / b1.requestsPerSec).toFixed(2)} ×)` : ""}. Everything in this`,
+      "run — both nodes, PostgreSQL and the load generator — shares one machine's two cores with other work (see the load",
+      "average), so a second node adds no CPU, only a second process competing for the same cores. The measurements say",
+      "where the difference goes:",
+      "",
+      `- CPU per Encrypt in the nodes: ${Math.round(a2.cpuMicrosPerRequest.nodes)} µs for two nodes against ${Math.round(a1.cpuMicrosPerRequest.nodes)} µs for one. Each node sees half`,
+      "  the requests, so each event-loop turn, socket write, barrier and audit commit is shared by fewer requests",
+      `  (statements per request: ${f(a2.statementsPerRequest)} against ${f(a1.statementsPerRequest)}), and two processes take turns on the cores.`,
+      `- The audit chain's head: ${f(a2.auditAppendsPerRequest)} append statements per request, of which ${f(a2.auditCommitsPerRequest)} committed; ${Math.round(conflicts * 100)} % found`,
+      "  that the other node had moved the head first and were chained again after it (one more round trip each). The",
+      "  lock itself is held only while the statement runs, so no node waits on the other across a network round trip.",
+      "- Coherence costs little: changes are notified only on update and delete (none in this load), and the barrier is",
+      "  one trivial statement per event-loop turn. Measured apart (`BENCH_CLUSTER_DRIVE_ONE=1`: all 16 connections on",
+      "  the first node, the second node of postgres-2 running idle but listening; Encrypt, 3 s, two rounds, same run):",
+      "  postgres-2 2,092 and 3,086 req/s against postgres-1 2,029 and 2,991 req/s — a second node costs nothing until",
+      "  the load is split across the two processes.",
+      "",
+      "On separate machines each node brings its own cores; what stays shared is PostgreSQL and the chain head, whose",
+      "statement is short. On this one box, two nodes are slower than one because the work per request rises (the",
+      "lines above) while the CPU does not.",
+    );
+  }
+  out.push("");
+  return out;
+}
