@@ -1,29 +1,42 @@
 /**
- * `openkms backup <file> [--data-dir <dir>]`: a consistent online backup of the embedded store and audit log (also
- * while the server runs) into one file (gzipped tar, 0600). The root key is not in it: back it up apart.
- * `openkms restore <file> --data-dir <dir>`: restore into a new or empty data dir; start the server on it with the
- * same root key (copy root.key into it, or OPENKMS_ROOT_KEY / --root-key). Both print JSON on stdout; exit 2 for
- * operator errors (not a data dir, file exists, damaged backup), 1 otherwise.
+ * `openkms backup <file> [--data-dir <dir> | --store postgres://…]`: a consistent online backup of the store and its
+ * audit log (also while the server or the nodes serve) into one file (gzipped tar with a checksummed manifest, 0600).
+ * The root key is not in it: back it up apart. Embedded store: `openkms.db` and `audit.db` (sqlite-backup.ts);
+ * PostgreSQL (`--store` / OPENKMS_STORE): every OpenKMS table read in one snapshot (postgres/backup.ts).
+ *
+ * `openkms restore <file> (--data-dir <dir> | --store postgres://… [--replace])`: an embedded store's backup into a
+ * new or empty data dir, a PostgreSQL store's backup into an empty database (`--replace`: overwrite the OpenKMS data
+ * it holds; stop every node first). Then start the server (nodes) with the same root key. Both print JSON on stdout;
+ * exit 2 for operator errors (not a data dir, file exists, damaged backup, database not empty), 1 otherwise.
  */
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { backupDataDir, BackupError, restoreDataDir } from "@openkms/server";
-import { ENV } from "./config.js";
+import { backupDataDir, BackupError, backupPostgres, redactUrl, restoreDataDir, restorePostgres } from "@openkms/server";
+import { ENV, storeOption } from "./config.js";
 import { runTool, ToolError } from "./tool.js";
 
 const asToolError = (e: unknown) => (e instanceof BackupError ? new ToolError(e.message) : e);
+const ROOT_KEY_NOTE = "not included: keep the root key (root.key, OPENKMS_ROOT_KEY or the PKCS#11 token) backed up apart";
 
 export function backupCommand(): Command {
   return new Command("backup")
-    .description("back up the embedded store and audit log into one file, online (the root key is not included)")
+    .description("back up the store and audit log into one file, online (the root key is not included)")
     .argument("<file>", "the backup file to write (must not exist)")
     .addOption(new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms"))
-    .action((file: string, opts: { dataDir: string }) =>
+    .addOption(storeOption())
+    .action((file: string, opts: { dataDir: string; store?: string }) =>
       runTool(async () => {
+        if (opts.store) {
+          const m = await backupPostgres(opts.store, resolve(file)).catch((e) => { throw asToolError(e); });
+          process.stdout.write(JSON.stringify({
+            Backup: resolve(file), Store: redactUrl(opts.store), CreatedAt: m.createdAt, Edition: m.edition, SchemaVersion: m.schemaVersion,
+            Tables: m.tables.map((t) => ({ Table: t.table, Rows: t.rows })), Audit: m.audit, RootKey: ROOT_KEY_NOTE,
+          }, null, 2) + "\n");
+          return;
+        }
         const m = await backupDataDir(resolve(opts.dataDir), resolve(file)).catch((e) => { throw asToolError(e); });
         process.stdout.write(JSON.stringify({
-          Backup: resolve(file), CreatedAt: m.createdAt, Edition: m.edition, Files: m.files,
-          RootKey: "not included: keep the root key (root.key, OPENKMS_ROOT_KEY or the PKCS#11 token) backed up apart",
+          Backup: resolve(file), CreatedAt: m.createdAt, Edition: m.edition, Files: m.files, RootKey: ROOT_KEY_NOTE,
         }, null, 2) + "\n");
       }),
     );
@@ -31,14 +44,29 @@ export function backupCommand(): Command {
 
 export function restoreCommand(): Command {
   return new Command("restore")
-    .description("restore a backup into a new or empty data dir")
+    .description("restore a backup into a new or empty data dir (--data-dir) or an empty PostgreSQL database (--store)")
     .argument("<file>", "a file written by openkms backup")
-    .requiredOption("--data-dir <dir>", "the data directory to restore into (new or empty)")
-    .action((file: string, opts: { dataDir: string }) =>
+    .option("--data-dir <dir>", "the data directory to restore an embedded store's backup into (new or empty)")
+    .addOption(storeOption())
+    .option("--replace", "with --store: overwrite the OpenKMS store the database holds (stop every node first)")
+    .action((file: string, opts: { dataDir?: string; store?: string; replace?: boolean }) =>
       runTool(async () => {
-        const m = await restoreDataDir(resolve(file), resolve(opts.dataDir)).catch((e) => { throw asToolError(e); });
+        if (Boolean(opts.dataDir) === Boolean(opts.store)) {
+          throw new ToolError(`give exactly one of --data-dir <dir> or --store postgres://…${opts.store ? ` (${ENV.store} is set)` : ""}`);
+        }
+        if (opts.replace && !opts.store) throw new ToolError("--replace goes with --store");
+        if (opts.store) {
+          const m = await restorePostgres(resolve(file), opts.store, { replace: opts.replace }).catch((e) => { throw asToolError(e); });
+          process.stdout.write(JSON.stringify({
+            Restored: redactUrl(opts.store), CreatedAt: m.createdAt, Edition: m.edition,
+            Tables: m.tables.map((t) => ({ Table: t.table, Rows: t.rows })), Audit: m.audit,
+            Next: "start the nodes with --store and the root key it was made with, then openkms audit verify --store",
+          }, null, 2) + "\n");
+          return;
+        }
+        const m = await restoreDataDir(resolve(file), resolve(opts.dataDir!)).catch((e) => { throw asToolError(e); });
         process.stdout.write(JSON.stringify({
-          Restored: resolve(opts.dataDir), CreatedAt: m.createdAt, Edition: m.edition,
+          Restored: resolve(opts.dataDir!), CreatedAt: m.createdAt, Edition: m.edition,
           Next: "give it the root key it was made with (copy root.key into it, or OPENKMS_ROOT_KEY / --root-key), then openkms audit verify and openkms serve",
         }, null, 2) + "\n");
       }),

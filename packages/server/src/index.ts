@@ -39,8 +39,11 @@ export type { ProductKeySource } from "./gateway/key-source.js";
 export { DEFAULT_GATEWAY_RATE_PER_TOKEN, DEFAULT_GATEWAY_REFUSALS_PER_ADDRESS, type GatewayRateLimits } from "./gateway/limits.js";
 export { loadRootKey, RootKeyError, RootUnavailableError, type RootOfTrust } from "./root-key.js";
 export { rewrapDataDir, RewrapError, REWRAP_MARKER, type RewrapReport } from "./root-of-trust/rewrap.js";
+export { rewrapPgStore, REWRAP_GRACE_MS, type PgRewrapOptions } from "./root-of-trust/pg-rewrap.js";
+export { ROOT_FENCE_POLL_MS } from "./root-of-trust/root-fence.js";
 export { ROOT_CHECK_LABEL } from "./data-dir.js";
 export { backupDataDir, restoreDataDir, BackupError, BACKUP_FORMAT, type BackupManifest } from "./store/sqlite-backup.js";
+export { backupPostgres, restorePostgres, type PgBackupManifest, type PgTableBackup } from "./store/postgres/backup.js";
 export {
   hostedDataKeys, DEFAULT_HOSTED_DATA_KEY_BYTES,
   type HostedDataKeys, type HostedDataKeyView, type CreateHostedDataKeyInput, type HostedDataKeyDeps,

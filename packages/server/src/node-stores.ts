@@ -11,6 +11,7 @@ import { sqliteAuditReader, type AuditReader } from "./audit/query.js";
 import { openDataDir, StartupError, type DataDirOptions } from "./data-dir.js";
 import type { TokenLeaseSource } from "./limits/cluster-rate-limits.js";
 import type { RootOfTrust } from "./root-key.js";
+import { fencedAudit } from "./root-of-trust/root-fence.js";
 import type { AccountStore } from "./store/accounts.js";
 import type { ProductStore } from "./gateway/product-store.js";
 import { isPostgresUrl, redactUrl } from "./store/postgres/pool.js";
@@ -58,7 +59,7 @@ export async function openNodeStores(opts: NodeStoreOptions): Promise<NodeStores
     });
     return {
       kind: "postgres", location: n.location, root: n.root, rootKeyCreated: n.rootKeyCreated, store: n.store, accounts: n.accounts, products: n.products,
-      audit: n.audit, auditReader: pgAuditReader(n.audit), rootUin: n.rootUin, auditProblem: undefined, tokenLeases: n.tokenLeases, startupDone: n.startupDone, close: n.close,
+      audit: n.fence ? fencedAudit(n.audit, n.fence) : n.audit, auditReader: pgAuditReader(n.audit), rootUin: n.rootUin, auditProblem: undefined, tokenLeases: n.tokenLeases, startupDone: n.startupDone, close: n.close,
     };
   }
   const d = await openDataDir(opts);

@@ -139,8 +139,13 @@ export interface KmsServer {
   /** The internal hosted-data-key API (data-keys/hosted-data-keys.ts): the product gateway's way to data keys. */
   readonly dataKeys: HostedDataKeys;
   readonly credentialsPath: string;
-  /** `<dataDir>/audit.db`. */
-  readonly auditPath: string;
+  /**
+   * The audit log's file, `<dataDir>/audit.db`, on the embedded store; undefined when there is no such file: on a
+   * PostgreSQL node (the log is in the store, `storeLocation`) or with a caller's `auditSink`.
+   */
+  readonly auditPath: string | undefined;
+  /** Where keys and the audit log are kept: the data dir, or the PostgreSQL URL without its password. */
+  readonly storeLocation: string;
   /** The CORS origins served (normalised; empty when CORS is off). */
   readonly corsOrigins: readonly string[];
   /** CORS preflights answered since start: from listed origins (`allowed`) and from others (`refused`); never audited. */
@@ -276,8 +281,10 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     };
     const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
     const productKeys = opts.productKeys ?? hostedProductKeys({ dataKeys, store, clock });
+    let gatewayLimiter: GatewayLimiter | undefined;
     if (opts.productGateway?.enabled) {
-      const limiter = new GatewayLimiter(opts.productGateway.rateLimits ?? { enabled: true }, clock);
+      const limiter = (gatewayLimiter = new GatewayLimiter(opts.productGateway.rateLimits ?? { enabled: true }, clock, (e) => audit.append(e),
+        (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "gateway audit summary write failed")));
       registerProductGateway(app, new ProductGateway({ products, keys: productKeys, audit, clock, logger, limiter }));
     }
     const scheduler = createScheduler({
@@ -290,7 +297,8 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     let closed = false;
     let draining = false;
     return {
-      app, store, accounts, products, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, products, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, 
+      auditPath: dir.kind === "sqlite" && !opts.auditSink ? join(opts.dataDir, "audit.db") : undefined, storeLocation: dir.location,
       corsOrigins,
       corsPreflights: () => ({ ...corsCounters }),
       async listen() {
@@ -329,6 +337,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         if (corsOrigins.length) logger.info({ corsPreflights: { ...corsCounters } }, "cors preflights answered");
         await scheduler.stop();
         await authFailures?.close();
+        await gatewayLimiter?.close();
         materials?.close();
         signingKeys?.close();
         if (opts.auditSink) await opts.auditSink.close();

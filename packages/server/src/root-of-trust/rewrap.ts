@@ -79,7 +79,7 @@ function* wrappedValues(keyDb: Database.Database, auditDb: Database.Database | u
 }
 
 /** Unwrap under `root`, or undefined when the value is not wrapped by it. */
-function tryUnwrap(root: RootOfTrust, value: Uint8Array, label: string): Uint8Array | undefined {
+export function tryUnwrap(root: RootOfTrust, value: Uint8Array, label: string): Uint8Array | undefined {
   try {
     return root.unwrap(value, label);
   } catch (e) {
@@ -90,6 +90,44 @@ function tryUnwrap(root: RootOfTrust, value: Uint8Array, label: string): Uint8Ar
 
 export class RewrapError extends Error {
   override name = "RewrapError";
+}
+
+/**
+ * One value's move: `value` (wrapped under `from` for `label`) wrapped again under `to`, read back and compared.
+ * The plaintext is zeroed before returning.
+ * @returns the value wrapped under `to` to store in its place, or undefined when `value` is already under `to` (an
+ *   earlier, interrupted run moved it)
+ * @throws RewrapError when `value` opens under neither root, or the new wrapping does not read back; the roots' own
+ *   errors (RootUnavailableError) pass through
+ */
+export function rewrapValue(from: RootOfTrust, to: RootOfTrust, label: string, value: Uint8Array): Uint8Array | undefined {
+  const done = tryUnwrap(to, value, label);
+  if (done) {
+    wipe(done);
+    return undefined;
+  }
+  const plain = tryUnwrap(from, value, label);
+  if (!plain) throw new RewrapError(`${label} opens under neither the current root (${from.source}) nor the new one (${to.source})`);
+  try {
+    const wrapped = to.wrap(plain, label);
+    const back = to.unwrap(wrapped, label);
+    const same = back.length === plain.length && constantTimeEqual(back, plain);
+    wipe(back);
+    if (!same) throw new RewrapError(`${label} did not read back under the new root`);
+    return wrapped;
+  } finally {
+    wipe(plain);
+  }
+}
+
+/**
+ * The final pass: `value` must open under `to`.
+ * @throws RewrapError when it does not
+ */
+export function verifyUnder(to: RootOfTrust, label: string, value: Uint8Array): void {
+  const plain = tryUnwrap(to, value, label);
+  if (!plain) throw new RewrapError(`verification: ${label} does not open under the new root`);
+  wipe(plain);
 }
 
 /**
@@ -118,31 +156,17 @@ export function rewrapDataDir(dataDir: string, from: RootOfTrust, to: RootOfTrus
     keyDb.prepare("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(REWRAP_MARKER, to.source);
     const report: RewrapReport = { moved: 0, alreadyMoved: 0, verified: 0 };
     for (const item of wrappedValues(keyDb, auditDb, rootCheckLabel)) {
-      const done = tryUnwrap(to, item.value, item.label);
-      if (done) {
-        wipe(done);
+      const wrapped = rewrapValue(from, to, item.label, item.value);
+      if (!wrapped) {
         report.alreadyMoved++;
         continue;
       }
-      const plain = tryUnwrap(from, item.value, item.label);
-      if (!plain) throw new RewrapError(`${item.label} opens under neither the current root (${from.source}) nor the new one (${to.source})`);
-      try {
-        const wrapped = to.wrap(plain, item.label);
-        const back = to.unwrap(wrapped, item.label);
-        const same = back.length === plain.length && constantTimeEqual(back, plain);
-        wipe(back);
-        if (!same) throw new RewrapError(`${item.label} did not read back under the new root`);
-        item.write(wrapped);
-      } finally {
-        wipe(plain);
-      }
+      item.write(wrapped);
       report.moved++;
       onProgress?.(report.moved + report.alreadyMoved);
     }
     for (const item of wrappedValues(keyDb, auditDb, rootCheckLabel)) {
-      const plain = tryUnwrap(to, item.value, item.label);
-      if (!plain) throw new RewrapError(`verification: ${item.label} does not open under the new root`);
-      wipe(plain);
+      verifyUnder(to, item.label, item.value);
       report.verified++;
     }
     keyDb.prepare("DELETE FROM meta WHERE name = ?").run(REWRAP_MARKER);

@@ -4,38 +4,30 @@
  * Backup, while the server serves: `openkms.db` is copied first, then `audit.db`, each with `VACUUM INTO` (one read
  * transaction: a consistent snapshot of each database, WAL writers go on meanwhile). In that order the audit
  * checkpoint kept in openkms.db never names a record the copied audit.db lacks, so a restored dir passes `openkms
- * audit verify`. The two copies and a manifest (`openkms-backup/1`: time, edition, root check, SHA-256 and size of
- * each file) go into one gzipped tar file, written to a temporary name and renamed (0600).
+ * audit verify`. The two copies and a manifest (`openkms-backup/1`: time, edition, SHA-256 and size of each file) go
+ * into one gzipped tar file (backup-archive.ts), written to a temporary name and renamed (0600).
  *
  * What is not in a backup: the root key (`root.key`, OPENKMS_ROOT_KEY or the PKCS#11 token) — back it up apart; a
  * restored dir opens only with it. Everything in the backup is as protected as the live store: key material and
  * access-key secrets only wrapped under the root key.
  *
  * Restore: into a new or empty data dir (0700, files 0600); only the manifest's files are taken from the archive (no
- * other paths, no links), their SHA-256 must match, and SQLite's integrity check must pass.
+ * other paths, no links), their SHA-256 must match, and SQLite's integrity check must pass. A PostgreSQL store's
+ * backup (postgres/backup.ts) is refused here: it is restored with `--store`.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
-import * as tar from "tar";
+import {
+  BACKUP_FORMAT, BackupError, checkBackupFile, checkBackupTarget, describeFile, openBackupArchive, writeBackupArchive, type ManifestBase,
+} from "./backup-archive.js";
 
-export const BACKUP_FORMAT = "openkms-backup/1";
+export { BACKUP_FORMAT, BackupError };
 const FILES = ["openkms.db", "audit.db"] as const;
 
-export class BackupError extends Error {
-  override name = "BackupError";
+export interface BackupManifest extends ManifestBase {
+  store?: undefined;
 }
-
-export interface BackupManifest {
-  format: typeof BACKUP_FORMAT;
-  /** ISO 8601 time the copy was taken. */
-  createdAt: string;
-  edition: string | undefined;
-  files: { name: string; bytes: number; sha256: string }[];
-}
-
-const sha256File = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 /** Copy one SQLite database consistently with `VACUUM INTO`. */
 function snapshot(source: string, target: string): void {
@@ -55,10 +47,8 @@ function snapshot(source: string, target: string): void {
  */
 export async function backupDataDir(dataDir: string, file: string): Promise<BackupManifest> {
   for (const f of FILES) if (!existsSync(join(dataDir, f))) throw new BackupError(`${dataDir} is not an OpenKMS data dir with an embedded store (no ${f})`);
-  if (existsSync(file)) throw new BackupError(`${file} exists: choose a new file name`);
-  if (!existsSync(dirname(file))) throw new BackupError(`the directory of ${file} does not exist`);
+  checkBackupTarget(file);
   const work = mkdtempSync(join(dirname(file), ".openkms-backup-"));
-  const partial = join(dirname(file), `.${basename(file)}.${randomUUID()}.partial`);
   try {
     for (const f of FILES) snapshot(join(dataDir, f), join(work, f)); // openkms.db first: see the module comment
     const keyDb = new Database(join(work, "openkms.db"), { readonly: true });
@@ -68,26 +58,21 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
     } finally {
       keyDb.close();
     }
-    const manifest: BackupManifest = {
-      format: BACKUP_FORMAT, createdAt: new Date().toISOString(), edition,
-      files: FILES.map((name) => ({ name, bytes: statSync(join(work, name)).size, sha256: sha256File(join(work, name)) })),
-    };
-    writeFileSync(join(work, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-    await tar.create({ gzip: true, file: partial, cwd: work, portable: true, mode: 0o600 } as tar.TarOptionsWithAliasesAsyncFile, ["manifest.json", ...FILES]);
-    chmodSync(partial, 0o600);
-    renameSync(partial, file);
+    const files = [];
+    for (const name of FILES) files.push(await describeFile(work, name));
+    const manifest: BackupManifest = { format: BACKUP_FORMAT, createdAt: new Date().toISOString(), edition, files };
+    await writeBackupArchive(file, work, manifest);
     return manifest;
   } finally {
     rmSync(work, { recursive: true, force: true });
-    rmSync(partial, { force: true });
   }
 }
 
 /**
  * Restore a backup into `dataDir` (created when missing; must hold no store yet).
  * @returns the backup's manifest
- * @throws BackupError for a file that is not an OpenKMS backup, a checksum or integrity failure, or a data dir that
- *   already holds a store — nothing is left in `dataDir` then (beyond what was there)
+ * @throws BackupError for a file that is not an OpenKMS backup (or is a PostgreSQL store's), a checksum or integrity
+ *   failure, or a data dir that already holds a store — nothing is left in `dataDir` then (beyond what was there)
  */
 export async function restoreDataDir(file: string, dataDir: string): Promise<BackupManifest> {
   if (!existsSync(file)) throw new BackupError(`${file} does not exist`);
@@ -99,28 +84,12 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Bac
   const work = mkdtempSync(join(dataDir, ".restore-"));
   let restored = false;
   try {
-    const wanted = new Set(["manifest.json", ...FILES]);
-    try {
-      await tar.extract({
-        file, cwd: work, strict: true, preservePaths: false,
-        filter: (path, entry) => wanted.has(path) && (entry as { type?: string }).type === "File",
-      } as tar.TarOptionsWithAliasesAsyncFile);
-    } catch (e) {
-      throw new BackupError(`${file} is not an OpenKMS backup (${(e as Error).message})`);
-    }
-    let manifest: BackupManifest;
-    try {
-      manifest = JSON.parse(readFileSync(join(work, "manifest.json"), "utf8")) as BackupManifest;
-    } catch {
-      throw new BackupError(`${file} is not an OpenKMS backup (no readable manifest.json)`);
-    }
-    if (manifest.format !== BACKUP_FORMAT) throw new BackupError(`${file}: unknown backup format ${String(manifest.format)}`);
+    const wanted = new Set<string>(FILES);
+    const manifest = await openBackupArchive(file, work, (path) => wanted.has(path));
+    if (manifest.store === "postgres") throw new BackupError(`${file} is a backup of a PostgreSQL store: restore it with --store postgres://…`);
     for (const name of FILES) {
-      const entry = manifest.files?.find((f) => f.name === name);
-      const path = join(work, name);
-      if (!entry || !existsSync(path)) throw new BackupError(`${file}: ${name} is missing from the backup`);
-      if (sha256File(path) !== entry.sha256) throw new BackupError(`${file}: ${name} does not match its checksum (damaged backup)`);
-      const db = new Database(path, { readonly: true });
+      await checkBackupFile(file, work, manifest, name);
+      const db = new Database(join(work, name), { readonly: true });
       try {
         const result = db.pragma("integrity_check", { simple: true });
         if (result !== "ok") throw new BackupError(`${file}: ${name} fails SQLite's integrity check: ${String(result)}`);
@@ -133,7 +102,7 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Bac
       chmodSync(join(dataDir, name), 0o600);
     }
     restored = true;
-    return manifest;
+    return manifest as BackupManifest;
   } finally {
     rmSync(work, { recursive: true, force: true });
     // A failed restore leaves nothing behind: not even the directory, when it made it.

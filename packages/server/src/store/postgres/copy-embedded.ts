@@ -26,9 +26,9 @@ import { openSqliteStore } from "../sqlite.js";
 import { migrate } from "./migrations.js";
 import { inTransaction, openPgPool, redactUrl } from "./pool.js";
 
-type ColumnKind = "text" | "int" | "real" | "bool" | "bytes" | "json";
+export type ColumnKind = "text" | "int" | "real" | "bool" | "bytes" | "json";
 
-interface TableSpec {
+export interface TableSpec {
   table: string;
   /** In the embedded file. */
   file: "keys" | "audit";
@@ -159,13 +159,32 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
-function digestRows(spec: TableSpec, rows: Record<string, unknown>[]): string {
-  const all = createHash("sha256");
-  for (const r of rows) {
-    const row = createHash("sha256").update(JSON.stringify(spec.columns.map((col) => canonical(col.kind, r[col.name])))).digest();
-    all.update(row);
+/** One row as canonical JSON: an array of its columns' canonical values (byte columns base64, JSON as sorted text). */
+export function canonicalRow(spec: TableSpec, row: Record<string, unknown>): string {
+  return JSON.stringify(spec.columns.map((col) => canonical(col.kind, row[col.name])));
+}
+
+/** A value read back from a canonical row, as PostgreSQL takes it (byte columns as Buffers, JSON as text). */
+export function fromCanonical(kind: ColumnKind, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  return kind === "bytes" ? Buffer.from(String(v), "base64") : v;
+}
+
+/** Digests rows one canonical row at a time: SHA-256 over each row's SHA-256, hex (the same as {@link digestRows}). */
+export class RowDigest {
+  private readonly all = createHash("sha256");
+  add(canonicalRowJson: string): void {
+    this.all.update(createHash("sha256").update(canonicalRowJson).digest());
   }
-  return all.digest("hex");
+  hex(): string {
+    return this.all.digest("hex");
+  }
+}
+
+export function digestRows(spec: TableSpec, rows: Record<string, unknown>[]): string {
+  const d = new RowDigest();
+  for (const r of rows) d.add(canonicalRow(spec, r));
+  return d.hex();
 }
 
 /** The SELECT reading a table from the embedded file; columns the file lacks (older versions) get their default. */

@@ -6,6 +6,9 @@
  *
  * Nodes starting together on a fresh database agree on one root uin, root account and root credential: the startup
  * section runs under a session-level advisory lock, held until the server calls `startupDone()`.
+ *
+ * A server's node reads credentials, accounts, policies, keys and key versions through a node cache kept coherent by
+ * a listening connection (read-cache.ts, change-feed.ts); tools (`create: false`) read the database every time.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +25,10 @@ import { pgAccountStore } from "./accounts.js";
 import { pgKeyStore } from "./keys.js";
 import { pgProductStore } from "./products.js";
 import type { ProductStore } from "../../gateway/product-store.js";
+import { PgChangeFeed } from "./change-feed.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
+import { PgReadCache } from "./read-cache.js";
+import { fencedRoot, watchRootFence, type RootFence } from "../../root-of-trust/root-fence.js";
 import { openPgPool, redactUrl, type PgTimeouts } from "./pool.js";
 
 /** The startup lock's connection failing between statements surfaces at its next query; never crash on it. */
@@ -46,6 +52,8 @@ export interface PgNodeOptions {
   logger?: Logger | undefined;
   poolSize?: number;
   timeouts?: Partial<PgTimeouts>;
+  /** Keep a node cache coherent through LISTEN/NOTIFY (default: `create`, i.e. servers). */
+  cache?: boolean;
 }
 
 export interface PgNode {
@@ -58,6 +66,11 @@ export interface PgNode {
   readonly audit: PgAuditLog;
   readonly rootUin: string;
   readonly tokenLeases: TokenLeaseSource;
+  /**
+   * The server's guard against a root key being moved under it (root-of-trust/root-fence.ts; `create` only): `root`
+   * is already behind it; the audit sink should be too.
+   */
+  readonly fence: RootFence | undefined;
   /** The URL without its password. */
   readonly location: string;
   /** Release the startup lock (the server calls it once its root credential is settled). */
@@ -79,6 +92,8 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
   const keyFile = join(opts.dataDir, ROOT_KEY_FILE);
   const pool = openPgPool(opts.url, { max: opts.poolSize, timeouts: opts.timeouts, logger: opts.logger });
   let root: RootOfTrust | undefined;
+  let feed: PgChangeFeed | undefined;
+  let fence: RootFence | undefined;
   let lockClient: pg.PoolClient | undefined;
   const releaseLock = async () => {
     const c = lockClient;
@@ -112,7 +127,9 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       if (e instanceof SchemaTooNewError) throw new StartupError(`${redactUrl(opts.url)}: ${e.message}`);
       throw describeConnectError(opts.url, e);
     }
-    const store = pgKeyStore(pool);
+    const cache = new PgReadCache();
+    if (opts.cache ?? opts.create) feed = await PgChangeFeed.start(pool, cache, opts.logger);
+    const store = pgKeyStore(pool, cache);
     const initialised = (await store.getMeta("root-check")) !== undefined;
     const given = Boolean(opts.rootKeyUri || opts.rootKey);
     if (initialised && !given && !existsSync(keyFile)) {
@@ -132,7 +149,9 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     }
     root = loaded.root;
     await checkRootKey(store, root);
-    const accounts = pgAccountStore(pool);
+    fence = opts.create ? watchRootFence(pool, (await store.getMeta("root-check"))!, { logger: opts.logger }) : undefined;
+    if (fence) root = fencedRoot(root, fence);
+    const accounts = pgAccountStore(pool, cache);
     const products = pgProductStore(pool);
     const uin = await rootUin(store);
     if (opts.create) await ensureRootAccount(accounts, uin, opts.nowSeconds);
@@ -147,13 +166,16 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       (await pool.query<{ g: number }>("SELECT openkms_take_tokens($1, $2, $3, $4, $5) AS g", [bucket, want, rate, capacity, nowMs])).rows[0]!.g;
     let closed = false;
     const theRoot = root;
+    const theFeed = feed;
     return {
-      pool, root, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
+      pool, root, fence, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
       startupDone: releaseLock,
       async close() {
         if (closed) return;
         closed = true;
+        fence?.close();
         await releaseLock();
+        await theFeed?.close();
         await audit.close();
         await products.close();
         await accounts.close();
@@ -163,7 +185,9 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       },
     };
   } catch (e) {
+    fence?.close();
     await releaseLock();
+    await feed?.close();
     await pool.end().catch(() => {});
     root?.close();
     throw e;
