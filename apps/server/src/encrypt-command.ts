@@ -10,6 +10,9 @@
  *
  * Default suite: the CMK's (Type 4, the `sm` edition: SM4_GCM; otherwise AES_256_GCM); with `--public-key`,
  * SM4_GCM for SM2 and AES_256_GCM for the others. Frame size default: the library's (64 KiB).
+ *
+ * Permissions (a sub-user's policy): kms:GenerateDataKey on the first CMK, kms:Encrypt on any further one; without
+ * `--suite` also kms:DescribeKey on each (to learn the CMK's suite), and with an alias kms:ListKeyDetail.
  * Output: atomic-output.ts; progress bar: progress.ts; failures: client-command-run.ts.
  */
 import { readFileSync } from "node:fs";
@@ -59,7 +62,7 @@ async function keyringFor(o: EncryptOpts, creds: () => ResolvedCredentials) {
   if (o.algorithm) throw new UsageError("--algorithm goes with --public-key");
   if (o.keyId.length === 0) throw new UsageError("give --key-id <KeyId|Alias> (or --public-key with --algorithm and --key-id)");
   const client = clientFor(creds());
-  const { keyIds, firstType } = await resolveKeyRefs(client, o.keyId);
+  const { keyIds, firstType } = await resolveKeyRefs(client, o.keyId, o.suite === undefined);
   return { keyring: new KmsKeyring({ client, keyIds }), suite: o.suite ?? (firstType === 4 ? "SM4_GCM" : "AES_256_GCM") } as const;
 }
 
@@ -75,6 +78,11 @@ export function encryptCommand(): Command {
     .option("--public-key <pem-file>", "encrypt with this KMS public key alone (no credential needed)")
     .addOption(new Option("--algorithm <algorithm>", "the public key's algorithm (with --public-key)").choices(PUBLIC_KEY_ALGORITHMS))
     .option("--credentials <file>", "credentials.json (default ./.openkms/credentials.json, or TENCENTCLOUD_* + OPENKMS_ENDPOINT)")
+    .addHelpText(
+      "after",
+      "\nPermissions: kms:GenerateDataKey on the first --key-id, kms:Encrypt on any further one; without --suite also\n" +
+        "kms:DescribeKey on each (the CMK's suite is looked up), and for an alias kms:ListKeyDetail. --public-key needs none.\n",
+    )
     .action(async (inPath: string, o: EncryptOpts) => {
       let output: Output | undefined;
       let resolved: ResolvedCredentials | undefined;

@@ -1,7 +1,9 @@
 /**
  * `--key-id <KeyId|Alias>` for `openkms encrypt`: the API takes KeyIds only, so an alias is looked up with
- * ListKeyDetail (SearchKeyAlias, every key usage, paged) and must match exactly one key's Alias. Also reports the
- * first key's Type (4 = SM, 2 = FIPS), which picks the default suite.
+ * ListKeyDetail (SearchKeyAlias, every key usage, paged) and must match exactly one key's Alias. Without `--suite`, a
+ * KeyId is looked up with DescribeKey: the first key's Type (4 = SM, 2 = FIPS) picks the default suite, and a key that
+ * is not a symmetric CMK is refused with a hint. With `--suite` and KeyIds only, nothing is looked up (the caller then
+ * needs no kms:DescribeKey; GenerateDataKey / Encrypt refuse a key they cannot use).
  */
 import type { KmsClient } from "@openkms/client";
 
@@ -44,11 +46,13 @@ async function byKeyId(client: KmsClient, keyId: string): Promise<KeyMeta> {
 }
 
 /**
- * KeyIds for `refs` (KeyIds kept, aliases looked up), duplicates removed in order, and the first key's Type.
+ * KeyIds for `refs` (KeyIds kept, aliases looked up), duplicates removed in order, and the first key's Type
+ * (undefined when `typeNeeded` is false and every ref is a KeyId: then no request is made at all).
  * @throws KeyRefError for an unknown or ambiguous alias, or a key that is not a symmetric ENCRYPT_DECRYPT CMK;
  *   the client's KmsApiError for a KeyId the server does not know
  */
-export async function resolveKeyRefs(client: KmsClient, refs: readonly string[]): Promise<{ keyIds: string[]; firstType: number }> {
+export async function resolveKeyRefs(client: KmsClient, refs: readonly string[], typeNeeded = true): Promise<{ keyIds: string[]; firstType: number | undefined }> {
+  if (!typeNeeded && refs.every((ref) => KEY_ID.test(ref))) return { keyIds: [...new Set(refs)], firstType: undefined };
   const metas: KeyMeta[] = [];
   for (const ref of refs) {
     const meta = KEY_ID.test(ref) ? await byKeyId(client, ref) : await byAlias(client, ref);

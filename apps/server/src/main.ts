@@ -32,6 +32,7 @@ import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { migrateCommand } from "./migrate-command.js";
+import { toolErrors } from "./tool.js";
 import { autoTls } from "./tls-auto.js";
 import { ENV, rootKeyOption, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRate, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
@@ -166,11 +167,11 @@ program
     }
   });
 
-program.addCommand(adminCommand());
-program.addCommand(auditCommand());
-program.addCommand(migrateCommand());
-program.addCommand(backupCommand());
-program.addCommand(restoreCommand());
+program.addCommand(toolErrors(adminCommand()));
+program.addCommand(toolErrors(auditCommand()));
+program.addCommand(toolErrors(migrateCommand()));
+program.addCommand(toolErrors(backupCommand()));
+program.addCommand(toolErrors(restoreCommand()));
 program.addCommand(kmsCommand());
 program.addCommand(encryptCommand());
 program.addCommand(decryptCommand());

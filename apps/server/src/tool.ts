@@ -1,7 +1,9 @@
 /**
- * Running one `openkms admin` / `openkms audit` command: print `openkms: <message>` on stderr and exit 2 for problems
- * the operator must fix (bad input, not a data dir, wrong root key), 1 for anything else.
+ * Running one operator command (`openkms admin` / `audit` / `migrate` / `backup` / `restore`): print one line
+ * `openkms: <message>` on stderr and exit 2 for problems the operator must fix (bad input — command-line mistakes
+ * included —, not a data dir, wrong root key), 1 for anything else.
  */
+import type { Command } from "commander";
 import { AdminError, PolicyError, StartupError } from "@openkms/server";
 
 /** A refusal by the command line itself (conflicting flags). */
@@ -19,4 +21,20 @@ export async function runTool(fn: () => Promise<unknown> | unknown): Promise<voi
     process.stderr.write(`openkms: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(isOperatorError(e) ? 2 : 1);
   }
+}
+
+/**
+ * Make commander's own errors on `cmd` and every command under it (unknown command or option, missing argument, bad
+ * option value) one line `openkms: <message>` on stderr with exit 2, as the commands' other refusals. `--help` and
+ * `--version` exit 0; a bare command group (`openkms admin`) prints its help and exits 1, as commander does.
+ */
+export function toolErrors(cmd: Command): Command {
+  cmd
+    .configureOutput({ outputError: (str, write) => write(`openkms: ${str.trim().replace(/^error: /, "").replace(/\s*\n\s*/g, "; ")}\n`) })
+    .exitOverride((err) => {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") process.exit(0);
+      process.exit(err.code === "commander.help" ? err.exitCode : 2);
+    });
+  for (const sub of cmd.commands) toolErrors(sub);
+  return cmd;
 }

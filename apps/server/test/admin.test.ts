@@ -193,6 +193,35 @@ describe("openkms admin and openkms audit on a running server", () => {
   });
 });
 
+describe("command-line mistakes of the operator commands", () => {
+  it("are one line `openkms: …` on stderr, exit 2, nothing on stdout; --help still exits 0", async () => {
+    const dir = join(scratch, "never-made");
+    const cases: [string[], RegExp][] = [
+      [["admin", "create-account"], /^openkms: missing required argument 'name'$/],
+      [["admin", "nope"], /^openkms: unknown command 'nope'/],
+      [["admin", "create-user", "x", "--bogus"], /^openkms: unknown option '--bogus'$/],
+      [["admin", "create-product-token", "--mount", "m"], /^openkms: required option '--product <name>' not specified$/],
+      [["admin", "create-product-token", "--product", "p", "--mount", "m", "--rotation-days", "0"], /^openkms: option '--rotation-days <n>' argument '0' is invalid\./],
+      [["admin", "rewrap"], /^openkms: required option/],
+      [["audit", "query", "--bogus"], /^openkms: unknown option '--bogus'$/],
+      [["audit", "query", "--since", "yesterday", "--data-dir", dir], /^openkms: option '--since <time>' argument 'yesterday' is invalid\. .*ISO 8601/],
+      [["migrate"], /^openkms: required option '--to <url>' not specified$/],
+      [["backup"], /^openkms: missing required argument/],
+      [["restore", "--bogus"], /^openkms: (unknown option '--bogus'|required option '--data-dir <dir>' not specified)$/],
+    ];
+    for (const [args, line] of cases) {
+      const r = await run(args);
+      expect({ args, code: r.code, out: r.out }).toEqual({ args, code: 2, out: "" });
+      expect(r.err.split("\n"), args.join(" ")).toHaveLength(2);
+      expect(r.err.split("\n")[0], args.join(" ")).toMatch(line);
+    }
+    const help = await run(["admin", "create-account", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/Usage: openkms admin create-account/);
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
 describe("a deleted or emptied audit log", () => {
   it("audit verify fails without creating audit.db; serve logs an error and keeps serving; audit query refuses", async () => {
     const dataDir = join(scratch, "lost-log");

@@ -42,6 +42,32 @@ async function sha256File(path: string): Promise<string> {
 }
 
 describe("openkms encrypt / decrypt", () => {
+  it("a sub-user with kms:GenerateDataKey and kms:Decrypt only: encrypt needs --suite (else kms:DescribeKey), decrypt works", async () => {
+    const dir = tempDir();
+    const admin = async (...args: string[]) => {
+      const r = await runCli(["admin", ...args, "--data-dir", server.dataDir]);
+      if (r.code !== 0) throw new Error(`openkms admin ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    };
+    const user = await admin("create-user", "envelope-app");
+    const { SecretId, SecretKey } = await admin("create-access-key", "envelope-app");
+    const resource = `qcs::kms:${server.credentials.Region}:uin/${user.OwnerUin}:key/${keyA}`;
+    await admin("attach-policy", "envelope-app", "envelope", "--document",
+      JSON.stringify({ version: "2.0", statement: [{ effect: "allow", action: ["kms:GenerateDataKey", "kms:Decrypt"], resource: [resource] }] }));
+    const appCreds = join(dir, "app-credentials.json");
+    writeFileSync(appCreds, JSON.stringify({ ...server.credentials, SecretId, SecretKey }), { mode: 0o600 });
+    writeFileSync(join(dir, "plain"), "for the app's eyes");
+
+    const withoutSuite = await runCli(["encrypt", "--key-id", keyA, join(dir, "plain"), "-o", join(dir, "a.okms"), "--credentials", appCreds]);
+    expect(oneLineFailure(withoutSuite)).toMatch(/^openkms encrypt: UnauthorizedOperation: .*DescribeKey/);
+    const withSuite = await runCli(["encrypt", "--key-id", keyA, "--suite", "SM4_GCM", join(dir, "plain"), "-o", join(dir, "b.okms"), "--credentials", appCreds]);
+    expect(withSuite).toMatchObject({ code: 0, stderr: "" });
+    const dec = await runCli(["decrypt", join(dir, "b.okms"), "-o", "-", "--credentials", appCreds]);
+    expect(dec).toMatchObject({ code: 0, stdout: "for the app's eyes", stderr: "" });
+    const help = await runCli(["encrypt", "--help"]);
+    expect(help.stdout).toMatch(/Permissions: kms:GenerateDataKey .*without --suite also\nkms:DescribeKey/);
+  });
+
   it("CLI → library and library → CLI, with the context in the header", async () => {
     const dir = tempDir();
     const plaintext = randomBytes(200_000);

@@ -5,7 +5,7 @@
  * Requests refused here, before dispatch, are audited too (`GET /healthz` is not: it is no API request).
  */
 import type { IncomingMessage } from "node:http";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./protocol/dispatch.js";
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
@@ -67,6 +67,17 @@ function hostProblem(raw: MarkedRequest): string | undefined {
   return undefined;
 }
 
+/** Answerers of targets the router cannot decode under a path prefix another surface owns, by app (answerBadUrls). */
+const badUrlAnswerers = new WeakMap<FastifyInstance, { prefix: string; answer: (req: FastifyRequest, reply: FastifyReply) => unknown }[]>();
+
+/**
+ * Let `answer` reply to the targets under `prefix` (e.g. `/v1/`) that the router cannot decode (`/v1/%ff`), in its
+ * surface's own shape instead of the API's envelope; it writes their audit record itself.
+ */
+export function answerBadUrls(app: FastifyInstance, prefix: string, answer: (req: FastifyRequest, reply: FastifyReply) => unknown): void {
+  badUrlAnswerers.set(app, [...(badUrlAnswerers.get(app) ?? []), { prefix, answer }]);
+}
+
 function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
   (reply.request.raw as MarkedRequest)[ANSWERED] = true;
   // A Buffer payload keeps fastify from appending "; charset=utf-8" (the Python SDK needs the exact type).
@@ -112,7 +123,13 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
       return m[2]!.startsWith("/") ? m[2]! : `/${m[2]!}`;
     },
     // A target the router cannot decode (`/%ff`) gets an API envelope and its one audit record, not fastify's own body.
-    frameworkErrors: (err: { code?: string }, req: import("fastify").FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: (err: { code?: string }, req: FastifyRequest, reply: FastifyReply) => {
+      const url = req.url ?? "";
+      const owner = err.code === "FST_ERR_BAD_URL" ? badUrlAnswerers.get(app)?.find((a) => url.startsWith(a.prefix)) : undefined;
+      if (owner) {
+        (req.raw as MarkedRequest)[AUDITED] = true;
+        return void owner.answer(req, reply);
+      }
       const requestId = randomUUID();
       const code = ErrorCode.InvalidParameter;
       const raw = req.raw as MarkedRequest;

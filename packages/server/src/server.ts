@@ -30,6 +30,7 @@ import type { StaticSite } from "./http-static.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { MaterialCache } from "./keys/material-cache.js";
+import { SigningKeyCache } from "./accounts/signing-keys.js";
 import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from "./limits/auth-failures.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
@@ -138,8 +139,13 @@ export interface KmsServer {
   /** The internal hosted-data-key API (data-keys/hosted-data-keys.ts): the product gateway's way to data keys. */
   readonly dataKeys: HostedDataKeys;
   readonly credentialsPath: string;
-  /** `<dataDir>/audit.db`. */
-  readonly auditPath: string;
+  /**
+   * The audit log's file, `<dataDir>/audit.db`, on the embedded store; undefined when there is no such file: on a
+   * PostgreSQL node (the log is in the store, `storeLocation`) or with a caller's `auditSink`.
+   */
+  readonly auditPath: string | undefined;
+  /** Where keys and the audit log are kept: the data dir, or the PostgreSQL URL without its password. */
+  readonly storeLocation: string;
   /** The CORS origins served (normalised; empty when CORS is off). */
   readonly corsOrigins: readonly string[];
   /** CORS preflights answered since start: from listed origins (`allowed`) and from others (`refused`); never audited. */
@@ -243,7 +249,10 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : dir.auditReader);
     const limitConfig = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
     const limiter = dir.tokenLeases ? new ClusterRateLimiter(limitConfig, clock, dir.tokenLeases) : new RateLimiter(limitConfig, clock);
-    const materials = new MaterialCache();
+    // In-memory caches of unwrapped keys (30 s, zeroed on expiry) — not with a hardware root, whose promise is that a
+    // request needing a key needs the token.
+    const materials = root.hardware ? undefined : new MaterialCache();
+    const signingKeys = root.hardware ? undefined : new SigningKeyCache();
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
       { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
       (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit summary write failed"),
@@ -251,7 +260,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const app = buildHttpApp(
       {
         actions: defaultActions, clock, region, logger, limiter, audit, requireSignedAction: opts.requireSignedAction ?? false, authFailures,
-        principal: (id) => resolvePrincipal(accounts, root, id),
+        principal: (id) => resolvePrincipal(accounts, root, id, signingKeys),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({
           store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId, materials,
@@ -272,8 +281,10 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     };
     const dataKeys = hostedDataKeys({ store, root, profile, clock, limits });
     const productKeys = opts.productKeys ?? hostedProductKeys({ dataKeys, store, clock });
+    let gatewayLimiter: GatewayLimiter | undefined;
     if (opts.productGateway?.enabled) {
-      const limiter = new GatewayLimiter(opts.productGateway.rateLimits ?? { enabled: true }, clock);
+      const limiter = (gatewayLimiter = new GatewayLimiter(opts.productGateway.rateLimits ?? { enabled: true }, clock, (e) => audit.append(e),
+        (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "gateway audit summary write failed")));
       registerProductGateway(app, new ProductGateway({ products, keys: productKeys, audit, clock, logger, limiter }));
     }
     const scheduler = createScheduler({
@@ -286,7 +297,8 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     let closed = false;
     let draining = false;
     return {
-      app, store, accounts, products, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, auditPath: join(opts.dataDir, "audit.db"),
+      app, store, accounts, products, edition, region, uin, credential, credentialsPath, scheduler, dataKeys, 
+      auditPath: dir.kind === "sqlite" && !opts.auditSink ? join(opts.dataDir, "audit.db") : undefined, storeLocation: dir.location,
       corsOrigins,
       corsPreflights: () => ({ ...corsCounters }),
       async listen() {
@@ -325,7 +337,9 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         if (corsOrigins.length) logger.info({ corsPreflights: { ...corsCounters } }, "cors preflights answered");
         await scheduler.stop();
         await authFailures?.close();
-        materials.close();
+        await gatewayLimiter?.close();
+        materials?.close();
+        signingKeys?.close();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },

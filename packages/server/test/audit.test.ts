@@ -215,8 +215,10 @@ describe("tampering is detected at the first record affected", () => {
     rootKeyFile = join(scratch, "root.key");
     copyFileSync(join(t.dataDir, "root.key"), rootKeyFile);
     await t.server.close(); // checkpoints the WAL into audit.db
+    expect(t.server.auditPath).toBe(join(t.dataDir, "audit.db"));
+    expect(t.server.storeLocation).toBe(t.dataDir);
     source = join(scratch, "source-audit.db");
-    copyFileSync(join(t.dataDir, "audit.db"), source);
+    copyFileSync(t.server.auditPath!, source);
     await t.stop();
   });
 

@@ -53,6 +53,14 @@ describe.skipIf(!pgAvailable())("several nodes on one PostgreSQL", () => {
     expect(a.server.credential).toEqual(b.server.credential);
   });
 
+  it("a node names its store by URL without the password, and no audit.db (its audit log is in the store)", () => {
+    expect(a.server.auditPath).toBeUndefined();
+    expect(a.server.storeLocation).toMatch(/^postgres(ql)?:\/\//);
+    expect(a.server.storeLocation).toBe(b.server.storeLocation);
+    const password = new URL(url).password;
+    if (password) expect(a.server.storeLocation).not.toContain(password);
+  });
+
   it("a key created on one node encrypts and decrypts on the other", async () => {
     const KeyMetadata = await a.call("CreateKey", { Alias: "cluster-one" });
     const blob = (await b.call("Encrypt", { KeyId: KeyMetadata.KeyId, Plaintext: b64("across nodes") })).CiphertextBlob;

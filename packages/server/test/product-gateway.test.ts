@@ -193,6 +193,28 @@ describe("the Vault KV v2 read surface", () => {
     }
   });
 
+  it("a repeated ?version= is refused: 400 in Vault's shape, audited InvalidParameterValue, no key", async () => {
+    for (const q of ["version=1&version=2", "version=1&version=1", "version=&version=1"]) {
+      const res = await vault(`/v1/kv/data/1?${q}`, token);
+      expect(res).toEqual({ status: 400, type: "application/json", body: { errors: ["version must be given at most once, as a whole number 0-4294967295"] } });
+      expect(records("gateway.read").at(-1)).toMatchObject({ code: "InvalidParameterValue", detail: { mount: "kv", name: "1" } });
+    }
+    expect((await vault("/v1/kv/data/1?version=1&other=2", token)).status).toBe(200);
+  });
+
+  it("a target the router cannot decode (/v1/…%zz) gets Vault's shape and a gateway record, not the API's envelope", async () => {
+    const before = records("gateway.other").length;
+    expect(await vault("/v1/kv/data/%zz", token)).toEqual({ status: 404, type: "application/json", body: { errors: [] } });
+    expect(await vault("/v1/kv/data/%E0%A4%A", undefined)).toEqual({ status: 403, type: "application/json", body: { errors: ["permission denied"] } });
+    const after = records("gateway.other");
+    expect(after.length).toBe(before + 2);
+    expect(after.at(-2)).toMatchObject({ code: "ResourceNotFound", secretId: token.slice(0, 8), sourceAddress: "127.0.0.1" });
+    expect(after.at(-1)).toMatchObject({ code: "AuthFailure.TokenFailure", secretId: "" });
+    // Outside /v1/ such a target still gets the API's envelope.
+    const api = await fetch(`${kms.url}/%zz`);
+    expect((await api.json()).Response.Error.Code).toBe("InvalidParameter");
+  });
+
   it("every request is one audit record naming product, mount, name, version and result; the chain verifies", async () => {
     const before = records("gateway.read").length;
     await vault("/v1/kv/data/1?version=2", token);
@@ -276,6 +298,36 @@ describe("the gateway's rate limit", () => {
       expect(queryAuditLog(d.audit, { action: "gateway.read" }).at(-1)).toMatchObject({ code: "Success", sourceAddress: "127.0.0.2" });
       // The flooding address itself waits, whatever token it shows.
       expect((await get(good)).status).toBe(429);
+    } finally {
+      await d.close();
+      await limited.stop();
+    }
+  });
+
+  it("a flood of bad tokens is audited in bounded space: the first 429 of an interval has its record, the rest one summary", async () => {
+    const own = fakeProductKeys(() => limited.server.store);
+    const limited: Running = await startServer({ productGateway: { enabled: true, rateLimits: { enabled: true, refusalsPerAddress: 0.001 } }, productKeys: own });
+    const get = (t: string) => fetch(`${limited.url}/v1/flood/data/1`, { headers: { "X-Vault-Token": t } });
+    try {
+      expect((await get("0".repeat(64))).status).toBe(403);
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++) statuses.push((await get(i.toString(16).padStart(64, "f"))).status);
+      expect(statuses).toEqual(Array(50).fill(429));
+      await limited.server.close(); // writes the pending summary
+    } catch (e) {
+      await limited.stop();
+      throw e;
+    }
+    const d = await openDataDir({ dataDir: limited.dataDir, create: false, nowSeconds: Math.floor(Date.now() / 1000) });
+    try {
+      const all = queryAuditLog(d.audit, {}).filter((r) => r.action.startsWith("gateway."));
+      expect(all.map((r) => [r.action, r.code, r.count ?? 1])).toEqual([
+        ["gateway.read", "AuthFailure.TokenFailure", 1],
+        ["gateway.read", "RequestLimitExceeded", 1],
+        ["gateway.refused", "RequestLimitExceeded", 49],
+      ]);
+      expect(all[2]).toMatchObject({ sourceAddress: "127.0.0.1", secretId: "", keyIds: [] });
+      expect(verifyAuditLog(d.audit)).toMatchObject({ ok: true });
     } finally {
       await d.close();
       await limited.stop();

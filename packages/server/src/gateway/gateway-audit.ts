@@ -2,7 +2,8 @@
  * The product gateway's audit records: one per request, in the same hash-chained log as the API's (audit/log.ts).
  *
  * - `action`: `gateway.read` (`GET /v1/<mount>/data/<name>`), `gateway.tune` (`GET /v1/sys/mounts/<mount>/tune`),
- *   `gateway.other` (anything else under `/v1/`);
+ *   `gateway.other` (anything else under `/v1/`); `gateway.refused`: the summary of the further 429s of an interval
+ *   from an address flooding the gateway with refused tokens (one record with `count`; limits.ts);
  * - `secretId`: the token's id (its first 8 characters; "" when none was presented or it was malformed);
  * - `uin` / `ownerUin`: the mount's account ("" when the request got no further than the token);
  * - `keyIds`: the mount's CMK, and the key's DataKeyId once known (`openkms audit query --key <DataKeyId>`);
@@ -21,6 +22,8 @@ export const GatewayAction = {
   Read: "gateway.read",
   Tune: "gateway.tune",
   Other: "gateway.other",
+  /** A summary record: `count` more requests from one address answered 429 for its flood of refused tokens (limits.ts). */
+  Refused: "gateway.refused",
 } as const;
 
 /** Result codes of the gateway's own that the API has no code for. */

@@ -14,7 +14,8 @@
  * is 403 naming the reason (the plugin writes that body to MariaDB's error log).
  *
  * Every request is one audit record (gateway-audit.ts), durable before the answer; when it cannot be written the
- * answer is 500 and no key leaves. The key's plaintext is zeroed once encoded; the hex string given to the HTTP
+ * answer is 500 and no key leaves. The exception: an address flooding the gateway with refused tokens gets one record
+ * for its first 429 of an interval and one summary record for the rest (limits.ts), so a flood cannot fill the log. The key's plaintext is zeroed once encoded; the hex string given to the HTTP
  * layer cannot be (a JavaScript string), and is dropped with the response. No key ever goes to a log.
  */
 import { randomUUID } from "node:crypto";
@@ -82,10 +83,15 @@ function route(path: string): Route {
   return { kind: "other", mount: a === "sys" ? "" : a };
 }
 
-/** `version` query parameter: absent or 0 = the newest; otherwise 1 … 2³²−1. Undefined result = malformed. */
+/**
+ * `version` query parameter: absent or 0 = the newest; otherwise 1 … 2³²−1. Undefined result = malformed (given more
+ * than once, or not such a number).
+ */
 function parseVersion(rawQuery: string): { version: number | undefined } | undefined {
-  const v = new URLSearchParams(rawQuery).get("version");
-  if (v === null || v === "") return { version: undefined };
+  const given = new URLSearchParams(rawQuery).getAll("version");
+  if (given.length > 1) return undefined;
+  const v = given[0];
+  if (v === undefined || v === "") return { version: undefined };
   if (!/^\d{1,10}$/.test(v) || Number(v) > MAX_VERSION) return undefined;
   return { version: Number(v) === 0 ? undefined : Number(v) };
 }
@@ -106,8 +112,10 @@ export class ProductGateway {
     };
     let res: GatewayResponse;
     let code: string;
+    /** The address floods the gateway with refused tokens: its 429s are audited in bounded space (limits.ts). */
+    const flood = this.deps.limiter.refusing(req.remoteAddress);
     try {
-      [code, res] = await this.serve(req, trail);
+      [code, res] = await this.serve(req, trail, flood);
     } catch (err) {
       code = ErrorCode.InternalError;
       this.deps.logger.error({ requestId, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "gateway: internal error");
@@ -115,7 +123,7 @@ export class ProductGateway {
     }
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
     try {
-      await this.deps.audit.append(gatewayEvent(trail, code, latencyMs));
+      if (!flood || this.deps.limiter.recordRefusal(req.remoteAddress) === "write") await this.deps.audit.append(gatewayEvent(trail, code, latencyMs));
     } catch (err) {
       this.deps.logger.error({ requestId, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "gateway: audit write failed; answering 500");
       code = ErrorCode.InternalError;
@@ -128,7 +136,7 @@ export class ProductGateway {
     return res;
   }
 
-  private async serve(req: GatewayRequest, trail: GatewayTrail): Promise<[string, GatewayResponse]> {
+  private async serve(req: GatewayRequest, trail: GatewayTrail, flood: boolean): Promise<[string, GatewayResponse]> {
     const r = route(req.path);
     trail.action = r.kind === "tune" ? GatewayAction.Tune : r.kind === "read" ? GatewayAction.Read : GatewayAction.Other;
     trail.mount = r.mount.slice(0, 64);
@@ -136,7 +144,7 @@ export class ProductGateway {
     const denied = (code: string): [string, GatewayResponse] => [code, { status: 403, body: errorsBody("permission denied") }];
 
     const limited: [string, GatewayResponse] = [ErrorCode.RequestLimitExceeded, { status: 429, body: errorsBody("request rate limit exceeded") }];
-    if (this.deps.limiter.refusing(req.remoteAddress)) return limited;
+    if (flood) return limited;
     const token = await this.authenticate(req.token, trail);
     if (typeof token === "string") {
       this.deps.limiter.refused(req.remoteAddress);
@@ -171,7 +179,7 @@ export class ProductGateway {
 
   private async read(mount: ProductMount, name: string, rawQuery: string, trail: GatewayTrail): Promise<[string, GatewayResponse]> {
     const parsed = parseVersion(rawQuery);
-    if (!parsed) return [ErrorCode.InvalidParameterValue, { status: 400, body: errorsBody("version must be a whole number 0-4294967295") }];
+    if (!parsed) return [ErrorCode.InvalidParameterValue, { status: 400, body: errorsBody("version must be given at most once, as a whole number 0-4294967295") }];
     trail.version = parsed.version ?? 0;
     if (!isKeyName(name)) return [GatewayCode.NotFound, { status: 404, body: errorsBody() }];
     let dataKeyId = (await this.deps.products.getKeyRef(mount.mount, name))?.dataKeyId;

@@ -42,12 +42,14 @@ export class AuthFailureLimiter {
 
   /**
    * @param write appends a summary record (the audit sink); failures are reported to `onError`
+   * @param summaryAction the `action` of summary records ("" for the API's; the product gateway's own)
    */
   constructor(
     readonly limits: AuthFailureLimits,
     private readonly clock: Clock,
     private readonly write: (event: AuditEvent) => Promise<void>,
     private readonly onError: (e: unknown) => void = () => {},
+    private readonly summaryAction = "",
   ) {
     this.timer = setInterval(() => void this.flush(false), Math.max(100, limits.summaryIntervalMs));
     this.timer.unref();
@@ -110,7 +112,7 @@ export class AuthFailureLimiter {
     s.count = 0;
     try {
       await this.write({
-        time: s.startMs, requestId: randomUUID(), action: "", secretId: "", uin: "", ownerUin: "", sourceAddress: address,
+        time: s.startMs, requestId: randomUUID(), action: this.summaryAction, secretId: "", uin: "", ownerUin: "", sourceAddress: address,
         keyIds: [], code: "RequestLimitExceeded", latencyMs: 0, count,
       });
     } catch (e) {
