@@ -11,11 +11,17 @@
 // order (A B C, C B A) so background load on a shared machine hits all alike; the ratio to sqlite-1 is what to read.
 //
 // Env: BENCH_CLUSTER_SECONDS (per measurement, default 4), BENCH_CLUSTER_CONNECTIONS (total, default 16),
-// BENCH_DIR (where data dirs go; default the OS temp dir).
+// BENCH_DIR (where data dirs go; default the OS temp dir); BENCH_CLUSTER_BEFORE (the path of an older build's
+// openkms.js: its postgres-1 and postgres-2 run in the same rounds, as `…-before`); BENCH_CLUSTER_ACTIONS and
+// BENCH_CLUSTER_SETUPS (comma lists: only these); BENCH_CLUSTER_PROFILE (a dir: every node runs under
+// `node --cpu-prof` and the summary of each profile is printed; the report is not written then).
+//
+// Round trips: PostgreSQL runs with pg_stat_statements; after each measurement the statements the setup's database
+// executed are divided by the requests answered (statements per request).
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import os from "node:os";
 import { dirname, join } from "node:path";
@@ -23,7 +29,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { tc3Signature, utcDate } from "@openkms/server";
+import pg from "pg";
 import { startPostgres } from "../../packages/server/test/_postgres.mjs";
+import { summarise } from "./cpuprofile-summary.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -33,12 +41,18 @@ const CONNECTIONS = Number(process.env.BENCH_CLUSTER_CONNECTIONS ?? 16);
 const scratch = mkdtempSync(join(process.env.BENCH_DIR ?? os.tmpdir(), "openkms-cluster-bench-"));
 const HOST = "localhost";
 const ROOT_KEY = randomBytes(32).toString("base64");
+const BEFORE = process.env.BENCH_CLUSTER_BEFORE;
+const PROFILE = process.env.BENCH_CLUSTER_PROFILE;
+const only = (v) => (v ? new Set(v.split(",")) : undefined);
+const ONLY_ACTIONS = only(process.env.BENCH_CLUSTER_ACTIONS);
+const ONLY_SETUPS = only(process.env.BENCH_CLUSTER_SETUPS);
 
-async function startNode(name, args) {
+async function startNode(name, args, binary = "apps/server/dist/openkms.js") {
   const logFile = join(scratch, `${name}.log`);
   const log = openSync(logFile, "a");
   const dataDir = join(scratch, name);
-  const child = spawn(process.execPath, ["apps/server/dist/openkms.js", "serve", "--data-dir", dataDir, "--port", "0", "--rate-limits", "off", ...args], {
+  const prof = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, binary, "serve", "--data-dir", dataDir, "--port", "0", "--rate-limits", "off", ...args], {
     cwd: root, env: { ...process.env, OPENKMS_ROOT_KEY: ROOT_KEY }, stdio: ["ignore", "pipe", log],
   });
   const lines = createInterface({ input: child.stdout });
@@ -56,7 +70,7 @@ async function startNode(name, args) {
     exited,
   ]);
   exited.catch(() => {});
-  return { child, url, credential: JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) };
+  return { name, child, url, credential: JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) };
 }
 
 async function stopNode(node) {
@@ -95,14 +109,71 @@ async function call(node, action, params) {
 
 // ---- setups ----
 console.log("starting PostgreSQL and the nodes…");
-const postgres = await startPostgres();
-const setups = {
-  "sqlite-1": [await startNode("sqlite", [])],
-};
-const url1 = await postgres.createDatabase("bench_one");
-setups["postgres-1"] = [await startNode("pg-one", ["--store", url1])];
-const url2 = await postgres.createDatabase("bench_two");
-setups["postgres-2"] = [await startNode("pg-two-a", ["--store", url2]), await startNode("pg-two-b", ["--store", url2])];
+const postgres = await startPostgres({ settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"] });
+const setups = {};
+/** The database of each PostgreSQL setup (for its statement counts). */
+const databaseOf = {};
+const wanted = (name) => !ONLY_SETUPS || ONLY_SETUPS.has(name);
+if (wanted("sqlite-1")) setups["sqlite-1"] = [await startNode("sqlite", [])];
+const pgSetups = [["postgres-1", 1, undefined], ["postgres-2", 2, undefined]];
+if (BEFORE) pgSetups.push(["postgres-1-before", 1, BEFORE], ["postgres-2-before", 2, BEFORE]);
+for (const [name, n, binary] of pgSetups) {
+  if (!wanted(name)) continue;
+  const db = name.replaceAll("-", "_");
+  const url = await postgres.createDatabase(db);
+  databaseOf[name] = db;
+  setups[name] = [];
+  for (let i = 0; i < n; i++) setups[name].push(await startNode(`${name}-${"ab"[i]}`, ["--store", url], binary));
+}
+const stats = new pg.Client(`postgres://postgres@127.0.0.1:${postgres.port}/postgres`);
+await stats.connect();
+await stats.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+const TICK = 100; // clock ticks per second of /proc/<pid>/stat (USER_HZ)
+/** CPU seconds (user + system) used so far by process `pid` (0 once it is gone). */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) / TICK;
+  } catch {
+    return 0;
+  }
+}
+/** The PostgreSQL server's processes (the postmaster listening on our port and its children). */
+function postgresPids() {
+  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const stat = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    } catch {
+      return undefined;
+    }
+  };
+  const master = all.find((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return args.some((a, i) => a === "-p" && args[i + 1] === String(postgres.port));
+    } catch {
+      return false;
+    }
+  });
+  if (!master) return [];
+  return [master, ...all.filter((pid) => stat(pid)?.[1] === master)];
+}
+/** CPU seconds used so far by the nodes of every setup and by PostgreSQL. */
+function cpuNow() {
+  const nodes = Object.values(setups).flat().reduce((s, n) => s + cpuOf(n.child.pid), 0);
+  const pgCpu = postgresPids().reduce((s, pid) => s + cpuOf(pid), 0);
+  return { nodes, postgres: pgCpu, bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
+}
+
+/** Statements executed so far in `db` (pg_stat_statements, nested ones in functions and triggers not counted). */
+async function statementsIn(db) {
+  const { rows } = await stats.query(
+    "SELECT COALESCE(SUM(calls), 0)::bigint AS n FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.toplevel",
+    [db],
+  );
+  return Number(rows[0].n);
+}
 
 const plaintext = Buffer.alloc(32, 7).toString("base64");
 const keyOf = new Map();
@@ -140,8 +211,16 @@ async function drive(node, action, keyId, connections, seconds) {
 async function measure(name, action, seconds) {
   const nodes = setups[name];
   const per = Math.max(1, Math.floor(CONNECTIONS / nodes.length));
+  const before = databaseOf[name] ? await statementsIn(databaseOf[name]) : 0;
+  const cpu0 = cpuNow();
   const runs = await Promise.all(nodes.map((n) => drive(n, action, keyOf.get(name), per, seconds)));
+  const cpu1 = cpuNow();
+  const statements = databaseOf[name] ? (await statementsIn(databaseOf[name])) - before : undefined;
+  const total = runs.reduce((s, r) => s + r.total, 0);
+  const perRequest = (k) => ((cpu1[k] - cpu0[k]) * 1e6) / Math.max(1, total);
   return {
+    cpuMicrosPerRequest: { nodes: perRequest("nodes"), postgres: perRequest("postgres"), bench: perRequest("bench") },
+    statementsPerRequest: statements === undefined ? undefined : statements / Math.max(1, total),
     requestsPerSec: runs.reduce((s, r) => s + r.requestsPerSec, 0),
     total: runs.reduce((s, r) => s + r.total, 0),
     p50: Math.max(...runs.map((r) => r.p50)),
@@ -154,7 +233,7 @@ async function measure(name, action, seconds) {
 // Warm-up (JIT, caches, pools).
 for (const name of Object.keys(setups)) await measure(name, "Encrypt", 1);
 
-const ACTIONS = ["Encrypt", "CreateKey"];
+const ACTIONS = ["Encrypt", "CreateKey"].filter((a) => !ONLY_ACTIONS || ONLY_ACTIONS.has(a));
 const ORDER = Object.keys(setups);
 const samples = {};
 for (const round of [0, 1]) {
@@ -163,14 +242,31 @@ for (const round of [0, 1]) {
     for (const name of order) {
       const m = await measure(name, action, SECONDS);
       (samples[`${action}|${name}`] ??= []).push(m);
-      console.log(`${action.padEnd(10)} ${name.padEnd(11)} round ${round + 1}: ${Math.round(m.requestsPerSec)} req/s (p50 ${m.p50} p99 ${m.p99} ms, ${m.errors} errors${m.firstError ? `: ${m.firstError}` : ""})`);
+      const spr = (m.statementsPerRequest === undefined ? "" : `, ${m.statementsPerRequest.toFixed(2)} statements/request`) +
+        `, CPU µs/request: nodes ${Math.round(m.cpuMicrosPerRequest.nodes)} postgres ${Math.round(m.cpuMicrosPerRequest.postgres)} load ${Math.round(m.cpuMicrosPerRequest.bench)}`;
+      console.log(`${action.padEnd(10)} ${name.padEnd(17)} round ${round + 1}: ${Math.round(m.requestsPerSec)} req/s (p50 ${m.p50} p99 ${m.p99} ms${spr}, ${m.errors} errors${m.firstError ? `: ${m.firstError}` : ""})`);
     }
   }
 }
 
 for (const nodes of Object.values(setups)) for (const n of nodes) await stopNode(n);
+await stats.end();
 await postgres.stop();
 rmSync(scratch, { recursive: true, force: true });
+if (PROFILE) {
+  for (const nodes of Object.values(setups)) {
+    for (const n of nodes) {
+      const s = summarise(join(PROFILE, `${n.name}.cpuprofile`));
+      console.log(`\n${n.name}: ${Math.round(s.totalMs)} ms sampled; self time by area:`);
+      for (const r of s.byArea.slice(0, 14)) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`);
+      console.log("  self time, by function:");
+      for (const r of s.byFunction.slice(0, 25)) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`);
+      console.log("  inclusive, by function:");
+      for (const r of s.inclusive.slice(0, 40)) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.name}`);
+    }
+  }
+  process.exit(0);
+}
 
 // ---- report ----
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;

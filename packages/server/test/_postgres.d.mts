@@ -16,5 +16,8 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-/** Start a PostgreSQL instance in a new temp dir. @throws when no PostgreSQL is installed or it does not start */
-export function startPostgres(): Promise<TestPostgres>;
+/**
+ * Start a PostgreSQL instance in a new temp dir; `settings`: extra `name=value` server settings (`-c`).
+ * @throws when no PostgreSQL is installed or it does not start
+ */
+export function startPostgres(options?: { settings?: string[] }): Promise<TestPostgres>;

@@ -37,8 +37,13 @@ export async function freePort() {
 
 let counter = 0;
 
-/** Start a PostgreSQL instance in a new temp dir. @throws when no PostgreSQL is installed or it does not start */
-export async function startPostgres() {
+/**
+ * Start a PostgreSQL instance in a new temp dir.
+ * @param {{ settings?: string[] }} [options] extra server settings (`name=value`, passed as `-c`), e.g.
+ *   `shared_preload_libraries=pg_stat_statements` for the benchmarks' statement counts
+ * @throws when no PostgreSQL is installed or it does not start
+ */
+export async function startPostgres(options = {}) {
   const bin = pgBinDir();
   if (!bin) throw new Error("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)");
   const dir = mkdtempSync(join(tmpdir(), "openkms-pg-"));
@@ -56,7 +61,7 @@ export async function startPostgres() {
   const start = () => {
     asPostgres("pg_ctl", [
       "-D", data, "-l", join(dir, "postgres.log"), "-w", "-t", "60",
-      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off`,
+      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off${(options.settings ?? []).map((x) => ` -c ${x}`).join("")}`,
       "start",
     ]);
     running = true;

@@ -2,10 +2,13 @@
  * The audit log of a cluster, in PostgreSQL (tables `audit_log`, `audit_head`, `audit_meta`; store/postgres/
  * migrations.ts): one hash chain (record.ts) for every node.
  *
- * Appends are serialised across nodes by the row lock on the chain head: each commit runs `SELECT … FROM audit_head
- * FOR UPDATE`, chains its records after the head it read, inserts them and moves the head, in one transaction. A node
- * commits the records queued while its previous commit ran together (group commit), so under load one transaction
- * carries many records. `append` resolves only after COMMIT (durable with PostgreSQL's default synchronous_commit),
+ * Appends are serialised across nodes by the row lock on the chain head, held only while one statement runs: a node
+ * chains its records after the head it last saw and sends them in one statement (`openkms_audit_append`, migration
+ * 4), which, under the lock, inserts them and moves the head if the head is still that one, or else returns the
+ * head as it now is — the node then chains the records again after it and retries. One round trip per commit when
+ * one node writes (its head is always current); a retry when another node committed meanwhile. A node commits the
+ * records queued while its previous commit ran together (group commit), so under load one statement carries many
+ * records. `append` resolves only after the statement's commit (durable with PostgreSQL's default synchronous_commit),
  * so a write-ahead `Started` record exists before its action runs. The head lives in the same database as the
  * records, so there is no separate checkpoint (the SQLite log's checkpoint guards against losing audit.db apart from
  * openkms.db). Triggers refuse UPDATE, DELETE and TRUNCATE of records; someone who drops them can still edit rows,
@@ -15,13 +18,15 @@ import type pg from "pg";
 import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
-import { inTransaction } from "../store/postgres/pool.js";
 import { AuditLogUnavailableError, rowToRecord, type AppendOptions, type AuditHead, type AuditRow, type AuditSink } from "./log.js";
 import { checkAuditDetail, GENESIS_MAC, headMac, recordMac, type AuditEvent } from "./record.js";
 
 const KEY_LABEL = "openkms/audit-mac-key/v1";
-/** Most records per INSERT (15 parameters each; PostgreSQL allows 65535 parameters per statement). */
-const MAX_ROWS_PER_INSERT = 1000;
+/** Most records per commit. */
+const MAX_ROWS_PER_COMMIT = 1000;
+/** Retries of one commit when other nodes keep moving the head (each retry follows a commit by another node). */
+const MAX_ATTEMPTS = 1000;
+const APPEND = `SELECT o_seq, o_mac FROM openkms_audit_append(${Array.from({ length: 20 }, (_, i) => `$${i + 1}`).join(", ")})`;
 const COLUMNS = "seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address, key_ids, code, latency_ms, prev_mac, mac, count, detail";
 
 interface Pending {
@@ -38,6 +43,8 @@ export class PgAuditLog implements AuditSink {
   private constructor(
     readonly pool: pg.Pool,
     private readonly key: Uint8Array,
+    /** The head this node chains its next records after (the last it wrote or was told of). */
+    private known: { seq: number; mac: string },
   ) {}
 
   /**
@@ -65,7 +72,8 @@ export class PgAuditLog implements AuditSink {
         GENESIS_MAC, headMac(key, 0, GENESIS_MAC),
       ]);
     }
-    return new PgAuditLog(pool, key);
+    const head = (await pool.query<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1")).rows[0];
+    return new PgAuditLog(pool, key, head ?? { seq: 0, mac: GENESIS_MAC });
   }
 
   /**
@@ -92,7 +100,7 @@ export class PgAuditLog implements AuditSink {
   private async pump(): Promise<void> {
     try {
       while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_ROWS_PER_INSERT);
+        const batch = this.queue.splice(0, MAX_ROWS_PER_COMMIT);
         try {
           await this.commit(batch.map((p) => p.event));
         } catch (e) {
@@ -107,27 +115,28 @@ export class PgAuditLog implements AuditSink {
   }
 
   private async commit(events: AuditEvent[]): Promise<void> {
-    await inTransaction(this.pool, async (c) => {
-      const head = (await c.query<{ seq: number; mac: string }>("SELECT seq, mac FROM audit_head WHERE id = 1 FOR UPDATE")).rows[0];
-      if (!head) throw new AuditLogUnavailableError("the audit head is missing: the audit log was tampered with");
-      let { seq, mac } = head;
-      const values: unknown[] = [];
-      const tuples: string[] = [];
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { seq: prevSeq, mac: prevMac } = this.known;
+      const cols: unknown[][] = Array.from({ length: 15 }, () => []);
+      let seq = prevSeq;
+      let mac = prevMac;
       for (const e of events) {
         const next = seq + 1;
         const nextMac = recordMac(this.key, next, mac, e);
-        const base = values.length;
-        values.push(
+        const row = [
           next, e.time, e.requestId, e.action, e.secretId, e.uin, e.ownerUin, e.sourceAddress, JSON.stringify(e.keyIds), e.code, e.latencyMs, mac, nextMac,
           e.count ?? 1, e.detail === undefined ? null : JSON.stringify(e.detail),
-        );
-        tuples.push(`(${Array.from({ length: 15 }, (_, i) => `$${base + i + 1}`).join(", ")})`);
+        ];
+        for (let i = 0; i < 15; i++) cols[i]!.push(row[i]);
         seq = next;
         mac = nextMac;
       }
-      await c.query(`INSERT INTO audit_log (${COLUMNS}) VALUES ${tuples.join(", ")}`, values);
-      await c.query("UPDATE audit_head SET seq = $1, mac = $2, head_mac = $3 WHERE id = 1", [seq, mac, headMac(this.key, seq, mac)]);
-    });
+      const head = (await this.pool.query<{ o_seq: number | null; o_mac: string | null }>(APPEND, [prevSeq, prevMac, seq, mac, headMac(this.key, seq, mac), ...cols])).rows[0];
+      if (!head || head.o_seq === null || head.o_mac === null) throw new AuditLogUnavailableError("the audit head is missing: the audit log was tampered with");
+      this.known = { seq: head.o_seq, mac: head.o_mac };
+      if (head.o_seq === seq && head.o_mac === mac) return;
+    }
+    throw new AuditLogUnavailableError(`the audit head kept moving: ${MAX_ATTEMPTS} attempts to commit failed`);
   }
 
   /** Up to `limit` rows after position `afterPos`, in position order (for verification). */

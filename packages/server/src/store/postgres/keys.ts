@@ -2,7 +2,8 @@
  * The key store on PostgreSQL, shared by every node of a cluster. Each method is one statement or one transaction
  * (READ COMMITTED); the conditional writes (rotation, scheduled deletion, material expiry) decide in the database —
  * `UPDATE … WHERE <still due>` or a `FOR UPDATE` row lock — so when several nodes' schedulers see the same due key,
- * exactly one changes it and the others get false. Nothing is cached: every read sees the latest commit of any node.
+ * exactly one changes it and the others get false. A server's store reads keys and versions through its node cache
+ * (read-cache.ts, kept coherent by LISTEN/NOTIFY); tools read the database every time.
  *
  * Deleted rows are not overwritten in place (PostgreSQL reclaims them at VACUUM); what they held was root-wrapped.
  */
@@ -11,6 +12,7 @@ import { ErrorCode, KmsError } from "../../errors.js";
 import type { ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "../types.js";
 import { pgDataKeyMethods } from "./data-keys.js";
 import { inTransaction, isPgUniqueViolation, type PgQueryable } from "./pool.js";
+import { PgReadCache } from "./read-cache.js";
 
 interface KeyRow {
   key_id: string; uin: string; alias: string; description: string; key_state: string; key_usage: string; origin: string;
@@ -86,12 +88,18 @@ async function updateKeyWith(q: PgQueryable, key: KeyRecord): Promise<void> {
   }
 }
 
-/** The key store on an open, migrated pool (store/postgres/open.ts). `close()` does not end the pool. */
-export function pgKeyStore(pool: pg.Pool): KeyStore {
+/**
+ * The key store on an open, migrated pool (store/postgres/open.ts). `close()` does not end the pool.
+ * @param cache the node cache (a server's); without one (tools), every read goes to the database
+ */
+export function pgKeyStore(pool: pg.Pool, cache: PgReadCache = new PgReadCache()): KeyStore {
   let closed = false;
   const open = () => {
     if (closed) throw new Error("key store is closed");
   };
+  const tag = (keyId: string) => `k:${keyId}`;
+  /** Run a write that changes `keyIds`, then drop them from this node's cache (the triggers tell the other nodes). */
+  const writing = <T>(keyIds: string[], write: () => Promise<T>) => (open(), cache.writing(keyIds.map(tag), write));
   return {
     async getMeta(name) {
       open();
@@ -115,18 +123,18 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
     },
     async getKey(uin, keyId) {
       open();
-      const { rows } = await pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM keys WHERE uin = $1 AND key_id = $2`, [uin, keyId]);
-      return rows[0] ? keyFromRow(rows[0]) : undefined;
+      const row = await cache.get(tag(keyId), "key", async () =>
+        (await pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM keys WHERE uin = $1 AND key_id = $2`, [uin, keyId])).rows[0]);
+      return row && row.uin === uin ? keyFromRow(row) : undefined;
     },
     async updateKey(key) {
-      open();
-      await updateKeyWith(pool, key);
+      await writing([key.keyId], () => updateKeyWith(pool, key));
     },
     async updateKeys(keys) {
-      open();
-      await inTransaction(pool, async (c) => {
-        for (const k of keys) await updateKeyWith(c, k);
-      });
+      await writing(keys.map((k) => k.keyId), () =>
+        inTransaction(pool, async (c) => {
+          for (const k of keys) await updateKeyWith(c, k);
+        }));
     },
     async listKeys(uin, f: KeyListFilter) {
       open();
@@ -164,17 +172,17 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
     },
     async getKeyVersion(keyId, version) {
       open();
-      const { rows } = await pool.query<VersionRow>("SELECT * FROM key_versions WHERE key_id = $1 AND version = $2", [keyId, version]);
-      return rows[0] ? versionFromRow(rows[0]) : undefined;
+      const row = await cache.get(tag(keyId), `v${version}`, async () =>
+        (await pool.query<VersionRow>("SELECT * FROM key_versions WHERE key_id = $1 AND version = $2", [keyId, version])).rows[0]);
+      return row ? versionFromRow(row) : undefined;
     },
     async addKeyVersion(v) {
-      open();
-      await pool.query(INSERT_VERSION, versionValues(v));
+      await writing([v.keyId], () => pool.query(INSERT_VERSION, versionValues(v)));
     },
     async rotateKey(key, v) {
       open();
       if (v.version !== key.currentVersion) return false;
-      return inTransaction(pool, async (c) => {
+      return writing([key.keyId], () => inTransaction(pool, async (c) => {
         // Concurrent rotations of one key queue on its row; the later one re-checks and finds the version moved on.
         const { rowCount } = await c.query(
           `UPDATE keys SET current_version = $2, last_rotate_time = $3, next_rotate_time = $4
@@ -185,11 +193,10 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
         const inserted = await c.query(`${INSERT_VERSION} ON CONFLICT DO NOTHING`, versionValues(v));
         if (inserted.rowCount !== 1) throw new Error(`key ${key.keyId} already has a version ${v.version}`);
         return true;
-      });
+      }));
     },
     async destroyKeyIfDue(keyId, now) {
-      open();
-      return inTransaction(pool, async (c) => {
+      return writing([keyId], () => inTransaction(pool, async (c) => {
         const { rows } = await c.query(
           `SELECT key_id FROM keys WHERE key_id = $1 AND key_state = 'PendingDelete' AND deletion_date > 0 AND deletion_date <= $2 FOR UPDATE`,
           [keyId, now],
@@ -200,11 +207,10 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
         await c.query("DELETE FROM cloud_bindings WHERE key_id = $1", [keyId]);
         await c.query("DELETE FROM key_versions WHERE key_id = $1", [keyId]);
         return (await c.query("DELETE FROM keys WHERE key_id = $1", [keyId])).rowCount === 1;
-      });
+      }));
     },
     async expireMaterial(keyId, validTo, now) {
-      open();
-      return inTransaction(pool, async (c) => {
+      return writing([keyId], () => inTransaction(pool, async (c) => {
         const { rows } = await c.query<{ key_state: KeyState }>(
           `UPDATE keys SET key_state = CASE key_state WHEN 'PendingDelete' THEN 'PendingDelete' ELSE 'PendingImport' END
            WHERE key_id = $1 AND origin = 'EXTERNAL' AND valid_to = $2 AND valid_to > 0 AND valid_to <= $3
@@ -214,7 +220,7 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
         if (!rows[0]) return undefined;
         await c.query("DELETE FROM key_versions WHERE key_id = $1", [keyId]);
         return rows[0].key_state;
-      });
+      }));
     },
     async dueKeys(now) {
       open();
@@ -250,8 +256,7 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
       return rows.map((r) => r.key_id);
     },
     async importMaterial(key, v, check, same) {
-      open();
-      await inTransaction(pool, async (c) => {
+      await writing([key.keyId], () => inTransaction(pool, async (c) => {
         // The key's row lock serialises concurrent imports (on any node) of the same key.
         await c.query("SELECT 1 FROM keys WHERE key_id = $1 FOR UPDATE", [key.keyId]);
         const stored = (await c.query<{ wrapped_check: Buffer }>("SELECT wrapped_check FROM material_checks WHERE key_id = $1", [key.keyId])).rows[0];
@@ -264,14 +269,13 @@ export function pgKeyStore(pool: pg.Pool): KeyStore {
         }
         await c.query(PUT_VERSION, versionValues(v));
         await updateKeyWith(c, key);
-      });
+      }));
     },
     async deleteMaterial(key) {
-      open();
-      await inTransaction(pool, async (c) => {
+      await writing([key.keyId], () => inTransaction(pool, async (c) => {
         await c.query("DELETE FROM key_versions WHERE key_id = $1", [key.keyId]);
         await updateKeyWith(c, key);
-      });
+      }));
     },
     ...pgDataKeyMethods(pool, open),
     async getServiceKey(uin, product) {

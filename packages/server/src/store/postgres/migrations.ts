@@ -225,6 +225,67 @@ CREATE TABLE product_keys (
 );
 `,
   },
+  {
+    version: 4,
+    description: "change notifications for node caches; one-statement audit appends",
+    sql: `
+-- Every committed change to what nodes cache notifies the tag it touches (store/postgres/read-cache.ts). Inserts of
+-- keys, versions, accounts and credentials need none (a missing row is never cached); a policy insert changes the
+-- account's policy list.
+CREATE FUNCTION openkms_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  r RECORD;
+BEGIN
+  IF TG_LEVEL = 'STATEMENT' THEN
+    PERFORM pg_notify('openkms_changes', '*');
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_TABLE_NAME IN ('keys', 'key_versions') THEN PERFORM pg_notify('openkms_changes', 'k:' || r.key_id);
+  ELSIF TG_TABLE_NAME = 'credentials' THEN PERFORM pg_notify('openkms_changes', 'c:' || r.secret_id);
+  ELSIF TG_TABLE_NAME = 'accounts' THEN PERFORM pg_notify('openkms_changes', 'a:' || r.uin);
+  ELSIF TG_TABLE_NAME = 'policies' THEN PERFORM pg_notify('openkms_changes', 'p:' || r.uin);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER keys_changed AFTER UPDATE OR DELETE ON keys FOR EACH ROW EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER key_versions_changed AFTER UPDATE OR DELETE ON key_versions FOR EACH ROW EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER credentials_changed AFTER UPDATE OR DELETE ON credentials FOR EACH ROW EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER accounts_changed AFTER UPDATE OR DELETE ON accounts FOR EACH ROW EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER policies_changed AFTER INSERT OR UPDATE OR DELETE ON policies FOR EACH ROW EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER keys_truncated AFTER TRUNCATE ON keys FOR EACH STATEMENT EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER key_versions_truncated AFTER TRUNCATE ON key_versions FOR EACH STATEMENT EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER credentials_truncated AFTER TRUNCATE ON credentials FOR EACH STATEMENT EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER accounts_truncated AFTER TRUNCATE ON accounts FOR EACH STATEMENT EXECUTE FUNCTION openkms_notify_change();
+CREATE TRIGGER policies_truncated AFTER TRUNCATE ON policies FOR EACH STATEMENT EXECUTE FUNCTION openkms_notify_change();
+
+-- One audit commit in one statement (audit/pg-log.ts): under the head's row lock, when the head is still the one the
+-- caller chained after (p_prev_seq, p_prev_mac), insert the records and move the head; either way return the head
+-- as it now is (the caller's new head on success; the head to chain after otherwise; NULLs when there is no head).
+CREATE FUNCTION openkms_audit_append(
+  p_prev_seq BIGINT, p_prev_mac TEXT, p_seq BIGINT, p_mac TEXT, p_head_mac TEXT,
+  r_seq BIGINT[], r_time_ms BIGINT[], r_request_id TEXT[], r_action TEXT[], r_secret_id TEXT[], r_uin TEXT[],
+  r_owner_uin TEXT[], r_source_address TEXT[], r_key_ids TEXT[], r_code TEXT[], r_latency_ms DOUBLE PRECISION[],
+  r_prev_mac TEXT[], r_mac TEXT[], r_count INTEGER[], r_detail TEXT[])
+RETURNS TABLE (o_seq BIGINT, o_mac TEXT) LANGUAGE plpgsql AS $$
+DECLARE
+  cur_seq BIGINT;
+  cur_mac TEXT;
+BEGIN
+  SELECT h.seq, h.mac INTO cur_seq, cur_mac FROM audit_head h WHERE h.id = 1 FOR UPDATE;
+  IF cur_seq IS NULL OR cur_seq <> p_prev_seq OR cur_mac <> p_prev_mac THEN
+    RETURN QUERY SELECT cur_seq, cur_mac;
+    RETURN;
+  END IF;
+  INSERT INTO audit_log (seq, time_ms, request_id, action, secret_id, uin, owner_uin, source_address, key_ids, code,
+    latency_ms, prev_mac, mac, count, detail)
+  SELECT * FROM unnest(r_seq, r_time_ms, r_request_id, r_action, r_secret_id, r_uin, r_owner_uin, r_source_address,
+    r_key_ids, r_code, r_latency_ms, r_prev_mac, r_mac, r_count, r_detail) AS r ORDER BY 1;
+  UPDATE audit_head SET seq = p_seq, mac = p_mac, head_mac = p_head_mac WHERE id = 1;
+  RETURN QUERY SELECT p_seq, p_mac;
+END $$;
+`,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -6,6 +6,9 @@
  *
  * Nodes starting together on a fresh database agree on one root uin, root account and root credential: the startup
  * section runs under a session-level advisory lock, held until the server calls `startupDone()`.
+ *
+ * A server's node reads credentials, accounts, policies, keys and key versions through a node cache kept coherent by
+ * a listening connection (read-cache.ts, change-feed.ts); tools (`create: false`) read the database every time.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +25,9 @@ import { pgAccountStore } from "./accounts.js";
 import { pgKeyStore } from "./keys.js";
 import { pgProductStore } from "./products.js";
 import type { ProductStore } from "../../gateway/product-store.js";
+import { PgChangeFeed } from "./change-feed.js";
 import { migrate, SchemaTooNewError } from "./migrations.js";
+import { PgReadCache } from "./read-cache.js";
 import { fencedRoot, watchRootFence, type RootFence } from "../../root-of-trust/root-fence.js";
 import { openPgPool, redactUrl, type PgTimeouts } from "./pool.js";
 
@@ -47,6 +52,8 @@ export interface PgNodeOptions {
   logger?: Logger | undefined;
   poolSize?: number;
   timeouts?: Partial<PgTimeouts>;
+  /** Keep a node cache coherent through LISTEN/NOTIFY (default: `create`, i.e. servers). */
+  cache?: boolean;
 }
 
 export interface PgNode {
@@ -85,6 +92,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
   const keyFile = join(opts.dataDir, ROOT_KEY_FILE);
   const pool = openPgPool(opts.url, { max: opts.poolSize, timeouts: opts.timeouts, logger: opts.logger });
   let root: RootOfTrust | undefined;
+  let feed: PgChangeFeed | undefined;
   let fence: RootFence | undefined;
   let lockClient: pg.PoolClient | undefined;
   const releaseLock = async () => {
@@ -119,7 +127,9 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       if (e instanceof SchemaTooNewError) throw new StartupError(`${redactUrl(opts.url)}: ${e.message}`);
       throw describeConnectError(opts.url, e);
     }
-    const store = pgKeyStore(pool);
+    const cache = new PgReadCache();
+    if (opts.cache ?? opts.create) feed = await PgChangeFeed.start(pool, cache, opts.logger);
+    const store = pgKeyStore(pool, cache);
     const initialised = (await store.getMeta("root-check")) !== undefined;
     const given = Boolean(opts.rootKeyUri || opts.rootKey);
     if (initialised && !given && !existsSync(keyFile)) {
@@ -141,7 +151,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
     await checkRootKey(store, root);
     fence = opts.create ? watchRootFence(pool, (await store.getMeta("root-check"))!, { logger: opts.logger }) : undefined;
     if (fence) root = fencedRoot(root, fence);
-    const accounts = pgAccountStore(pool);
+    const accounts = pgAccountStore(pool, cache);
     const products = pgProductStore(pool);
     const uin = await rootUin(store);
     if (opts.create) await ensureRootAccount(accounts, uin, opts.nowSeconds);
@@ -156,6 +166,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
       (await pool.query<{ g: number }>("SELECT openkms_take_tokens($1, $2, $3, $4, $5) AS g", [bucket, want, rate, capacity, nowMs])).rows[0]!.g;
     let closed = false;
     const theRoot = root;
+    const theFeed = feed;
     return {
       pool, root, fence, rootKeyCreated: loaded.created, store, accounts, products, audit, rootUin: uin, tokenLeases, location: redactUrl(opts.url),
       startupDone: releaseLock,
@@ -164,6 +175,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
         closed = true;
         fence?.close();
         await releaseLock();
+        await theFeed?.close();
         await audit.close();
         await products.close();
         await accounts.close();
@@ -175,6 +187,7 @@ export async function openPgNode(opts: PgNodeOptions): Promise<PgNode> {
   } catch (e) {
     fence?.close();
     await releaseLock();
+    await feed?.close();
     await pool.end().catch(() => {});
     root?.close();
     throw e;
