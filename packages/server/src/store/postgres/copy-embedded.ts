@@ -181,6 +181,7 @@ export class RowDigest {
   }
 }
 
+/** SHA-256 over each row's SHA-256 of its {@link canonicalRow}, hex: equal on both sides of a faithful copy. */
 export function digestRows(spec: TableSpec, rows: Record<string, unknown>[]): string {
   const d = new RowDigest();
   for (const r of rows) d.add(canonicalRow(spec, r));
