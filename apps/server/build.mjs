@@ -15,7 +15,10 @@ await build({
   // pg-native: pg's optional native binding, never used (the pure-JS client is). pkcs11js: a native addon.
   external: ["better-sqlite3", "pg-native", "pkcs11js"],
   banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __openkmsCreateRequire } from 'node:module'; const require = __openkmsCreateRequire(import.meta.url);",
+    // UV_THREADPOOL_SIZE: read by libuv when its pool first starts, so set before any work reaches it. 16 threads let
+    // the audit log and the key store overlap their WAL fsyncs (packages/server/src/store/fsync-concurrency.ts) with
+    // log writes and file reads to spare; a value the user set wins.
+    js: "#!/usr/bin/env node\nimport { createRequire as __openkmsCreateRequire } from 'node:module'; const require = __openkmsCreateRequire(import.meta.url);\nprocess.env.UV_THREADPOOL_SIZE ??= '16';",
   },
   logLevel: "warning",
   define: { OPENKMS_VERSION: JSON.stringify(version) },

@@ -7,10 +7,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { bin, serve } from "./_serve.js";
 
-export const bin = join(dirname(fileURLToPath(import.meta.url)), "../dist/openkms.js");
+export { bin };
 
 export interface Credentials {
   SecretId: string;
@@ -44,26 +44,12 @@ export function tempDir(prefix = "openkms-cli-"): string {
 /** `openkms serve --port 0` on a fresh data dir (edition `sm` unless given); resolves once it listens. */
 export async function startServer(edition: "sm" | "fips" = "sm", extraArgs: string[] = []): Promise<StartedServer> {
   const dataDir = join(tempDir("openkms-cli-data-"), "data");
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--edition", edition, "--log-level", "warn", "--rate-limits", "off", ...extraArgs], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<void>((res) => child.on("exit", () => res()));
+  const { child, url, exited } = await serve(["--data-dir", dataDir, "--edition", edition, "--log-level", "warn", "--rate-limits", "off", ...extraArgs]);
   cleanup.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGKILL");
       await exited;
     }
-  });
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /openkms listening on (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`openkms serve exited ${code}: ${err}`)));
   });
   const credentialsFile = join(dataDir, "credentials.json");
   return {

@@ -3,15 +3,16 @@
  * Debian package (playwright-core, never a downloaded browser), pages that record script errors, sign-in, and
  * screenshots into `test-artifacts/console/` (gitignored).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { bin, serve as serveCommand } from "./_serve.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const bin = join(here, "../dist/openkms.js");
+export { bin };
 export const artifacts = join(here, "../test-artifacts/console");
 export const KEY_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -26,20 +27,9 @@ export interface Serving {
 /** Start `openkms serve --port 0` on a fresh data dir with `args`; resolves once it listens. */
 export async function serve(args: string[] = []): Promise<Serving> {
   const dataDir = mkdtempSync(join(tmpdir(), "openkms-console-"));
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--log-level", "warn", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /openkms listening on (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`openkms serve exited ${code}: ${err}`)));
-  });
+  const { child, url, stderr } = await serveCommand(["--data-dir", dataDir, "--log-level", "warn", ...args]);
   const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) as Serving["creds"];
-  return { child, url, dataDir, creds, stderr: () => err };
+  return { child, url, dataDir, creds, stderr };
 }
 
 /** SIGTERM the server, wait for it, remove its data dir. */

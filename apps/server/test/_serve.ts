@@ -28,7 +28,12 @@ export function killChildren(): void {
 
 /** `openkms serve --port 0 <args>`; resolves once it listens, rejects with its stderr if it exits first. */
 export function serve(args: string[], env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return startServe(["--port", "0", ...args], env);
+}
+
+/** `openkms serve <args>` (no port added: the args or the environment give it); as {@link serve}. */
+export function startServe(args: string[], env: Record<string, string> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [bin, "serve", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let out = "";
   let err = "";
@@ -45,7 +50,7 @@ export function serve(args: string[], env: Record<string, string> = {}): Promise
         });
       }
     });
-    exited.then((code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    exited.then((code) => reject(new Error(`serve exited ${code} before listening: ${err}`)));
   });
 }
 

@@ -2,64 +2,24 @@
  * `openkms admin`, `openkms audit` and `serve --rate-limit(s)` as an operator runs them: the bundled binary in child
  * processes, on the data dir of a running `openkms serve`, with the official SDK as the API client.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import Database from "better-sqlite3";
-import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { afterAll, describe, expect, it } from "vitest";
+import { killChildren, ok, run, sdkFor, serve as serveArgs } from "./_serve.js";
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "../dist/openkms.js");
-const children: ChildProcess[] = [];
 const scratch = mkdtempSync(join(tmpdir(), "openkms-admin-"));
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  killChildren();
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function serve(dataDir: string, args: string[] = []): Promise<{ child: ChildProcess; exited: Promise<number | null>; stderr: () => string }> {
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", () => {
-      if (/openkms listening on /.test(out)) resolve({ child, exited, stderr: () => err });
-    });
-    exited.then((code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-}
+/** `openkms serve` on `dataDir`. */
+const serve = (dataDir: string, args: string[] = []) => serveArgs(["--data-dir", dataDir, ...args]);
 
-/** Run one `openkms …` command to completion. */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    c.stdout.on("data", (d) => (out += d));
-    c.stderr.on("data", (d) => (err += d));
-    c.on("exit", (code) => resolve({ code, out, err }));
-  });
-}
-
-async function ok(args: string[]): Promise<any> {
-  const r = await run(args);
-  if (r.code !== 0) throw new Error(`openkms ${args.join(" ")} exited ${r.code}: ${r.err}`);
-  return r.out.trim() ? JSON.parse(r.out) : undefined;
-}
-
-function sdk(endpoint: string, secretId: string, secretKey: string) {
-  return new CommonClient("kms.tencentcloudapi.com", "2019-01-18", {
-    credential: { secretId, secretKey },
-    region: "ap-guangzhou",
-    profile: { httpProfile: { endpoint, protocol: "http://" } },
-  });
-}
+const sdk = (endpoint: string, secretId: string, secretKey: string) =>
+  sdkFor({ SecretId: secretId, SecretKey: secretKey, Region: "ap-guangzhou", Endpoint: endpoint });
 const code = (p: Promise<unknown>) => p.then(() => "Success", (e: { code?: string }) => e.code ?? String(e));
 
 describe("openkms admin and openkms audit on a running server", () => {

@@ -5,20 +5,18 @@
  * migrate` carries an embedded store over; `openkms admin` / `audit` work on the shared store; a schema newer than the
  * code is refused.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import pg from "pg";
 import { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pgAvailable, startPostgres, type TestPostgres } from "../../../packages/server/test/_postgres.mjs";
+import { bin, killChildren, serve as serveArgs } from "./_serve.js";
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "../dist/openkms.js");
 const ROOT_KEY = randomBytes(32).toString("base64");
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 interface Node {
@@ -43,26 +41,10 @@ function client(creds: { SecretId: string; SecretKey: string; Region: string; En
   });
 }
 
-function serve(store: string, dataDir = join(tmp(), "node"), extra: string[] = []): Promise<Node> {
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--store", store, "--log-level", "error", ...extra], {
-    env: { ...process.env, OPENKMS_ROOT_KEY: ROOT_KEY }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      if (!/openkms listening on (\S+)\n/.test(out)) return;
-      child.stdout!.off("data", onData);
-      const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
-      resolve({ child, dataDir, kms: client(creds), exited, stderr: () => err });
-    };
-    child.stdout!.on("data", onData);
-    exited.then((code) => reject(new Error(`exited ${code} before listening: ${err}`)));
-  });
+async function serve(store: string, dataDir = join(tmp(), "node"), extra: string[] = []): Promise<Node> {
+  const s = await serveArgs(["--data-dir", dataDir, "--store", store, "--log-level", "error", ...extra], { OPENKMS_ROOT_KEY: ROOT_KEY });
+  const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+  return { child: s.child, dataDir, kms: client(creds), exited: s.exited, stderr: s.stderr };
 }
 
 /** Run an `openkms` tool command; resolves with its exit code and output. */
@@ -75,7 +57,7 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  killChildren();
 });
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -87,7 +69,7 @@ describe.skipIf(!pgAvailable())("openkms serve --store postgres://… (several n
     postgres = await startPostgres();
   });
   afterAll(async () => {
-    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    killChildren();
     await postgres?.stop();
   });
 
@@ -203,21 +185,8 @@ describe.skipIf(!pgAvailable())("openkms serve --store postgres://… (several n
   it("openkms migrate copies an embedded store into PostgreSQL and verifies it; the cluster then serves its keys, credential and audit chain", async () => {
     const dataDir = join(tmp(), "embedded");
     // An embedded node (no --store) with keys, a sub-user and a ciphertext.
-    const embedded = await new Promise<Node>((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--log-level", "error"], {
-        env: { ...process.env, OPENKMS_ROOT_KEY: ROOT_KEY }, stdio: ["ignore", "pipe", "pipe"],
-      });
-      children.push(child);
-      let out = "";
-      const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-      child.stdout!.on("data", (d) => {
-        out += d;
-        if (/openkms listening on/.test(out)) {
-          resolve({ child, dataDir, kms: client(JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"))), exited, stderr: () => "" });
-        }
-      });
-      exited.then((code) => reject(new Error(`exited ${code}`)));
-    });
+    const served = await serveArgs(["--data-dir", dataDir, "--log-level", "error"], { OPENKMS_ROOT_KEY: ROOT_KEY });
+    const embedded = { ...served, kms: client(JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"))) };
     const { KeyId } = (await embedded.kms.request("CreateKey", { Alias: "carried-over", Description: "before the move" })) as { KeyId: string };
     const { CiphertextBlob } = (await embedded.kms.request("Encrypt", { KeyId, Plaintext: b64("kept") })) as { CiphertextBlob: string };
     const env = { OPENKMS_ROOT_KEY: ROOT_KEY };

@@ -14,9 +14,9 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bin, serve } from "./_serve.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, "../dist/openkms.js");
 
 let browser: Browser;
 let site: Server;
@@ -62,20 +62,9 @@ beforeAll(async () => {
   otherOrigin = await listen(other);
 
   const dataDir = mkdtempSync(join(tmpdir(), "openkms-cors-"));
-  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", dataDir, "--cors-origin", siteOrigin], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /openkms listening on (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`openkms serve exited ${code}: ${err}`)));
-  });
+  const { child, url, stderr } = await serve(["--data-dir", dataDir, "--cors-origin", siteOrigin]);
   const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
-  kms = { child, url, dataDir, stderr: () => err, creds };
+  kms = { child, url, dataDir, stderr, creds };
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
 });
 

@@ -4,43 +4,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { bin, killChildren, sdkFor, startServe } from "./_serve.js";
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), "../dist/openkms.js");
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, [bin, "serve", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (err += d));
-  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
-  return new Promise((resolve, reject) => {
-    const onData = () => {
-      const m = /openkms listening on (\S+)\n/.exec(out);
-      if (m) {
-        child.stdout!.off("data", onData);
-        resolve({ child, url: m[1]!, stdout: () => out, stderr: () => err, exited });
-      }
-    };
-    child.stdout!.on("data", onData);
-    exited.then((code) => reject(new Error(`exited ${code} before listening: ${err}`)));
-  });
-}
+/** `openkms serve <args>` until it listens. */
+const start = startServe;
 
 function tmp(): string {
   const d = mkdtempSync(join(tmpdir(), "openkms-serve-"));
@@ -49,17 +21,13 @@ function tmp(): string {
 }
 
 afterEach(() => {
+  killChildren();
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function client(creds: { SecretId: string; SecretKey: string; Region: string; Endpoint: string }) {
-  return new CommonClient("kms.tencentcloudapi.com", "2019-01-18", {
-    credential: { secretId: creds.SecretId, secretKey: creds.SecretKey },
-    region: creds.Region,
-    profile: { httpProfile: { endpoint: creds.Endpoint, protocol: "http://" } },
-  });
-}
+/** The official SDK for a credentials.json. */
+const client = sdkFor;
 
 describe("openkms serve", () => {
   it("first start: root key, credentials.json (0600), the listening line, healthz, a working API, clean SIGTERM", async () => {

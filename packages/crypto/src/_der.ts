@@ -116,6 +116,25 @@ export class DerReader {
   }
 }
 
+/**
+ * An (r, s) signature, `SEQUENCE { INTEGER r, INTEGER s }` (ECDSA: SEC 1 / RFC 3279 Ecdsa-Sig-Value; SM2: GB/T
+ * 32918.2), in strict DER.
+ * @returns r and s (non-negative; the caller checks their range), or undefined for anything that is not exactly that
+ *   (BER forms, trailing bytes, negative or non-minimal INTEGERs)
+ */
+export function parseRsSignature(der: Uint8Array): { r: bigint; s: bigint } | undefined {
+  try {
+    const seq = readSequence(der);
+    const r = seq.readUnsignedInteger();
+    const s = seq.readUnsignedInteger();
+    seq.end();
+    return { r, s };
+  } catch (err) {
+    if (err instanceof DerError) return undefined;
+    throw err;
+  }
+}
+
 /** Reads the single top-level SEQUENCE of `der` (no trailing bytes) and returns a reader over its content. */
 export function readSequence(der: Uint8Array): DerReader {
   const outer = new DerReader(der);

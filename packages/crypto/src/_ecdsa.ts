@@ -6,7 +6,7 @@
  */
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { platform } from "#platform";
-import { DerError, integer, readSequence, sequence } from "./_der.js";
+import { integer, parseRsSignature, sequence } from "./_der.js";
 import { InvalidKeyError } from "./_errors.js";
 import { abytes } from "./_validate.js";
 
@@ -65,16 +65,8 @@ export function ecdsaScheme(p: EcdsaParameters): EcdsaScheme {
     }
   };
   const parseDer = (der: Uint8Array): { r: bigint; s: bigint } | undefined => {
-    try {
-      const seq = readSequence(der);
-      const r = seq.readUnsignedInteger();
-      const s = seq.readUnsignedInteger();
-      seq.end();
-      return r < 1n || r >= n || s < 1n || s >= n ? undefined : { r, s };
-    } catch (err) {
-      if (err instanceof DerError) return undefined;
-      throw err;
-    }
+    const sig = parseRsSignature(der);
+    return sig && sig.r >= 1n && sig.r < n && sig.s >= 1n && sig.s < n ? sig : undefined;
   };
   const compactOf = (sig: { r: bigint; s: bigint }) => {
     const out = new Uint8Array(lengths.signature);

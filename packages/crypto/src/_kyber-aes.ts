@@ -63,12 +63,52 @@ export function fingerprint(encapsulationKey: Uint8Array): Uint8Array {
   return pqcEngine().sha3_256(encapsulationKey);
 }
 
-/** OKM = HKDF-SHA-256(K, salt = empty, info, 44) → AES-256 key (32) and GCM nonce (12). */
-function deriveKeyAndNonce(sharedSecret: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-  const okm = new Uint8Array(platform.nodeCrypto().hkdfSync("sha256", sharedSecret, new Uint8Array(0), INFO, 44));
+/** The AES-256 key (32 bytes) and GCM nonce (12) of a 44-byte OKM, which is zeroed. */
+function splitOkm(okm: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
   const key = okm.slice(0, 32), nonce = okm.slice(32, 44);
   okm.fill(0);
   return { key, nonce };
+}
+
+/**
+ * OKM = HKDF-SHA-256(K, salt = empty, info, 44) → AES-256 key (32) and GCM nonce (12). Zeroes `sharedSecret` (K),
+ * also when the derivation fails.
+ */
+function deriveKeyAndNonce(sharedSecret: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
+  try {
+    return splitOkm(new Uint8Array(platform.nodeCrypto().hkdfSync("sha256", sharedSecret, new Uint8Array(0), INFO, 44)));
+  } finally {
+    sharedSecret.fill(0);
+  }
+}
+
+/** {@link deriveKeyAndNonce} through the platform's HKDF (WebCrypto in a browser). */
+async function deriveKeyAndNonceAsync(sharedSecret: Uint8Array): Promise<{ key: Uint8Array; nonce: Uint8Array }> {
+  try {
+    return splitOkm(await platform.hkdfSha256(sharedSecret, new Uint8Array(0), INFO, 44));
+  } finally {
+    sharedSecret.fill(0);
+  }
+}
+
+/** Writes the blob header (version, algorithm, KeyId, SHA3-256(ek), KEM ciphertext) into `out`'s first AAD_LENGTH bytes. */
+function writeHeader(out: Uint8Array, keyId: Uint8Array, ek: Uint8Array, kemCiphertext: Uint8Array): void {
+  out[0] = FORMAT_VERSION;
+  out[1] = ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM;
+  out.set(keyId, 2);
+  out.set(fingerprint(ek), 18);
+  out.set(kemCiphertext, lengths.header);
+}
+
+/**
+ * dk = dk_PKE ‖ ek ‖ H(ek) ‖ z (FIPS 203 Algorithm 16 step 3): the blob's fingerprint must be this key's H(ek)
+ * (compared in constant time). @throws DecryptionError when it is not
+ */
+function checkFingerprint(decapsulationKey: Uint8Array, blobFingerprint: Uint8Array): void {
+  const h = decapsulationKey.subarray(2336, 2368);
+  let diff = 0;
+  for (let i = 0; i < 32; i++) diff |= h[i]! ^ blobFingerprint[i]!;
+  if (diff !== 0) throw new DecryptionError();
 }
 
 /**
@@ -83,20 +123,10 @@ export function seal(recipient: KyberAesRecipient, plaintext: Uint8Array, m: Uin
   abytes(plaintext, undefined, "plaintext");
   const ek = recipient.publicKey.length === ml_kem768.lengths.encapsulationKey ? recipient.publicKey : ml_kem768.parsePublicKey(recipient.publicKey);
   const { ciphertext, sharedSecret } = ml_kem768.encapsulate(ek, m);
-  let derived: { key: Uint8Array; nonce: Uint8Array };
-  try {
-    derived = deriveKeyAndNonce(sharedSecret);
-  } finally {
-    sharedSecret.fill(0);
-  }
-  const { key, nonce } = derived;
+  const { key, nonce } = deriveKeyAndNonce(sharedSecret);
   try {
     const out = new Uint8Array(AAD_LENGTH + plaintext.length + lengths.tag);
-    out[0] = FORMAT_VERSION;
-    out[1] = ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM;
-    out.set(id, 2);
-    out.set(fingerprint(ek), 18);
-    out.set(ciphertext, lengths.header);
+    writeHeader(out, id, ek, ciphertext);
     out.set(aes256Gcm.seal(key, nonce, plaintext, out.subarray(0, AAD_LENGTH)), AAD_LENGTH);
     return out;
   } finally {
@@ -117,21 +147,10 @@ export async function sealAsync(recipient: KyberAesRecipient, plaintext: Uint8Ar
   await pqcReady();
   const ek = recipient.publicKey.length === ml_kem768.lengths.encapsulationKey ? recipient.publicKey : ml_kem768.parsePublicKey(recipient.publicKey);
   const { ciphertext, sharedSecret } = ml_kem768.encapsulate(ek, m);
-  let okm: Uint8Array;
-  try {
-    okm = await platform.hkdfSha256(sharedSecret, new Uint8Array(0), INFO, 44);
-  } finally {
-    sharedSecret.fill(0);
-  }
-  const key = okm.slice(0, 32), nonce = okm.slice(32, 44);
-  okm.fill(0);
+  const { key, nonce } = await deriveKeyAndNonceAsync(sharedSecret);
   try {
     const header = new Uint8Array(AAD_LENGTH);
-    header[0] = FORMAT_VERSION;
-    header[1] = ALGORITHM_ML_KEM_768_HKDF_SHA256_AES_256_GCM;
-    header.set(id, 2);
-    header.set(fingerprint(ek), 18);
-    header.set(ciphertext, lengths.header);
+    writeHeader(header, id, ek, ciphertext);
     const sealed = await platform.aesGcmSeal(key, nonce, plaintext, header);
     const out = new Uint8Array(AAD_LENGTH + sealed.length);
     out.set(header, 0);
@@ -172,19 +191,9 @@ export function parseBlob(blob: Uint8Array): KyberAesBlob {
 export function decrypt(decapsulationKey: Uint8Array, blob: Uint8Array): Uint8Array {
   abytes(decapsulationKey, ml_kem768.lengths.decapsulationKey, "decapsulationKey");
   const parsed = parseBlob(blob);
-  // dk = dk_PKE ‖ ek ‖ H(ek) ‖ z (FIPS 203 Algorithm 16 step 3): the fingerprint must be this key's H(ek).
-  const h = decapsulationKey.subarray(2336, 2368);
-  let diff = 0;
-  for (let i = 0; i < 32; i++) diff |= h[i]! ^ parsed.fingerprint[i]!;
-  if (diff !== 0) throw new DecryptionError();
+  checkFingerprint(decapsulationKey, parsed.fingerprint);
   const sharedSecret = ml_kem768.decapsulate(decapsulationKey, parsed.kemCiphertext);
-  let derived: { key: Uint8Array; nonce: Uint8Array };
-  try {
-    derived = deriveKeyAndNonce(sharedSecret);
-  } finally {
-    sharedSecret.fill(0);
-  }
-  const { key, nonce } = derived;
+  const { key, nonce } = deriveKeyAndNonce(sharedSecret);
   try {
     return aes256Gcm.open(key, nonce, parsed.sealed, blob.subarray(0, AAD_LENGTH));
   } catch (err) {
@@ -204,20 +213,10 @@ export function decrypt(decapsulationKey: Uint8Array, blob: Uint8Array): Uint8Ar
 export async function decryptAsync(decapsulationKey: Uint8Array, blob: Uint8Array): Promise<Uint8Array> {
   abytes(decapsulationKey, ml_kem768.lengths.decapsulationKey, "decapsulationKey");
   const parsed = parseBlob(blob);
-  const h = decapsulationKey.subarray(2336, 2368);
-  let diff = 0;
-  for (let i = 0; i < 32; i++) diff |= h[i]! ^ parsed.fingerprint[i]!;
-  if (diff !== 0) throw new DecryptionError();
+  checkFingerprint(decapsulationKey, parsed.fingerprint);
   await pqcReady();
   const sharedSecret = ml_kem768.decapsulate(decapsulationKey, parsed.kemCiphertext);
-  let okm: Uint8Array;
-  try {
-    okm = await platform.hkdfSha256(sharedSecret, new Uint8Array(0), INFO, 44);
-  } finally {
-    sharedSecret.fill(0);
-  }
-  const key = okm.slice(0, 32), nonce = okm.slice(32, 44);
-  okm.fill(0);
+  const { key, nonce } = await deriveKeyAndNonceAsync(sharedSecret);
   try {
     return await platform.aesGcmOpen(key, nonce, parsed.sealed, blob.subarray(0, AAD_LENGTH));
   } catch (err) {

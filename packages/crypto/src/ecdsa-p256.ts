@@ -14,7 +14,7 @@
 import { p256 } from "@noble/curves/nist.js";
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { platform } from "#platform";
-import { DerError, bitString, integer, oid, readSequence, sequence } from "./_der.js";
+import { bitString, integer, oid, parseRsSignature, sequence } from "./_der.js";
 import { InvalidKeyError } from "./_errors.js";
 import { abytes } from "./_validate.js";
 import { sha256 } from "./sha256.js";
@@ -87,17 +87,8 @@ export function sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
 
 /** Strict DER → (r, s) with 1 ≤ r, s < n, or undefined. */
 function parseDer(der: Uint8Array): { r: bigint; s: bigint } | undefined {
-  try {
-    const seq = readSequence(der);
-    const r = seq.readUnsignedInteger();
-    const s = seq.readUnsignedInteger();
-    seq.end();
-    if (r < 1n || r >= N || s < 1n || s >= N) return undefined;
-    return { r, s };
-  } catch (err) {
-    if (err instanceof DerError) return undefined;
-    throw err;
-  }
+  const sig = parseRsSignature(der);
+  return sig && sig.r >= 1n && sig.r < N && sig.s >= 1n && sig.s < N ? sig : undefined;
 }
 
 /**

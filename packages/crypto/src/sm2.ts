@@ -21,7 +21,7 @@
 import type { WeierstrassPoint } from "@noble/curves/abstract/weierstrass.js";
 import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { abytes } from "./_validate.js";
-import { DerError, DerReader, TAG, integer, octetString, readSequence, sequence } from "./_der.js";
+import { DerError, DerReader, TAG, integer, octetString, parseRsSignature, readSequence, sequence } from "./_der.js";
 import { DecryptionError, InvalidKeyError } from "./_errors.js";
 import { constantTimeEqual, wipe } from "./constant-time.js";
 import { createSm3 } from "./sm3.js";
@@ -221,20 +221,6 @@ export function sign(secretKey: Uint8Array, message: Uint8Array, options: Sm2Sig
   return signDigest(secretKey, e, options.k !== undefined ? { k: options.k } : {});
 }
 
-/** Strict DER SEQUENCE{INTEGER r, INTEGER s} → (r, s), or undefined when it is not exactly that. */
-function parseSignature(der: Uint8Array): { r: bigint; s: bigint } | undefined {
-  try {
-    const seq = readSequence(der);
-    const r = seq.readUnsignedInteger();
-    const s = seq.readUnsignedInteger();
-    seq.end();
-    return { r, s };
-  } catch (err) {
-    if (err instanceof DerError) return undefined;
-    throw err;
-  }
-}
-
 /**
  * Verify SM2DSA over a 32-byte e (DIGEST mode), GB/T 32918.2-2016 §7.1 steps B1–B2, B5–B7.
  * @param publicKey 65 B
@@ -247,7 +233,7 @@ export function verifyDigest(publicKey: Uint8Array, e: Uint8Array, signature: Ui
   abytes(e, lengths.digest, "e");
   abytes(signature, undefined, "signature");
   const pa = publicPoint(publicKey);
-  const sig = parseSignature(signature);
+  const sig = parseRsSignature(signature);
   if (!sig) return false;
   const { r, s } = sig;
   // B1, B2: r, s ∈ [1, n−1]
@@ -279,7 +265,7 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
  */
 export function signatureToCompact(der: Uint8Array): Uint8Array {
   abytes(der, undefined, "signature");
-  const sig = parseSignature(der);
+  const sig = parseRsSignature(der);
   if (!sig || sig.r < 1n || sig.r >= curve.n || sig.s < 1n || sig.s >= curve.n) {
     throw new RangeError('"signature" is not a DER SM2 signature');
   }

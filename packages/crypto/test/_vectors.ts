@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { WycheproofTest } from "./neutral/_io.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -27,13 +28,7 @@ export function loadJson<T = unknown>(relPath: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
 
-export interface WycheproofTest {
-  tcId: number;
-  comment: string;
-  flags: string[];
-  result: "valid" | "invalid" | "acceptable";
-  [k: string]: unknown;
-}
+export type { WycheproofTest };
 export interface WycheproofGroup {
   tests: WycheproofTest[];
   [k: string]: unknown;

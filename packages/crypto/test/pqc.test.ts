@@ -9,6 +9,7 @@ import { ml_dsa65, OID_ML_DSA_65 } from "../src/ml-dsa.js";
 import { isInvalidKeyError } from "../src/spki.js";
 import { randomBytes } from "../src/random.js";
 import { toHex } from "./_vectors.js";
+import { thrown } from "./_thrown.js";
 
 const backends: BackendChoice[] = ["wasm-scalar", "wasm-simd"];
 const initial = getBackend();
@@ -62,9 +63,7 @@ describe.each(backends)("ML-KEM-768 on %s", (backend) => {
     unreduced[0] = 0xff;
     unreduced[1] = unreduced[1]! | 0x0f; // first 12-bit coefficient = 4095 ≥ q
     expect(ml_kem768.checkEncapsulationKey(unreduced)).toBe(false);
-    let err: unknown;
-    try { ml_kem768.encapsulate(unreduced); } catch (e) { err = e; }
-    expect(isInvalidKeyError(err)).toBe(true);
+    expect(isInvalidKeyError(thrown(() => ml_kem768.encapsulate(unreduced)))).toBe(true);
     const badDk = decapsulationKey.slice();
     badDk[2340]! ^= 1; // inside H(ek)
     expect(ml_kem768.checkDecapsulationKey(badDk)).toBe(false);
@@ -82,9 +81,7 @@ describe.each(backends)("ML-KEM-768 on %s", (backend) => {
     expect(OID_ML_KEM_768).toBe("2.16.840.1.101.3.4.4.2");
     expect(ml_kem768.parsePublicKey(spki)).toEqual(encapsulationKey);
     for (const bad of [spki.subarray(0, 1205), Uint8Array.from([...spki, 0]), ml_dsa65.encodePublicKey(new Uint8Array(1952))]) {
-      let err: unknown;
-      try { ml_kem768.parsePublicKey(bad); } catch (e) { err = e; }
-      expect(isInvalidKeyError(err)).toBe(true);
+      expect(isInvalidKeyError(thrown(() => ml_kem768.parsePublicKey(bad)))).toBe(true);
     }
   });
 });
@@ -155,9 +152,7 @@ describe.each(backends)("ML-DSA-65 on %s", (backend) => {
     // An s1 coefficient outside [−η, η] (4-bit value 15 → η − 15 = −11): not a key KeyGen makes.
     const bad = secretKey.slice();
     bad[128] = 0xff;
-    let err: unknown;
-    try { ml_dsa65.sign(bad, msg); } catch (e) { err = e; }
-    expect(isInvalidKeyError(err)).toBe(true);
+    expect(isInvalidKeyError(thrown(() => ml_dsa65.sign(bad, msg)))).toBe(true);
   });
 
   it("SPKI DER with id-ml-dsa-65, strict parse", () => {
@@ -168,8 +163,6 @@ describe.each(backends)("ML-DSA-65 on %s", (backend) => {
     expect(toHex(spki.subarray(0, 22))).toBe("308207b2300b0609608648016503040312038207a100");
     expect(OID_ML_DSA_65).toBe("2.16.840.1.101.3.4.3.18");
     expect(ml_dsa65.parsePublicKey(spki)).toEqual(publicKey);
-    let err: unknown;
-    try { ml_dsa65.parsePublicKey(ml_kem768.encodePublicKey(ml_kem768.keygen().encapsulationKey)); } catch (e) { err = e; }
-    expect(isInvalidKeyError(err)).toBe(true);
+    expect(isInvalidKeyError(thrown(() => ml_dsa65.parsePublicKey(ml_kem768.encodePublicKey(ml_kem768.keygen().encapsulationKey))))).toBe(true);
   });
 });

@@ -22,6 +22,7 @@ import {
 import { encodePrivateKey, encodePublicKeyPem, toPem } from "../src/spki.js";
 import { OpensslDir } from "./_openssl.js";
 import { hex, loadJson, toHex } from "./_vectors.js";
+import { thrown } from "./_thrown.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -36,12 +37,7 @@ const V = loadJson<Sm2Vectors>("sm/sm-standard-vectors.json").sm2;
 
 /** Expects `fn` to throw the one DecryptionError (same code and message for every cause). */
 function expectDecryptionError(fn: () => unknown) {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrown(fn);
   expect(isDecryptionError(err)).toBe(true);
   expect((err as Error).message).toBe("decryption failed");
 }
@@ -174,13 +170,7 @@ describe("SM2 round trips and rejection", () => {
     expect(() => signDigest(secretKey, new Uint8Array(31))).toThrow(RangeError);
     expect(() => encrypt(publicKey, new Uint8Array(0), "C1C3C2")).toThrow(RangeError);
     expect(() => encrypt(publicKey, utf8("x"), "C1C2C3" as never)).toThrow(TypeError);
-    let err: unknown;
-    try {
-      getPublicKey(new Uint8Array(32));
-    } catch (e) {
-      err = e;
-    }
-    expect(isInvalidKeyError(err)).toBe(true);
+    expect(isInvalidKeyError(thrown(() => getPublicKey(new Uint8Array(32))))).toBe(true);
     const off = publicKey.slice();
     off[64] = off[64]! ^ 1;
     expect(() => verify(off, utf8("x"), sign(secretKey, utf8("x")))).toThrow(/not a point on the curve/);

@@ -4,6 +4,7 @@
  * one-shot and both stream APIs; memory is one frame whatever the size.
  */
 import { ByteQueue } from "./byte-queue.js";
+import { concatBytes } from "./concat-bytes.js";
 import { hex } from "./hex.js";
 import { EnvelopeError, isEnvelopeError } from "./errors.js";
 import { FINAL, FrameParams, REGULAR } from "./frame.js";
@@ -112,7 +113,7 @@ export class MessageDecryptor {
 
   private async open(ciphertext: Uint8Array[], tag: Uint8Array, final: boolean): Promise<Uint8Array[]> {
     const seq = this.seq;
-    if (ciphertext.length > 16) ciphertext = [joinParts(ciphertext)]; // input in many tiny chunks: one copy, few outputs
+    if (ciphertext.length > 16) ciphertext = [concatBytes(ciphertext)]; // input in many tiny chunks: one copy, few outputs
     try {
       const p = this.params!.at(seq, final);
       const pt = await this.key!.open(p.nonce, p.aad, ciphertext, tag);
@@ -193,16 +194,4 @@ export class MessageDecryptor {
     this.header = p.header;
     this.onHeader?.(p.header);
   }
-}
-
-function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

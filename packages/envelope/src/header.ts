@@ -15,6 +15,7 @@
  *
  * A header is at most 65536 bytes.
  */
+import { concatBytes } from "./concat-bytes.js";
 import { EnvelopeError } from "./errors.js";
 import { contextFromCanonical } from "./encryption-context.js";
 import { COMMITMENT_LENGTH, MESSAGE_ID_LENGTH } from "./key-schedule.js";
@@ -113,13 +114,7 @@ export function encodeHeaderBody(
   let n = 0;
   for (const p of parts) n += p.length;
   if (n + TAG_LENGTH > MAX_HEADER_LENGTH) throw new RangeError(`the header would be ${n + TAG_LENGTH} bytes, over ${MAX_HEADER_LENGTH}`);
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 const bad = (what: string) => new EnvelopeError("InvalidCiphertext", `invalid header: ${what}`);

@@ -15,7 +15,7 @@ import type { EncryptedDataKey } from "./header.js";
 import { DATA_KEY_LENGTH } from "./key-schedule.js";
 import type { DataKeyMaterials, DecryptionRequest, EncryptionRequest, Keyring } from "./keyring.js";
 import {
-  checkClient, clientIdentity, describeFailure, KMS_PROVIDER, METHOD_DECRYPT, unwrapWithKms, type KmsRequester,
+  checkClient, clientIdentity, KMS_PROVIDER, METHOD_DECRYPT, unwrapFirst, type KmsRequester,
 } from "./kms-unwrap.js";
 import { fromBase64 } from "./base64.js";
 
@@ -78,16 +78,6 @@ export class KmsKeyring implements Keyring {
   async onDecrypt(r: DecryptionRequest): Promise<Uint8Array | undefined> {
     const mine = r.encryptedDataKeys.filter((e) => e.provider === KMS_PROVIDER && (this.keyIds.length === 0 || this.keyIds.includes(e.keyId)));
     if (mine.length === 0) return undefined;
-    const failures: string[] = [];
-    let first: unknown;
-    for (const e of mine) {
-      try {
-        return await unwrapWithKms(this.client, e, r.encryptionContext);
-      } catch (err) {
-        first ??= err;
-        failures.push(describeFailure(e.keyId, err));
-      }
-    }
-    throw new Error(failures.join("; "), { cause: first });
+    return unwrapFirst(this.client, mine, r.encryptionContext);
   }
 }

@@ -76,6 +76,26 @@ export async function unwrapWithKms(client: KmsRequester, edk: EncryptedDataKey,
   }
 }
 
+/**
+ * Unwraps the first of `entries` (provider `"kms"`, in order) the KMS opens.
+ * @param entries at least one
+ * @returns the 32-byte data key
+ * @throws Error listing each entry's failure ({@link describeFailure}), the first failure as `cause`
+ */
+export async function unwrapFirst(client: KmsRequester, entries: readonly EncryptedDataKey[], context: Record<string, string>): Promise<Uint8Array> {
+  const failures: string[] = [];
+  let first: unknown;
+  for (const e of entries) {
+    try {
+      return await unwrapWithKms(client, e, context);
+    } catch (err) {
+      first ??= err;
+      failures.push(describeFailure(e.keyId, err));
+    }
+  }
+  throw new Error(failures.join("; "), { cause: first });
+}
+
 /** One line per failure, e.g. `key 1b2c…: ResourceUnavailable.CmkNotFound (…)`. */
 export function describeFailure(keyId: string, err: unknown): string {
   const code = (err as { code?: unknown })?.code;

@@ -1,23 +1,9 @@
 /** One-shot encryption and decryption of byte arrays (the whole message in memory). */
+import { concatBytes } from "./concat-bytes.js";
 import { MessageDecryptor } from "./decryptor.js";
 import { MessageEncryptor } from "./encryptor.js";
 import type { MessageHeader } from "./header.js";
 import type { DecryptOptions, EncryptOptions } from "./options.js";
-
-/** The bytes of every part of every list, in order, in one array. */
-function concat(lists: readonly (readonly Uint8Array[])[]): Uint8Array {
-  let n = 0;
-  for (const parts of lists) for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const parts of lists) {
-    for (const p of parts) {
-      out.set(p, off);
-      off += p.length;
-    }
-  }
-  return out;
-}
 
 /**
  * Encrypts `plaintext` into one envelope message (docs/envelope-format.md): header + frames.
@@ -32,7 +18,7 @@ export async function encrypt(plaintext: Uint8Array, o: EncryptOptions): Promise
   const e = new MessageEncryptor(o, plaintext.length);
   try {
     // three lists joined by concat, never spread into a call (a large message has hundreds of thousands of parts)
-    return concat([[await e.start()], await e.update(plaintext), await e.finish()]);
+    return concatBytes([await e.start(), ...(await e.update(plaintext)), ...(await e.finish())]);
   } finally {
     e.dispose();
   }
@@ -52,7 +38,7 @@ export async function decrypt(ciphertext: Uint8Array, o: DecryptOptions): Promis
   try {
     parts = await d.update(ciphertext);
     await d.finish();
-    return { plaintext: concat([parts]), header: d.header! };
+    return { plaintext: concatBytes(parts), header: d.header! };
   } catch (err) {
     for (const p of parts) p.fill(0);
     throw err;

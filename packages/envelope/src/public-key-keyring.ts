@@ -20,7 +20,7 @@ import { EnvelopeError } from "./errors.js";
 import { DATA_KEY_LENGTH } from "./key-schedule.js";
 import type { DataKeyMaterials, DecryptionRequest, EncryptionRequest, Keyring } from "./keyring.js";
 import {
-  checkClient, describeFailure, KMS_PROVIDER, METHOD_KYBER, METHOD_RSA, METHOD_SM2, unwrapWithKms, type KmsRequester,
+  checkClient, KMS_PROVIDER, METHOD_KYBER, METHOD_RSA, METHOD_SM2, unwrapFirst, type KmsRequester,
 } from "./kms-unwrap.js";
 
 export type PublicKeyAlgorithm = "RSAES_OAEP_SHA_256" | "SM2" | "KYBER_AES";
@@ -100,16 +100,6 @@ export class PublicKeyKeyring implements Keyring {
     if (!this.client) {
       throw new EnvelopeError("NoDecryptableKey", `PublicKeyKeyring for ${this.keyId} has no client: it can encrypt only`);
     }
-    const failures: string[] = [];
-    let first: unknown;
-    for (const e of mine) {
-      try {
-        return await unwrapWithKms(this.client, e, r.encryptionContext);
-      } catch (err) {
-        first ??= err;
-        failures.push(describeFailure(e.keyId, err));
-      }
-    }
-    throw new Error(failures.join("; "), { cause: first });
+    return unwrapFirst(this.client, mine, r.encryptionContext);
   }
 }

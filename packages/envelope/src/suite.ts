@@ -9,6 +9,7 @@
  */
 import { ready } from "@openkms/crypto/backend";
 import { sm4GcmKey } from "@openkms/crypto/sm4-gcm";
+import { joinBytes } from "./concat-bytes.js";
 import { platform, type GcmKey } from "./platform.js";
 
 export type Suite = "SM4_GCM" | "AES_256_GCM";
@@ -38,29 +39,15 @@ export function suiteInfo(name: unknown, field = "suite"): SuiteInfo {
   return SUITES[name];
 }
 
-function concat(parts: readonly Uint8Array[], extra?: Uint8Array): Uint8Array {
-  if (parts.length === 1 && !extra) return parts[0]!;
-  let n = extra?.length ?? 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  if (extra) out.set(extra, off);
-  return out;
-}
-
 /** SM4-GCM as a {@link GcmKey}, on the facade's prepared key (synchronous WASM calls). */
 function sm4FrameKey(key: Uint8Array): GcmKey {
   const k = sm4GcmKey(key);
   return {
     async seal(nonce, aad, plaintext) {
-      return [k.seal(nonce, concat(plaintext), aad)];
+      return [k.seal(nonce, joinBytes(plaintext), aad)];
     },
     async open(nonce, aad, ciphertext, tag) {
-      return [k.open(nonce, concat(ciphertext, tag), aad)];
+      return [k.open(nonce, joinBytes(ciphertext, tag), aad)];
     },
     dispose: () => k.dispose(),
   };

@@ -235,11 +235,19 @@ export async function openDataDir(opts: DataDirOptions): Promise<DataDir> {
       },
     };
   } catch (e) {
-    for (const o of opened.reverse()) await o.close();
-    root.close();
-    if (e instanceof RootKeyError) throw new StartupError(`the root key (${root.source}) does not open this data dir's audit log`);
-    throw e;
+    return closeAfterFailure(e, opened, root);
   }
+}
+
+/**
+ * Opening failed with `e`: close what was opened (newest first) and the root of trust, then throw `e` — a root key
+ * that does not open the audit log as a StartupError saying so.
+ */
+async function closeAfterFailure(e: unknown, opened: { close(): unknown }[], root: { source: string; close(): void }): Promise<never> {
+  for (const o of opened.reverse()) await o.close();
+  root.close();
+  if (e instanceof RootKeyError) throw new StartupError(`the root key (${root.source}) does not open this data dir's audit log`);
+  throw e;
 }
 
 /** A data dir's audit log opened for reading (`openkms audit verify|query`), with its checkpoint. */
@@ -288,9 +296,6 @@ export async function inspectAuditLog(opts: Omit<DataDirOptions, "create" | "onC
       },
     };
   } catch (e) {
-    for (const o of opened.reverse()) await o.close();
-    root.close();
-    if (e instanceof RootKeyError) throw new StartupError(`the root key (${root.source}) does not open this data dir's audit log`);
-    throw e;
+    return closeAfterFailure(e, opened, root);
   }
 }

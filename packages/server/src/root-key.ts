@@ -21,6 +21,11 @@ const KEY_LENGTH = 32;
 export interface RootOfTrust {
   /** Where the root key came from, for logs: `file:<path>` or `env:OPENKMS_ROOT_KEY`. Never the key. */
   readonly source: string;
+  /**
+   * True when the key lives in hardware (a PKCS#11 token). The server then keeps no unwrapped key material or signing
+   * keys between requests, so every request that needs a key needs the token, and pulling it stops them at once.
+   */
+  readonly hardware?: boolean;
   /** Wrap `secret` bound to `label`; returns 1 + 12 + secret.length + 16 bytes. */
   wrap(secret: Uint8Array, label: string): Uint8Array;
   /** Unwrap; throws `RootKeyError` when the value was not wrapped by this root key under this label. */

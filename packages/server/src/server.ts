@@ -30,6 +30,7 @@ import type { StaticSite } from "./http-static.js";
 import type { KeyEvent, KeyEventListener } from "./key-events.js";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from "./limits/rate-limits.js";
 import { MaterialCache } from "./keys/material-cache.js";
+import { SigningKeyCache } from "./accounts/signing-keys.js";
 import { AuthFailureLimiter, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from "./limits/auth-failures.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { hostedDataKeys, type HostedDataKeys } from "./data-keys/hosted-data-keys.js";
@@ -248,7 +249,10 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const auditRecords = opts.auditReader ?? (opts.auditSink ? undefined : dir.auditReader);
     const limitConfig = opts.rateLimits ?? DEFAULT_RATE_LIMITS;
     const limiter = dir.tokenLeases ? new ClusterRateLimiter(limitConfig, clock, dir.tokenLeases) : new RateLimiter(limitConfig, clock);
-    const materials = new MaterialCache();
+    // In-memory caches of unwrapped keys (30 s, zeroed on expiry) — not with a hardware root, whose promise is that a
+    // request needing a key needs the token.
+    const materials = root.hardware ? undefined : new MaterialCache();
+    const signingKeys = root.hardware ? undefined : new SigningKeyCache();
     const authFailures = opts.authFailureLimits === false ? undefined : new AuthFailureLimiter(
       { ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailureLimits }, clock, (e) => audit.append(e),
       (e) => logger.error({ err: { name: (e as Error)?.name, message: (e as Error)?.message } }, "audit summary write failed"),
@@ -256,7 +260,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
     const app = buildHttpApp(
       {
         actions: defaultActions, clock, region, logger, limiter, audit, requireSignedAction: opts.requireSignedAction ?? false, authFailures,
-        principal: (id) => resolvePrincipal(accounts, root, id),
+        principal: (id) => resolvePrincipal(accounts, root, id, signingKeys),
         policies: (callerUin) => policiesOf(accounts, callerUin),
         context: (ownerUin, requestId) => ({
           store, root, profile, region, clock, limits, logger, uin: ownerUin, requestId, materials,
@@ -334,7 +338,8 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
         await scheduler.stop();
         await authFailures?.close();
         await gatewayLimiter?.close();
-        materials.close();
+        materials?.close();
+        signingKeys?.close();
         if (opts.auditSink) await opts.auditSink.close();
         await dir.close();
       },

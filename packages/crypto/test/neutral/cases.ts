@@ -21,6 +21,7 @@ import { sm3 } from "../../src/sm3.js";
 import { sm4Gcm } from "../../src/sm4-gcm.js";
 import { hmacSm3 } from "../../src/hmac-sm3.js";
 import * as sm4 from "../../src/sm4.js";
+import { randomBytes } from "../../src/random.js";
 import { equalBytes, hex, ok, rejects, toHex, utf8 } from "./_assert.js";
 import type { VectorSource, WycheproofFile } from "./_io.js";
 
@@ -323,6 +324,36 @@ add("pqc", "Kyber_AES golden blobs (docs/kyber-aes-blob.md) re-derived by sealAs
   tampered[tampered.length - 1]! ^= 1;
   await rejects(() => kyberDecryptAsync(decapsulationKey, tampered), (e) => (e as { code?: string }).code === "DECRYPTION_FAILED", "tampered blob");
   await rejects(() => kyberEncryptAsync({ keyId: "NOT-A-UUID", publicKey: spki }, pt), (e) => e instanceof RangeError && /"keyId"/.test(e.message), "bad keyId");
+});
+
+add("random", "randomBytes: fresh arrays of the asked length, pooled nonces never repeat across refills, bad lengths refused", async () => {
+  const seen = new Set<string>();
+  // 2,000 × 12 bytes crosses several 4 KiB refills of the nonce pool; 48-byte requests come straight from the CSPRNG.
+  for (let i = 0; i < 2000; i++) {
+    for (const length of [12, 16, 1, 48]) {
+      const b = randomBytes(length);
+      ok(b.length === length && b.byteOffset === 0 && b.buffer.byteLength === length, `a fresh ${length}-byte array`);
+      if (length >= 12) {
+        const h = toHex(b);
+        ok(!seen.has(h), `no repeated ${length}-byte output`);
+        seen.add(h);
+      }
+    }
+  }
+  // Bytes are not biased towards zero (a pool handing out its zeroed bytes would be): each bit set about half the time.
+  const ones = Array.from(randomBytes(4096)).concat(Array.from({ length: 1024 }, () => Array.from(randomBytes(4))).flat())
+    .reduce((n, v) => n + v.toString(2).replace(/0/g, "").length, 0);
+  ok(ones > 8192 * 8 * 0.45 && ones < 8192 * 8 * 0.55, `about half the bits set: ${ones} of ${8192 * 8}`);
+  ok(randomBytes(0).length === 0, "zero bytes");
+  for (const [bad, type] of [[-1, RangeError], [65537, RangeError], [1.5, TypeError], [Number.NaN, TypeError]] as const) {
+    let threw: unknown;
+    try {
+      randomBytes(bad);
+    } catch (e) {
+      threw = e;
+    }
+    ok(threw instanceof type && /"length"/.test((threw as Error).message), `${type.name} naming length for ${bad}`);
+  }
 });
 
 export const neutralCases: readonly NeutralCase[] = cases;

@@ -2,6 +2,7 @@
  * The WebCrypto binding (browsers, Deno, and Node's `globalThis.crypto`): HKDF-SHA-256 and AES-256-GCM through
  * `crypto.subtle`. Keys are imported non-extractable.
  */
+import { joinBytes } from "../concat-bytes.js";
 import type { GcmKey, Platform } from "../platform.js"; // types only: no import cycle at run time
 
 function subtle(): SubtleCrypto {
@@ -13,28 +14,14 @@ function subtle(): SubtleCrypto {
 /** WebCrypto's typings want ArrayBuffer-backed views; ours always are (or are copied by the call). */
 const bs = (u: Uint8Array): BufferSource => u as Uint8Array<ArrayBuffer>;
 
-function joined(parts: readonly Uint8Array[], extra?: Uint8Array): Uint8Array {
-  if (parts.length === 1 && !extra) return parts[0]!;
-  let n = extra?.length ?? 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  if (extra) out.set(extra, off);
-  return out;
-}
-
 class WebGcmKey implements GcmKey {
   constructor(private readonly key: CryptoKey) {}
   async seal(nonce: Uint8Array, aad: Uint8Array, plaintext: readonly Uint8Array[]): Promise<Uint8Array[]> {
-    const out = await subtle().encrypt({ name: "AES-GCM", iv: bs(nonce), additionalData: bs(aad), tagLength: 128 }, this.key, bs(joined(plaintext)));
+    const out = await subtle().encrypt({ name: "AES-GCM", iv: bs(nonce), additionalData: bs(aad), tagLength: 128 }, this.key, bs(joinBytes(plaintext)));
     return [new Uint8Array(out)];
   }
   async open(nonce: Uint8Array, aad: Uint8Array, ciphertext: readonly Uint8Array[], tag: Uint8Array): Promise<Uint8Array[]> {
-    const sealed = joined(ciphertext, tag);
+    const sealed = joinBytes(ciphertext, tag);
     try {
       const out = await subtle().decrypt({ name: "AES-GCM", iv: bs(nonce), additionalData: bs(aad), tagLength: 128 }, this.key, bs(sealed));
       return [new Uint8Array(out)];

@@ -46,12 +46,8 @@ function blobKeyId(text: string): string | undefined {
   return bytesToUuid(bytes.subarray(2, 18));
 }
 
-/**
- * The well-formed key ids named by a request's parameters (the parsed JSON body or GET query, before validation).
- * @returns lower-case UUIDs, each once, in parameter order
- */
-export function requestKeyIds(params: unknown): string[] {
-  if (typeof params !== "object" || params === null || Array.isArray(params)) return [];
+/** A list of ids and the function that adds a value to it when it is a well-formed id (lower-cased, each once). */
+function idCollector(): { ids: string[]; add: (v: unknown) => void } {
   const ids: string[] = [];
   const add = (v: unknown) => {
     if (typeof v === "string" && KEY_ID_RE.test(v)) {
@@ -59,6 +55,16 @@ export function requestKeyIds(params: unknown): string[] {
       if (!ids.includes(id)) ids.push(id);
     }
   };
+  return { ids, add };
+}
+
+/**
+ * The well-formed key ids named by a request's parameters (the parsed JSON body or GET query, before validation).
+ * @returns lower-case UUIDs, each once, in parameter order
+ */
+export function requestKeyIds(params: unknown): string[] {
+  if (typeof params !== "object" || params === null || Array.isArray(params)) return [];
+  const { ids, add } = idCollector();
   for (const [name, value] of Object.entries(params)) {
     if (name === "CiphertextBlob" && typeof value === "string") add(blobKeyId(value));
     if (name === "ImportKeyMaterial" && typeof value === "string" && String((params as Record<string, unknown>).ImportType) === "1") add(blobKeyId(value));
@@ -75,13 +81,7 @@ export function requestKeyIds(params: unknown): string[] {
  */
 export function requestDataKeyIds(params: unknown): string[] {
   if (typeof params !== "object" || params === null || Array.isArray(params)) return [];
-  const ids: string[] = [];
-  const add = (v: unknown) => {
-    if (typeof v === "string" && KEY_ID_RE.test(v)) {
-      const id = v.toLowerCase();
-      if (!ids.includes(id)) ids.push(id);
-    }
-  };
+  const { ids, add } = idCollector();
   for (const [name, value] of Object.entries(params)) {
     if (name === "DataKeyIds" && Array.isArray(value)) value.forEach(add);
     else if (name === "DataKeyId") add(value);

@@ -4,20 +4,39 @@
  */
 import type { Principal } from "../access/authorize.js";
 import { parsePolicy, type PolicyDocument } from "../access/policy.js";
-import { lookupCredential } from "../credentials.js";
+import { credentialLabel, lookupCredential } from "../credentials.js";
+import type { SigningKeySource } from "../protocol/tc3.js";
 import type { RootOfTrust } from "../root-key.js";
 import type { AccountStore } from "../store/accounts.js";
+import type { SigningKeyCache } from "./signing-keys.js";
 
 /**
- * The SecretKey and principal of an enabled credential whose principal (and, for a sub-user, whose account) is
- * enabled; undefined otherwise (unknown, disabled or deleted — one answer, `AuthFailure.SecretIdNotFound`).
+ * The SecretKey (or, given `signingKeys`, a source of its TC3 signing keys that unwraps it only on a cache miss) and
+ * principal of an enabled credential whose principal (and, for a sub-user, whose account) is enabled; undefined
+ * otherwise (unknown, disabled or deleted — one answer, `AuthFailure.SecretIdNotFound`). The credential and account
+ * rows are read on every call.
  */
 export async function resolvePrincipal(
   accounts: AccountStore,
   root: RootOfTrust,
   secretId: string,
-): Promise<{ secretKey: string; principal: Principal } | undefined> {
-  const cred = await lookupCredential(accounts, root, secretId);
+  signingKeys?: SigningKeyCache,
+): Promise<{ secretKey: string | SigningKeySource; principal: Principal } | undefined> {
+  let cred: { secretKey: string | SigningKeySource; uin: string } | undefined;
+  if (signingKeys) {
+    if (!/^[A-Za-z0-9]{4,128}$/.test(secretId)) return undefined;
+    const row = await accounts.getCredential(secretId);
+    if (!row || row.status !== "Enabled") return undefined;
+    const wrapped = row.wrappedSecretKey;
+    cred = {
+      uin: row.uin,
+      secretKey: {
+        signingKey: (date, service) => signingKeys.signingKey(secretId, date, service, wrapped, () => root.unwrap(wrapped, credentialLabel(secretId))),
+      },
+    };
+  } else {
+    cred = await lookupCredential(accounts, root, secretId);
+  }
   if (!cred) return undefined;
   const account = await accounts.getAccount(cred.uin);
   if (!account || account.status !== "Enabled") return undefined;

@@ -4,20 +4,17 @@
  * Errors: InvalidParameter (Limit > 200, Role ∉ {0,1}), InvalidParameterValue.InvalidHsmClusterId.
  */
 import { z } from "zod";
-import { checkHsmClusterId } from "../keys/key-access.js";
 import { str, uint } from "../protocol/params.js";
 import { defineAction } from "./define.js";
-import { checkRole, paging } from "./list-paging.js";
+import { listPage } from "./list-paging.js";
 
 export const listDataKeys = defineAction({
   name: "ListDataKeys",
   schema: z.strictObject({ Offset: uint.optional(), Limit: uint.optional(), Role: uint.optional(), HsmClusterId: str.optional() }),
   async handler(p, ctx) {
-    const page = paging(p.Offset, p.Limit);
-    const role = checkRole(p.Role);
-    checkHsmClusterId(p.HsmClusterId);
+    const page = listPage(p);
     await ctx.settleDue();
-    const { total, dataKeys } = await ctx.store.listDataKeys(ctx.uin, { serviceOnly: role === 1, order: "desc", ...page });
+    const { total, dataKeys } = await ctx.store.listDataKeys(ctx.uin, { order: "desc", ...page });
     return { DataKeys: dataKeys.map((d) => ({ DataKeyId: d.dataKeyId })), TotalCount: total };
   },
 });

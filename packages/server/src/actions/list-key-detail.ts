@@ -8,12 +8,12 @@
  */
 import { z } from "zod";
 import { ErrorCode, KmsError } from "../errors.js";
-import { checkHsmClusterId, refuseMemberAccount, SYMMETRIC_KEY_USAGE } from "../keys/key-access.js";
+import { SYMMETRIC_KEY_USAGE } from "../keys/key-access.js";
 import { keyMetadata } from "../keys/key-metadata.js";
-import { memberAccount, str, tagFilter, uint } from "../protocol/params.js";
+import { str } from "../protocol/params.js";
 import type { KeyListFilter, KeyState } from "../store/types.js";
 import { defineAction } from "./define.js";
-import { checkRole, paging } from "./list-paging.js";
+import { DETAIL_LIST_PARAMS, detailListFilter, searchFilter } from "./list-detail-filter.js";
 
 const STATE_FILTER: Record<number, KeyState[] | undefined> = {
   0: undefined, 1: ["Enabled"], 2: ["Disabled"], 3: ["PendingDelete"], 4: ["PendingImport"], 5: ["Archived"],
@@ -27,39 +27,18 @@ const USAGES = [
 
 export const listKeyDetail = defineAction({
   name: "ListKeyDetail",
-  schema: z.strictObject({
-    Offset: uint.optional(), Limit: uint.optional(), Role: uint.optional(), OrderType: uint.optional(),
-    KeyState: uint.optional(), SearchKeyAlias: str.optional(), Origin: str.optional(), KeyUsage: str.optional(),
-    TagFilters: z.array(tagFilter).optional(), HsmClusterId: str.optional(), MemberAccounts: z.array(memberAccount).optional(),
-  }),
+  schema: z.strictObject({ ...DETAIL_LIST_PARAMS, KeyUsage: str.optional() }),
   async handler(p, ctx) {
-    const page = paging(p.Offset, p.Limit);
-    const role = checkRole(p.Role);
-    checkHsmClusterId(p.HsmClusterId);
-    if (p.MemberAccounts && p.MemberAccounts.length) refuseMemberAccount(p.MemberAccounts);
-    const orderType = p.OrderType ?? 0;
-    if (orderType !== 0 && orderType !== 1) throw new KmsError(ErrorCode.InvalidParameter, `OrderType must be 0 or 1, got ${orderType}`);
-    const stateCode = p.KeyState ?? 0;
-    if (!(stateCode in STATE_FILTER)) throw new KmsError(ErrorCode.InvalidParameter, `KeyState must be 0-5, got ${stateCode}`);
-    const origin = p.Origin ?? "";
-    if (!["", "ALL", "TENCENT_KMS", "EXTERNAL"].includes(origin)) {
-      throw new KmsError(ErrorCode.InvalidParameter, `Origin must be TENCENT_KMS, EXTERNAL or ALL, got ${origin}`);
-    }
+    const filter: KeyListFilter = detailListFilter(p, STATE_FILTER);
     const usage = p.KeyUsage ?? "";
     if (usage !== "" && usage !== "ALL" && !USAGES.includes(usage)) {
       throw new KmsError(ErrorCode.InvalidParameter, `KeyUsage ${usage} is not valid`);
     }
-    if ((p.SearchKeyAlias ?? "").length > 128) throw new KmsError(ErrorCode.InvalidParameter, "SearchKeyAlias may be at most 128 characters");
+    Object.assign(filter, searchFilter(p));
     await ctx.settleDue();
 
-    const filter: KeyListFilter = { order: orderType === 1 ? "asc" : "desc", serviceOnly: role === 1, ...page };
-    const states = STATE_FILTER[stateCode];
-    if (states) filter.states = states;
     if (usage === "") filter.usages = [SYMMETRIC_KEY_USAGE];
     else if (usage !== "ALL") filter.usages = [usage];
-    if (origin === "TENCENT_KMS" || origin === "EXTERNAL") filter.origin = origin;
-    if (p.SearchKeyAlias) filter.search = p.SearchKeyAlias;
-    if (p.TagFilters) filter.tagFilters = p.TagFilters.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue ?? [] }));
     const { total, keys } = await ctx.store.listKeys(ctx.uin, filter);
     return { TotalCount: total, KeyMetadatas: keys.map(keyMetadata) };
   },

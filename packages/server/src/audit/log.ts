@@ -6,8 +6,8 @@
  * are committed together in one IMMEDIATE transaction (which reads the chain head from the file, so several processes
  * — the server and `openkms admin` — can append to one log without breaking the chain); the commit only writes the
  * WAL (`synchronous=NORMAL`), and the WAL file is then fsynced (`fdatasync`) on libuv's thread pool. While one fsync
- * runs, later batches commit and start their own (up to three at once: file systems share journal commits between
- * them), or wait for the next; each record's promise resolves after an fsync that began after its commit. That is as durable as `synchronous=FULL` (which fsyncs the WAL inside each commit):
+ * runs, later batches commit and start their own (several at once: file systems share journal commits between
+ * them; store/fsync-concurrency.ts), or wait for the next; each record's promise resolves after an fsync that began after its commit. That is as durable as `synchronous=FULL` (which fsyncs the WAL inside each commit):
  * a checkpoint, which is what moves WAL content into audit.db and lets the WAL be rewritten, still fsyncs the WAL
  * before and the database after (SQLite's `NORMAL` rule in WAL mode).
  *
@@ -20,6 +20,7 @@ import Database from "better-sqlite3";
 import { randomBytes } from "@openkms/crypto/random";
 import { wipe } from "@openkms/crypto/constant-time";
 import type { RootOfTrust } from "../root-key.js";
+import { FSYNCS_IN_FLIGHT } from "../store/fsync-concurrency.js";
 import { CHECKPOINT_EVERY_MS, CHECKPOINT_EVERY_RECORDS, type AuditCheckpoint, type CheckpointStore } from "./checkpoint.js";
 import { headFromRow, headMacMatches, rowMacMatches } from "./row-check.js";
 import { checkAuditDetail, checkpointMac, GENESIS_MAC, headMac, recordMac, type AuditDetail, type AuditEvent, type AuditRecord } from "./record.js";
@@ -78,8 +79,8 @@ CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
 export const AUDIT_KEY_LABEL = "openkms/audit-mac-key/v1";
 const KEY_LABEL = AUDIT_KEY_LABEL;
 
-/** fsyncs of the WAL running at once (libuv's thread pool has 4 threads by default; the log writer uses it too). */
-const MAX_SYNCS_IN_FLIGHT = 3;
+/** fsyncs of the WAL running at once (store/fsync-concurrency.ts). */
+const MAX_SYNCS_IN_FLIGHT = FSYNCS_IN_FLIGHT;
 
 export interface AuditRow {
   pos: number; seq: number; time_ms: number; request_id: string; action: string; secret_id: string; uin: string;

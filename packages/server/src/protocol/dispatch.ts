@@ -30,7 +30,7 @@ import type { RequestLimiter } from "../limits/rate-limits.js";
 import type { AuthFailureLimiter } from "../limits/auth-failures.js";
 import { parseParams, unflatten } from "./params.js";
 import { repeatedMember } from "./repeated-member.js";
-import { verifyTc3 } from "./tc3.js";
+import { verifyTc3, type SigningKeySource } from "./tc3.js";
 
 export const API_VERSION = "2019-01-18";
 export const MAX_POST_BYTES = 10 * 1024 * 1024;
@@ -59,7 +59,7 @@ export interface DispatchDeps {
   region: string;
   logger: Logger;
   /** Resolve a SecretId to its SecretKey and principal (undefined when unknown, disabled or deleted). */
-  principal(secretId: string): Promise<{ secretKey: string; principal: Principal } | undefined>;
+  principal(secretId: string): Promise<{ secretKey: string | SigningKeySource; principal: Principal } | undefined>;
   /** The policy documents of a sub-user. */
   policies(uin: string): Promise<PolicyDocument[]>;
   limiter: RequestLimiter;
@@ -125,7 +125,7 @@ function errorResponse(code: string, message: string, requestId: string): Record
 }
 
 async function authenticate(req: ApiRequest, deps: DispatchDeps, readOnly: boolean): Promise<Principal> {
-  let found: { secretKey: string; principal: Principal } | undefined;
+  let found: { secretKey: string | SigningKeySource; principal: Principal } | undefined;
   await verifyTc3({
     method: req.method, rawQuery: req.rawQuery, headers: req.headers, body: req.body,
     nowSeconds: unixSeconds(deps.clock),

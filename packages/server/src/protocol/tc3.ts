@@ -111,8 +111,17 @@ export interface VerifyRequest {
    * that change state).
    */
   require?: { signedAction: boolean; signedPayload: boolean };
-  /** Returns the SecretKey for a SecretId, or undefined when unknown or disabled. */
-  secretKeyFor(secretId: string): Promise<string | undefined>;
+  /**
+   * Returns the SecretKey for a SecretId (or a source of its signing keys, {@link SigningKeySource}), or undefined
+   * when unknown or disabled.
+   */
+  secretKeyFor(secretId: string): Promise<string | SigningKeySource | undefined>;
+}
+
+/** Gives the 32-byte TC3 signing key of one credential for a date and service, without handing out its SecretKey. */
+export interface SigningKeySource {
+  /** @returns 32 bytes the verifier only reads during the (synchronous) check: it neither keeps nor zeroes them */
+  signingKey(date: string, service: string): Uint8Array;
 }
 
 /**
@@ -155,7 +164,8 @@ export async function verifyTc3(req: VerifyRequest): Promise<string> {
   const hosts = [...new Set([host, host.replace(/:\d+$/, ""), host.toLowerCase(), host.replace(/:\d+$/, "").toLowerCase()])];
   const valueOf = (name: string) => (req.headers[name] ?? "").trim();
   const seen = new Set<string>();
-  const kSigning = tc3SigningKey(secretKey, auth.date, auth.service);
+  const borrowed = typeof secretKey !== "string";
+  const kSigning = borrowed ? secretKey.signingKey(auth.date, auth.service) : tc3SigningKey(secretKey, auth.date, auth.service);
   const expected = utf8(auth.signature);
   let ok = false;
   try {
@@ -177,7 +187,7 @@ export async function verifyTc3(req: VerifyRequest): Promise<string> {
       if (ok) break;
     }
   } finally {
-    kSigning.fill(0);
+    if (!borrowed) kSigning.fill(0);
   }
   if (!ok) {
     throw new KmsError(ErrorCode.AuthFailureSignatureFailure, "The provided credentials could not be validated. Please check your signature is correct.");

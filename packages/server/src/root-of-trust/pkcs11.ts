@@ -230,6 +230,7 @@ export function openPkcs11Root(opts: Pkcs11RootOptions): { root: RootOfTrust; cr
   let closed = false;
   const root: RootOfTrust = {
     source,
+    hardware: true,
     wrap(secret, label) {
       const iv = Buffer.from(randomBytes(IV_LENGTH));
       const sealed = withSession(label, (c) => {

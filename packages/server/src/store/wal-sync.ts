@@ -11,8 +11,9 @@
  */
 import { closeSync, fdatasync, fdatasyncSync, openSync } from "node:fs";
 import type Database from "better-sqlite3";
+import { FSYNCS_IN_FLIGHT } from "./fsync-concurrency.js";
 
-export const MAX_IN_FLIGHT = 3;
+export const MAX_IN_FLIGHT = FSYNCS_IN_FLIGHT;
 
 export class WalSync {
   private fd: number | undefined;
