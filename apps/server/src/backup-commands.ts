@@ -4,14 +4,15 @@
  * The root key is not in it: back it up apart. Embedded store: `openkms.db` and `audit.db` (sqlite-backup.ts);
  * PostgreSQL (`--store` / OPENKMS_STORE): every OpenKMS table read in one snapshot (postgres/backup.ts).
  *
- * `openkms restore <file> (--data-dir <dir> | --store postgres://… [--replace])`: an embedded store's backup into a
- * new or empty data dir, a PostgreSQL store's backup into an empty database (`--replace`: overwrite the OpenKMS data
- * it holds; stop every node first). Then start the server (nodes) with the same root key. Both print JSON on stdout;
+ * `openkms restore <file> (--data-dir <dir> | --store postgres://… [--replace])`: a backup of either store into a
+ * new or empty data dir (a PostgreSQL store's becomes an embedded one: its first start anchors the audit chain), or a
+ * PostgreSQL store's backup into an empty database (`--replace`: overwrite the OpenKMS data it holds; stop every node
+ * first). Then start the server (nodes) with the same root key. Both print JSON on stdout;
  * exit 2 for operator errors (not a data dir, file exists, damaged backup, database not empty), 1 otherwise.
  */
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { backupDataDir, BackupError, backupPostgres, redactUrl, restoreDataDir, restorePostgres } from "@openkms/server";
+import { backupDataDir, BackupError, backupPostgres, redactUrl, restoreDataDir, restorePostgres, type PgBackupManifest } from "@openkms/server";
 import { ENV, storeOption } from "./config.js";
 import { runTool, ToolError } from "./tool.js";
 
@@ -44,9 +45,9 @@ export function backupCommand(): Command {
 
 export function restoreCommand(): Command {
   return new Command("restore")
-    .description("restore a backup into a new or empty data dir (--data-dir) or an empty PostgreSQL database (--store)")
+    .description("restore a backup into a new or empty data dir (--data-dir; either store's backup) or an empty PostgreSQL database (--store)")
     .argument("<file>", "a file written by openkms backup")
-    .option("--data-dir <dir>", "the data directory to restore an embedded store's backup into (new or empty)")
+    .option("--data-dir <dir>", "the data directory to restore into (new or empty)")
     .addOption(storeOption())
     .option("--replace", "with --store: overwrite the OpenKMS store the database holds (stop every node first)")
     .action((file: string, opts: { dataDir?: string; store?: string; replace?: boolean }) =>
@@ -65,9 +66,14 @@ export function restoreCommand(): Command {
           return;
         }
         const m = await restoreDataDir(resolve(file), resolve(opts.dataDir!)).catch((e) => { throw asToolError(e); });
+        const fromCluster = m.store === "postgres" ? m as unknown as PgBackupManifest : undefined;
         process.stdout.write(JSON.stringify({
-          Restored: resolve(opts.dataDir!), CreatedAt: m.createdAt, Edition: m.edition,
-          Next: "give it the root key it was made with (copy root.key into it, or OPENKMS_ROOT_KEY / --root-key), then openkms audit verify and openkms serve",
+          Restored: resolve(opts.dataDir!), From: fromCluster ? "a PostgreSQL store" : "an embedded store", CreatedAt: m.createdAt, Edition: m.edition,
+          ...(fromCluster ? { Audit: fromCluster.audit } : {}),
+          Next: fromCluster
+            // The embedded log's checkpoint is MACed under the audit key: the first start (with the root key) writes it.
+            ? "give it the cluster's root key (copy root.key into it, or OPENKMS_ROOT_KEY / --root-key), start it once with openkms serve (that anchors the carried-over audit chain), then openkms audit verify"
+            : "give it the root key it was made with (copy root.key into it, or OPENKMS_ROOT_KEY / --root-key), then openkms audit verify and openkms serve",
         }, null, 2) + "\n");
       }),
     );

@@ -2,7 +2,7 @@
  * `openkms backup|restore --store postgres://…` and `openkms admin rewrap --store …` as an operator runs them, with a
  * real PostgreSQL and the bundled binary: an online backup taken while a node serves under write load restores into
  * a new database where a node decrypts every ciphertext made before the backup and `openkms audit verify --store`
- * passes; a non-empty database, a damaged or tampered file and the wrong kind of backup are refused in one line
+ * passes, and into a data dir where one embedded node does the same; a non-empty database, a damaged or tampered file and the wrong kind of backup are refused in one line
  * (exit 2); the root key moves to a new file while a node runs (it answers InternalError until restarted with it).
  */
 import { randomBytes } from "node:crypto";
@@ -113,8 +113,6 @@ describe.skipIf(!pgAvailable())("openkms backup / restore / admin rewrap on Post
     expect(replaced.Audit.lastSeq).toBeGreaterThan(0);
     expect((await run(["audit", "verify", "--store", restoredUrl, "--data-dir", join(scratch, "none")], env)).code).toBe(0);
     oneLine(await run(["restore", file]), /give exactly one of --data-dir <dir> or --store/);
-    oneLine(await run(["restore", file, "--data-dir", join(scratch, "d")]), /is a backup of a PostgreSQL store: restore it with --store/);
-    expect(existsSync(join(scratch, "d"))).toBe(false);
 
     // A damaged file: bytes flipped in the middle of the gzip stream.
     const damaged = join(scratch, "damaged.backup");
@@ -143,6 +141,36 @@ describe.skipIf(!pgAvailable())("openkms backup / restore / admin rewrap on Post
     await ok(["backup", join(scratch, "embedded.backup"), "--data-dir", embedded]);
     oneLine(await run(["restore", join(scratch, "embedded.backup"), "--store", await postgres.createDatabase()]), /is a backup of an embedded store: restore it with --data-dir/);
     oneLine(await run(["backup", join(scratch, "x.backup"), "--store", await postgres.createDatabase()]), /holds no OpenKMS store/);
+  });
+
+  it("a PostgreSQL backup restored into a data dir: one embedded node decrypts everything made before, audit verify passes", async () => {
+    const dir = join(scratch, "from-cluster");
+    const r = await ok(["restore", file, "--data-dir", dir]);
+    const restoredRecords = r.Audit.records as number;
+    expect(restoredRecords).toBeGreaterThan(20);
+    expect(r.Edition).toBe("sm");
+    for (const f of ["openkms.db", "audit.db"]) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).sort()).toEqual(["audit.db", "openkms.db"]);
+    expect(r.Next).toMatch(/start it once .* then openkms audit verify/);
+    // Its first start anchors the carried-over chain in openkms.db (the checkpoint needs the root key).
+    const s = await serve(["--data-dir", dir, "--log-level", "error"], env);
+    const kms = sdkFor(creds(dir));
+    expect(creds(dir).SecretId).toBe(creds(join(scratch, "n1")).SecretId);
+    for (const { blob, plain } of before) {
+      const { Plaintext } = (await kms.request("Decrypt", { CiphertextBlob: blob })) as { Plaintext: string };
+      expect(Buffer.from(Plaintext, "base64").toString()).toBe(plain);
+    }
+    await kms.request("CreateKey", { Alias: "embedded-after-restore" });
+    expect(await s.stop()).toBe(0);
+    const verified = await run(["audit", "verify", "--data-dir", dir], env);
+    expect(verified.err).toBe("");
+    expect(verified.out).toMatch(/^ok: \d+ records/);
+    expect(Number(/^ok: (\d+) records/.exec(verified.out)![1])).toBeGreaterThan(restoredRecords);
+    expect(verified.code).toBe(0);
+    // The same file into a dir that already holds a store: refused.
+    const again = await run(["restore", file, "--data-dir", dir]);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/already holds a store/);
   });
 
   it("openkms admin rewrap --store: a running node answers InternalError from the start of the move; restarted with the new root it decrypts everything", async () => {

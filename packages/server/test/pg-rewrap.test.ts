@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createKmsServer, loadRootKey, openPgNode, openPgPool, rewrapPgStore, ROOT_CHECK_LABEL, RootUnavailableError, verifyPgAuditLog, type RootOfTrust,
 } from "../src/index.js";
+import { watchRootFence } from "../src/root-of-trust/root-fence.js";
 import { wrapWithNode } from "./_byok.js";
 import { b64, startServer, unb64, type Running } from "./_harness.js";
 import { pgAvailable, startPostgres, type TestPostgres } from "./_postgres.mjs";
@@ -45,6 +46,32 @@ describe.skipIf(!pgAvailable())("openkms admin rewrap on a PostgreSQL store", ()
     await postgres?.stop();
     hsm?.cleanup();
     dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  it("the fence: up once the marker appears, or once the root check is not the one the node started with; never down again", async () => {
+    const url = await postgres.createDatabase();
+    const pool = openPgPool(url, { max: 2 });
+    try {
+      await pool.query("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      await pool.query("INSERT INTO meta VALUES ('root-check', 'started-with')");
+      const watch = (check: string) => watchRootFence(pool, check, { intervalMs: 20 });
+      const same = watch("started-with");
+      const moved = watch("another-check");
+      const up = async (f: ReturnType<typeof watch>) => eventually(async () => f.reason, (r) => r !== undefined);
+      expect(await up(moved)).toMatch(/root key was moved \(openkms admin rewrap\): restart this node with the new root key/);
+      expect(() => moved.check()).toThrow(RootUnavailableError);
+      expect(same.reason).toBeUndefined();
+      expect(() => same.check()).not.toThrow();
+      await pool.query("INSERT INTO meta VALUES ('rewrap-target', 'pkcs11:token=t;object=o')");
+      expect(await up(same)).toMatch(/being moved to pkcs11:token=t;object=o/);
+      await pool.query("DELETE FROM meta WHERE name = 'rewrap-target'");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(() => same.check()).toThrow(RootUnavailableError); // until the node restarts
+      same.close();
+      moved.close();
+    } finally {
+      await pool.end();
+    }
   });
 
   it("file root → PKCS#11 token under a running node: fenced, interrupted, resumed, verified; old ciphertexts decrypt under the new root", async () => {

@@ -13,7 +13,7 @@
  *
  * Restore: into a new or empty data dir (0700, files 0600); only the manifest's files are taken from the archive (no
  * other paths, no links), their SHA-256 must match, and SQLite's integrity check must pass. A PostgreSQL store's
- * backup (postgres/backup.ts) is refused here: it is restored with `--store`.
+ * backup (postgres/backup.ts) is turned into the same two files first (postgres/backup-to-data-dir.ts).
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,13 +21,14 @@ import Database from "better-sqlite3";
 import {
   BACKUP_FORMAT, BackupError, checkBackupFile, checkBackupTarget, describeFile, openBackupArchive, writeBackupArchive, type ManifestBase,
 } from "./backup-archive.js";
+import { TABLE_FILES, type PgBackupManifest } from "./postgres/backup.js";
+import { dataDirFilesFromPgBackup } from "./postgres/backup-to-data-dir.js";
 
 export { BACKUP_FORMAT, BackupError };
 const FILES = ["openkms.db", "audit.db"] as const;
 
-export interface BackupManifest extends ManifestBase {
-  store?: undefined;
-}
+/** An embedded store's manifest (or, from restoreDataDir, a PostgreSQL store's, restored into a data dir). */
+export type BackupManifest = ManifestBase;
 
 /** Copy one SQLite database consistently with `VACUUM INTO`. */
 function snapshot(source: string, target: string): void {
@@ -71,7 +72,7 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
 /**
  * Restore a backup into `dataDir` (created when missing; must hold no store yet).
  * @returns the backup's manifest
- * @throws BackupError for a file that is not an OpenKMS backup (or is a PostgreSQL store's), a checksum or integrity
+ * @throws BackupError for a file that is not an OpenKMS backup, a checksum or integrity
  *   failure, or a data dir that already holds a store — nothing is left in `dataDir` then (beyond what was there)
  */
 export async function restoreDataDir(file: string, dataDir: string): Promise<BackupManifest> {
@@ -85,10 +86,10 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Bac
   let restored = false;
   try {
     const wanted = new Set<string>(FILES);
-    const manifest = await openBackupArchive(file, work, (path) => wanted.has(path));
-    if (manifest.store === "postgres") throw new BackupError(`${file} is a backup of a PostgreSQL store: restore it with --store postgres://…`);
+    const manifest = await openBackupArchive(file, work, (path) => wanted.has(path) || TABLE_FILES.has(path));
+    if (manifest.store === "postgres") await dataDirFilesFromPgBackup(file, work, manifest as unknown as PgBackupManifest);
     for (const name of FILES) {
-      await checkBackupFile(file, work, manifest, name);
+      if (manifest.store !== "postgres") await checkBackupFile(file, work, manifest, name);
       const db = new Database(join(work, name), { readonly: true });
       try {
         const result = db.pragma("integrity_check", { simple: true });

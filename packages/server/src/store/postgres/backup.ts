@@ -54,7 +54,65 @@ export interface PgBackupManifest extends ManifestBase {
   audit: { records: number; lastSeq: number; lastMac: string };
 }
 
-const tableFile = (table: string) => `tables/${table}.jsonl`;
+/** The archive path of a table's rows. */
+export const tableFile = (table: string) => `tables/${table}.jsonl`;
+
+/** Every table file a PostgreSQL backup may hold. */
+export const TABLE_FILES: ReadonlySet<string> = new Set(EMBEDDED_TABLES.map((t) => tableFile(t.table)));
+
+/** One table to restore: its spec narrowed to the columns backed up, and what the manifest says of it. */
+export interface TableRestore {
+  spec: TableSpec;
+  backup: PgTableBackup;
+}
+
+/**
+ * Check a PostgreSQL backup extracted into `work` against this code: every table there, with columns this code
+ * knows, from a schema no newer than this code's, every file matching its checksum.
+ * @returns the tables in restore order (EMBEDDED_TABLES')
+ * @throws BackupError naming what does not fit
+ */
+export async function planRestore(file: string, work: string, manifest: PgBackupManifest): Promise<TableRestore[]> {
+  if (!(manifest.schemaVersion <= SCHEMA_VERSION)) {
+    throw new BackupError(`${file} was made from a schema (version ${manifest.schemaVersion}) newer than this OpenKMS knows (${SCHEMA_VERSION}): restore it with a newer OpenKMS`);
+  }
+  const plan: TableRestore[] = [];
+  for (const base of EMBEDDED_TABLES) {
+    const backup = manifest.tables?.find((t) => t.table === base.table);
+    if (!backup) throw new BackupError(`${file}: table ${base.table} is missing from the backup`);
+    const spec = specFor(base, backup.columns ?? []);
+    if (!spec) throw new BackupError(`${file}: table ${base.table} has columns this OpenKMS does not know`);
+    await checkBackupFile(file, work, manifest, tableFile(base.table));
+    plan.push({ spec, backup });
+  }
+  return plan;
+}
+
+/**
+ * Read the rows of one extracted table file, `batchRows` at a time, each row an array of canonical values in the
+ * spec's column order.
+ * @throws BackupError for a line that is not such an array
+ */
+export async function forEachBackupBatch(file: string, spec: TableSpec, path: string, batchRows: number, fn: (rows: unknown[][]) => Promise<void> | void): Promise<void> {
+  let batch: unknown[][] = [];
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line === "") continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      row = undefined;
+    }
+    if (!Array.isArray(row) || row.length !== spec.columns.length) throw new BackupError(`${file}: ${tableFile(spec.table)} holds a row that is not ${spec.columns.length} columns`);
+    batch.push(row);
+    if (batch.length >= batchRows) {
+      await fn(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await fn(batch);
+}
 
 /** `spec` narrowed to (and ordered as) `columns`; undefined when a column is unknown to this code. */
 function specFor(spec: TableSpec, columns: string[]): TableSpec | undefined {
@@ -159,10 +217,7 @@ async function isEmpty(client: pg.PoolClient): Promise<{ table: string; rows: nu
 /** Insert the rows of one table file (inside the caller's transaction), in batches. */
 async function insertTable(client: pg.PoolClient, spec: TableSpec, path: string, file: string): Promise<void> {
   const cols = spec.columns.map((c) => c.name);
-  const perInsert = Math.floor(30_000 / cols.length);
-  let batch: unknown[][] = [];
-  const flush = async () => {
-    if (!batch.length) return;
+  await forEachBackupBatch(file, spec, path, Math.floor(30_000 / cols.length), async (batch) => {
     const values: unknown[] = [];
     const tuples = batch.map((row) => {
       const base = values.length;
@@ -170,22 +225,7 @@ async function insertTable(client: pg.PoolClient, spec: TableSpec, path: string,
       return `(${cols.map((_, j) => `$${base + j + 1}${spec.columns[j]!.kind === "json" ? "::jsonb" : ""}`).join(", ")})`;
     });
     await client.query(`INSERT INTO ${spec.table} (${cols.join(", ")}) VALUES ${tuples.join(", ")}`, values);
-    batch = [];
-  };
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line === "") continue;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch {
-      row = undefined;
-    }
-    if (!Array.isArray(row) || row.length !== cols.length) throw new BackupError(`${file}: ${tableFile(spec.table)} holds a row that is not ${cols.length} columns`);
-    batch.push(row);
-    if (batch.length >= perInsert) await flush();
-  }
-  await flush();
+  });
   if (spec.serial) {
     await client.query(`SELECT setval(pg_get_serial_sequence('${spec.table}', '${spec.serial}'), GREATEST((SELECT MAX(${spec.serial}) FROM ${spec.table}), 1))`);
   }
@@ -202,24 +242,12 @@ async function insertTable(client: pg.PoolClient, spec: TableSpec, path: string,
  */
 export async function restorePostgres(file: string, url: string, opts: { replace?: boolean } = {}): Promise<PgBackupManifest> {
   const work = mkdtempSync(join(tmpdir(), "openkms-restore-"));
-  const names = new Set(EMBEDDED_TABLES.map((t) => tableFile(t.table)));
   try {
-    const manifest = (await openBackupArchive(file, work, (path) => names.has(path))) as unknown as PgBackupManifest;
+    const manifest = (await openBackupArchive(file, work, (path) => TABLE_FILES.has(path))) as unknown as PgBackupManifest;
     if (manifest.store !== "postgres") {
       throw new BackupError(`${file} is a backup of an embedded store: restore it with --data-dir <dir> (then openkms migrate --to ${redactUrl(url)} to move it into PostgreSQL)`);
     }
-    if (!(manifest.schemaVersion <= SCHEMA_VERSION)) {
-      throw new BackupError(`${file} was made from a schema (version ${manifest.schemaVersion}) newer than this OpenKMS knows (${SCHEMA_VERSION}): restore it with a newer OpenKMS`);
-    }
-    const plan: { spec: TableSpec; backup: PgTableBackup }[] = [];
-    for (const base of EMBEDDED_TABLES) {
-      const backup = manifest.tables?.find((t) => t.table === base.table);
-      if (!backup) throw new BackupError(`${file}: table ${base.table} is missing from the backup`);
-      const spec = specFor(base, backup.columns ?? []);
-      if (!spec) throw new BackupError(`${file}: table ${base.table} has columns this OpenKMS does not know`);
-      await checkBackupFile(file, work, manifest, tableFile(base.table));
-      plan.push({ spec, backup });
-    }
+    const plan = await planRestore(file, work, manifest);
     const pool = openPgPool(url, { max: 1, timeouts: { statementMs: 600_000, queryMs: 610_000 } });
     try {
       try {

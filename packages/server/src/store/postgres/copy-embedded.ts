@@ -189,7 +189,7 @@ export function digestRows(spec: TableSpec, rows: Record<string, unknown>[]): st
 }
 
 /** The SELECT reading a table from the embedded file; columns the file lacks (older versions) get their default. */
-function selectSqlite(db: Database.Database, spec: TableSpec): string {
+export function selectSqlite(db: Database.Database, spec: TableSpec): string {
   const present = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${spec.table}')`).all().map((r) => r.name));
   const DEFAULTS: Record<string, string> = { count: "1", detail: "NULL" };
   const expr = (col: TableSpec["columns"][number]) =>
