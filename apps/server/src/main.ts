@@ -9,7 +9,8 @@
  *   --store postgres://… (the shared store of several nodes; default: the embedded store in the data dir);
  * each also from OPENKMS_HOST, OPENKMS_PORT, … Prints `openkms listening on http://HOST:PORT` to stdout once
  * listening and writes its pid to `<data-dir>/openkms.pid` (removed on exit); logs JSON (pino) to stderr, never a
- * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0.
+ * secret. SIGTERM/SIGINT: stop taking requests, finish those in flight, close the store, exit 0. A refused start (a bad
+ * flag, a data dir in use or of another edition, a wrong root key): one line `openkms: …` on stderr, exit 2.
  *
  * `openkms admin …` manages accounts, access keys and policies (admin-commands.ts); `openkms audit verify|query`
  * checks and reads the audit log (audit-commands.ts). Both work on the data dir (or `--store`) while the server runs.
@@ -167,6 +168,7 @@ program
     }
   });
 
+toolErrors(program.commands.find((c) => c.name() === "serve")!); // a mistake on the command line: `openkms: …`, exit 2
 program.addCommand(toolErrors(adminCommand()));
 program.addCommand(toolErrors(auditCommand()));
 program.addCommand(toolErrors(migrateCommand()));

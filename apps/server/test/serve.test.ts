@@ -117,6 +117,10 @@ describe("openkms serve", () => {
     const code = await new Promise<number | null>((res) => child.on("exit", res));
     expect(code).not.toBe(0);
     expect(err).toMatch(message);
+    // As the other commands' command-line mistakes: one line `openkms: …`, exit 2 (refused).
+    expect(code).toBe(2);
+    expect(err).toMatch(/^openkms: option '--\w+ <\w+>' argument '.*' is invalid\. .*\n$/);
+    expect(err.split("\n")).toHaveLength(2);
   });
 
   it("refuses to serve a data dir with another edition or another root key", async () => {

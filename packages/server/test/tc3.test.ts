@@ -13,6 +13,10 @@ describe("TC3-HMAC-SHA256 (reference §2.3)", () => {
       "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031",
     );
     expect(utcDate(1551113065)).toBe("2019-02-25");
+    // Day boundaries (UTC), asked in any order (the last day's date is remembered).
+    expect([0, 86399, 86400, 1551113065, 1551052800 - 1, 1551052800, 0].map(utcDate)).toEqual(
+      ["1970-01-01", "1970-01-01", "1970-01-02", "2019-02-25", "2019-02-24", "2019-02-25", "1970-01-01"],
+    );
     expect(
       tc3Signature({ method: "POST", canonicalQuery: "", headers, payloadHash, timestamp: 1551113065, date: "2019-02-25", service: "cvm", secretKey: "Gu5t9xGARNpq86cd98joQYCN3*******" }),
     ).toBe("2230eefd229f582d8b1b891af7107b91597240707d778ab3738f756258d7652c");

@@ -13,17 +13,12 @@
  */
 import { wipe } from "@openkms/crypto/constant-time";
 import { hmacSha256 } from "@openkms/crypto/sha256";
+import { ExpiringSecrets } from "../keys/expiring-secrets.js";
 
 export const SIGNING_KEY_TTL_MS = 30_000;
 export const MAX_SIGNING_KEYS = 1024;
 
 const ENCODER = new TextEncoder();
-
-interface Entry {
-  wrapped: string;
-  key: Uint8Array;
-  expiresAt: number;
-}
 
 /**
  * The TC3 signing key of a SecretKey given as bytes (UTF-8), without making a string of it.
@@ -46,12 +41,10 @@ export function signingKeyFromBytes(secretKey: Uint8Array, date: string, service
 }
 
 export class SigningKeyCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly cache: ExpiringSecrets<Uint8Array>;
 
-  constructor(private readonly now: () => number = Date.now) {
-    this.timer = setInterval(() => this.sweep(), SIGNING_KEY_TTL_MS);
-    this.timer.unref();
+  constructor(now: () => number = Date.now) {
+    this.cache = new ExpiringSecrets({ ttlMs: SIGNING_KEY_TTL_MS, maxEntries: MAX_SIGNING_KEYS, dispose: (key) => wipe(key), now });
   }
 
   /**
@@ -60,44 +53,23 @@ export class SigningKeyCache {
    * @returns 32 bytes owned by the cache: the caller must neither keep nor zero them
    */
   signingKey(secretId: string, date: string, service: string, wrapped: Uint8Array, unwrap: () => Uint8Array): Uint8Array {
-    const id = `${secretId}\n${date}\n${service}`;
-    const tag = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength).toString("base64");
-    const hit = this.entries.get(id);
-    if (hit && hit.wrapped === tag && this.now() < hit.expiresAt) return hit.key;
-    if (hit) this.drop(id, hit);
-    const secret = unwrap();
-    let key: Uint8Array;
-    try {
-      key = signingKeyFromBytes(secret, date, service);
-    } finally {
-      wipe(secret);
-    }
-    if (this.entries.size >= MAX_SIGNING_KEYS) {
-      const [oldest, entry] = this.entries.entries().next().value!;
-      this.drop(oldest, entry);
-    }
-    this.entries.set(id, { wrapped: tag, key, expiresAt: this.now() + SIGNING_KEY_TTL_MS });
-    return key;
+    return this.cache.get(`${secretId}\n${date}\n${service}`, wrapped, () => {
+      const secret = unwrap();
+      try {
+        return signingKeyFromBytes(secret, date, service);
+      } finally {
+        wipe(secret);
+      }
+    });
   }
 
   /** Number of keys held (tests). */
   get size(): number {
-    return this.entries.size;
+    return this.cache.size;
   }
 
   /** Zero every entry and stop the timer. */
   close(): void {
-    clearInterval(this.timer);
-    for (const [id, e] of this.entries) this.drop(id, e);
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [id, e] of this.entries) if (now >= e.expiresAt) this.drop(id, e);
-  }
-
-  private drop(id: string, e: Entry): void {
-    this.entries.delete(id);
-    wipe(e.key);
+    this.cache.close();
   }
 }

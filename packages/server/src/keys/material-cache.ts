@@ -12,15 +12,10 @@
 import type { Aead, AeadKey } from "@openkms/crypto/aead";
 import { wipe } from "@openkms/crypto/constant-time";
 import { sm4GcmKey } from "@openkms/crypto/sm4-gcm";
+import { ExpiringSecrets } from "./expiring-secrets.js";
 
 export const MATERIAL_TTL_MS = 30_000;
 export const MAX_ENTRIES = 1024;
-
-interface Entry {
-  wrapped: string;
-  key: AeadKey;
-  expiresAt: number;
-}
 
 /** `aead` with `material` bound: SM4-GCM prepared; otherwise (AES-256-GCM on node:crypto, nothing to precompute) a copy. */
 function prepare(aead: Aead, material: Uint8Array): AeadKey {
@@ -42,12 +37,10 @@ function prepare(aead: Aead, material: Uint8Array): AeadKey {
 }
 
 export class MaterialCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly cache: ExpiringSecrets<AeadKey>;
 
-  constructor(private readonly now: () => number = Date.now) {
-    this.timer = setInterval(() => this.sweep(), MATERIAL_TTL_MS);
-    this.timer.unref();
+  constructor(now: () => number = Date.now) {
+    this.cache = new ExpiringSecrets({ ttlMs: MATERIAL_TTL_MS, maxEntries: MAX_ENTRIES, dispose: (key) => key.dispose(), now });
   }
 
   /**
@@ -55,39 +48,18 @@ export class MaterialCache {
    * @param unwrap unwraps `wrapped` (called on a miss; the returned bytes are zeroed here once prepared)
    */
   key(keyId: string, version: number, wrapped: Uint8Array, aead: Aead, unwrap: () => Uint8Array): AeadKey {
-    const id = `${keyId}/${version}/${aead.name}`;
-    const tag = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength).toString("base64");
-    const hit = this.entries.get(id);
-    if (hit && hit.wrapped === tag && this.now() < hit.expiresAt) return hit.key;
-    if (hit) this.drop(id, hit);
-    const material = unwrap();
-    let key: AeadKey;
-    try {
-      key = prepare(aead, material);
-    } finally {
-      wipe(material);
-    }
-    if (this.entries.size >= MAX_ENTRIES) {
-      const [oldest, entry] = this.entries.entries().next().value!;
-      this.drop(oldest, entry);
-    }
-    this.entries.set(id, { wrapped: tag, key, expiresAt: this.now() + MATERIAL_TTL_MS });
-    return key;
+    return this.cache.get(`${keyId}/${version}/${aead.name}`, wrapped, () => {
+      const material = unwrap();
+      try {
+        return prepare(aead, material);
+      } finally {
+        wipe(material);
+      }
+    });
   }
 
   /** Zero every entry and stop the timer. */
   close(): void {
-    clearInterval(this.timer);
-    for (const [id, e] of this.entries) this.drop(id, e);
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [id, e] of this.entries) if (now >= e.expiresAt) this.drop(id, e);
-  }
-
-  private drop(id: string, e: Entry): void {
-    this.entries.delete(id);
-    e.key.dispose();
+    this.cache.close();
   }
 }

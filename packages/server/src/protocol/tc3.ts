@@ -7,7 +7,7 @@
  * hash is over the raw body bytes (or the literal `UNSIGNED-PAYLOAD`), the timestamp must be within ±300 s, and
  * signatures are compared in constant time.
  */
-import { constantTimeEqual } from "@openkms/crypto/constant-time";
+import { constantTimeEqualText } from "@openkms/crypto/constant-time";
 import { hmacSha256, sha256 } from "@openkms/crypto/sha256";
 import { ErrorCode, KmsError } from "../errors.js";
 
@@ -67,10 +67,16 @@ export function tc3Signature(i: Tc3SignInput): string {
   }
 }
 
+/** The last timestamp's UTC day and its date: requests in one day share it. */
+let lastDay = { day: Number.NaN, date: "" };
+
 /** UTC date (YYYY-MM-DD) of a Unix timestamp in seconds. */
 export function utcDate(timestamp: number): string {
-  return new Date(timestamp * 1000).toISOString().slice(0, 10);
+  const day = Math.floor(timestamp / 86400);
+  if (day !== lastDay.day) lastDay = { day, date: new Date(timestamp * 1000).toISOString().slice(0, 10) };
+  return lastDay.date;
 }
+
 
 export interface ParsedAuthorization {
   secretId: string;
@@ -166,7 +172,6 @@ export async function verifyTc3(req: VerifyRequest): Promise<string> {
   const seen = new Set<string>();
   const borrowed = typeof secretKey !== "string";
   const kSigning = borrowed ? secretKey.signingKey(auth.date, auth.service) : tc3SigningKey(secretKey, auth.date, auth.service);
-  const expected = utf8(auth.signature);
   let ok = false;
   try {
     for (const lower of [false, true]) {
@@ -179,7 +184,7 @@ export async function verifyTc3(req: VerifyRequest): Promise<string> {
         if (seen.has(key)) continue;
         seen.add(key);
         const canonicalHash = canonicalRequestHash({ method: req.method, canonicalQuery: req.method === "GET" ? req.rawQuery : "", headers, payloadHash });
-        if (constantTimeEqual(utf8(signatureWith(kSigning, timestamp, auth.date, auth.service, canonicalHash)), expected)) {
+        if (constantTimeEqualText(signatureWith(kSigning, timestamp, auth.date, auth.service, canonicalHash), auth.signature)) {
           ok = true;
           break;
         }
