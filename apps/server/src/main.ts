@@ -33,7 +33,7 @@ import { encryptCommand } from "./encrypt-command.js";
 import { kmsCommand } from "./kms-command.js";
 import { claimDataDir } from "./pid-file.js";
 import { migrateCommand } from "./migrate-command.js";
-import { toolErrors } from "./tool.js";
+import { oneLineCommanderErrors, toolErrors } from "./tool.js";
 import { autoTls } from "./tls-auto.js";
 import { ENV, rootKeyOption, storeOption, parseConnections, parseCorsOrigin, parseEdition, parseOnOff, parsePort, parseRate, parseRateLimit, parseRegion, parseSeconds, type ServeConfig } from "./config.js";
 
@@ -178,4 +178,5 @@ program.addCommand(kmsCommand());
 program.addCommand(encryptCommand());
 program.addCommand(decryptCommand());
 
+oneLineCommanderErrors(program); // `openkms frobnicate`: `openkms: unknown command 'frobnicate'`, exit 2
 await program.parseAsync(process.argv);

@@ -29,12 +29,17 @@ export async function runTool(fn: () => Promise<unknown> | unknown): Promise<voi
  * `--version` exit 0; a bare command group (`openkms admin`) prints its help and exits 1, as commander does.
  */
 export function toolErrors(cmd: Command): Command {
-  cmd
+  oneLineCommanderErrors(cmd);
+  for (const sub of cmd.commands) toolErrors(sub);
+  return cmd;
+}
+
+/** {@link toolErrors} for `cmd` alone (the top-level `openkms`: an unknown command), not the commands under it. */
+export function oneLineCommanderErrors(cmd: Command): Command {
+  return cmd
     .configureOutput({ outputError: (str, write) => write(`openkms: ${str.trim().replace(/^error: /, "").replace(/\s*\n\s*/g, "; ")}\n`) })
     .exitOverride((err) => {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version") process.exit(0);
       process.exit(err.code === "commander.help" ? err.exitCode : 2);
     });
-  for (const sub of cmd.commands) toolErrors(sub);
-  return cmd;
 }

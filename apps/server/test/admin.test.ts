@@ -159,6 +159,8 @@ describe("command-line mistakes of the operator commands", () => {
     const cases: [string[], RegExp][] = [
       [["admin", "create-account"], /^openkms: missing required argument 'name'$/],
       [["admin", "nope"], /^openkms: unknown command 'nope'/],
+      [["frobnicate"], /^openkms: unknown command 'frobnicate'$/],
+      [["--bogus"], /^openkms: unknown option '--bogus'$/],
       [["admin", "create-user", "x", "--bogus"], /^openkms: unknown option '--bogus'$/],
       [["admin", "create-product-token", "--mount", "m"], /^openkms: required option '--product <name>' not specified$/],
       [["admin", "create-product-token", "--product", "p", "--mount", "m", "--rotation-days", "0"], /^openkms: option '--rotation-days <n>' argument '0' is invalid\./],
