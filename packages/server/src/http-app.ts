@@ -232,8 +232,9 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     handler: async (req, reply) => {
       const url = req.raw.url ?? "/";
       const q = url.indexOf("?");
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v;
+      // Node joins repeated headers into one string (and keeps the first of Host, Authorization, Content-Type…);
+      // only Set-Cookie comes as an array, which no API request reads: the headers can be passed as they are.
+      const headers = req.headers as Record<string, string | undefined>;
       const body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array(0);
       (req.raw as MarkedRequest)[AUDITED] = true; // dispatch writes its record
       const result = await dispatch(

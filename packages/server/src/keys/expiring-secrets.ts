@@ -9,7 +9,8 @@
  */
 
 interface Entry<V> {
-  wrapped: string;
+  /** A copy of the wrapped bytes the value came from. */
+  wrapped: Buffer;
   value: V;
   expiresAt: number;
 }
@@ -40,16 +41,16 @@ export class ExpiringSecrets<V> {
    * nothing).
    */
   get(id: string, wrapped: Uint8Array, make: () => V): V {
-    const tag = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength).toString("base64");
+    const stored = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength);
     const hit = this.entries.get(id);
-    if (hit && hit.wrapped === tag && this.now() < hit.expiresAt) return hit.value;
+    if (hit && hit.wrapped.equals(stored) && this.now() < hit.expiresAt) return hit.value;
     if (hit) this.drop(id, hit);
     const value = make();
     if (this.entries.size >= this.opts.maxEntries) {
       const [oldest, entry] = this.entries.entries().next().value!;
       this.drop(oldest, entry);
     }
-    this.entries.set(id, { wrapped: tag, value, expiresAt: this.now() + this.opts.ttlMs });
+    this.entries.set(id, { wrapped: Buffer.from(stored), value, expiresAt: this.now() + this.opts.ttlMs });
     return value;
   }
 

@@ -102,7 +102,9 @@ function parseBody(req: ApiRequest): unknown {
     throw new KmsError(ErrorCode.InvalidParameter, `The parameter ${repeated.slice(0, 64)} is given more than once in one object`);
   }
   // The Node SDK drops nulls; treat an explicit null like an absent member.
-  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
+  const members = parsed as Record<string, unknown>;
+  for (const name of Object.keys(members)) if (members[name] === null) delete members[name];
+  return members;
 }
 
 /** What the audit record says about a request, filled in as dispatch learns it. */
