@@ -1,5 +1,5 @@
 /**
- * `openkms backup <file> [--data-dir <dir> | --store postgres://…]`: a consistent online backup of the store and its
+ * `openkms backup <file> [--data-dir <dir> | --store postgres://…]` (not both: refused): a consistent online backup of the store and its
  * audit log (also while the server or the nodes serve) into one file (gzipped tar with a checksummed manifest, 0600).
  * The root key is not in it: back it up apart. Embedded store: `openkms.db` and `audit.db` (sqlite-backup.ts);
  * PostgreSQL (`--store` / OPENKMS_STORE): every OpenKMS table read in one snapshot (postgres/backup.ts).
@@ -16,6 +16,8 @@ import { backupDataDir, BackupError, backupPostgres, redactUrl, restoreDataDir, 
 import { ENV, storeOption } from "./config.js";
 import { runTool, ToolError } from "./tool.js";
 
+/** How the option `name` was given, for a message: its flag, or the environment variable it came from. */
+const given = (cmd: Command, name: "store") => (cmd.getOptionValueSource(name) === "env" ? `${ENV[name]} (set in the environment)` : `--${name}`);
 const asToolError = (e: unknown) => (e instanceof BackupError ? new ToolError(e.message) : e);
 const ROOT_KEY_NOTE = "not included: keep the root key (root.key, OPENKMS_ROOT_KEY or the PKCS#11 token) backed up apart";
 
@@ -25,8 +27,12 @@ export function backupCommand(): Command {
     .argument("<file>", "the backup file to write (must not exist)")
     .addOption(new Option("--data-dir <dir>", "data directory").env(ENV.dataDir).default("./.openkms"))
     .addOption(storeOption())
-    .action((file: string, opts: { dataDir: string; store?: string }) =>
+    .action((file: string, opts: { dataDir: string; store?: string }, cmd: Command) =>
       runTool(async () => {
+        if (opts.store && cmd.getOptionValueSource("dataDir") === "cli") {
+          // A PostgreSQL backup reads nothing from a data dir: both given is a mistake about which store to back up.
+          throw new ToolError(`${given(cmd, "store")} and --data-dir both name a store to back up: give one`);
+        }
         if (opts.store) {
           const m = await backupPostgres(opts.store, resolve(file)).catch((e) => { throw asToolError(e); });
           process.stdout.write(JSON.stringify({
@@ -50,10 +56,11 @@ export function restoreCommand(): Command {
     .option("--data-dir <dir>", "the data directory to restore into (new or empty)")
     .addOption(storeOption())
     .option("--replace", "with --store: overwrite the OpenKMS store the database holds (stop every node first)")
-    .action((file: string, opts: { dataDir?: string; store?: string; replace?: boolean }) =>
+    .action((file: string, opts: { dataDir?: string; store?: string; replace?: boolean }, cmd: Command) =>
       runTool(async () => {
-        if (Boolean(opts.dataDir) === Boolean(opts.store)) {
-          throw new ToolError(`give exactly one of --data-dir <dir> or --store postgres://…${opts.store ? ` (${ENV.store} is set)` : ""}`);
+        if (!opts.dataDir && !opts.store) throw new ToolError("give exactly one of --data-dir <dir> or --store postgres://…");
+        if (opts.dataDir && opts.store) {
+          throw new ToolError(`give exactly one of --data-dir <dir> or --store postgres://… (both given: --data-dir and ${given(cmd, "store")})`);
         }
         if (opts.replace && !opts.store) throw new ToolError("--replace goes with --store");
         if (opts.store) {

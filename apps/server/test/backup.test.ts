@@ -2,7 +2,7 @@
  * `openkms backup` while the server serves under load, and `openkms restore` into a new data dir: the restored store
  * decrypts every ciphertext made before the backup and passes `openkms audit verify`; bad input → exit 2, one line.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -109,5 +109,54 @@ describe("openkms backup / restore", () => {
     expect(t.code).toBe(2);
     expect(t.err).toMatch(/openkms\.db does not match its checksum/);
     expect(existsSync(join(scratch, "t"))).toBe(false);
+  });
+
+  it("restore into an existing empty dir leaves it 0700 (files 0600); a non-empty dir or a regular file is refused, exit 2, one line", async () => {
+    const empty = join(scratch, "empty");
+    mkdirSync(empty, { mode: 0o755 });
+    chmodSync(empty, 0o755);
+    await ok(["restore", file, "--data-dir", empty]);
+    expect(statSync(empty).mode & 0o777).toBe(0o700);
+    expect(readdirSync(empty).sort()).toEqual(["audit.db", "openkms.db"]);
+    for (const f of readdirSync(empty)) expect(statSync(join(empty, f)).mode & 0o777).toBe(0o600);
+
+    const notes = join(scratch, "notes");
+    mkdirSync(notes, { mode: 0o755 });
+    writeFileSync(join(notes, "notes.txt"), "mine");
+    const n = await run(["restore", file, "--data-dir", notes]);
+    expect(n.code).toBe(2);
+    expect(n.err).toBe(`openkms: ${notes} is not empty (notes.txt): restore into a new or empty directory\n`);
+    expect(readdirSync(notes)).toEqual(["notes.txt"]); // untouched
+    expect(statSync(notes).mode & 0o777).toBe(0o755);
+
+    const regular = join(scratch, "regular-file");
+    writeFileSync(regular, "x");
+    const f = await run(["restore", file, "--data-dir", regular]);
+    expect(f.code).toBe(2);
+    expect(f.err).toBe(`openkms: ${regular} is not a directory\n`);
+    expect(readFileSync(regular, "utf8")).toBe("x");
+
+    const under = await run(["restore", file, "--data-dir", join(regular, "sub")]);
+    expect(under.code).toBe(2);
+    expect(under.err).toBe(`openkms: cannot create ${join(regular, "sub")}: ENOTDIR\n`);
+  });
+
+  it("--store and --data-dir together: refused with what was given (flag or OPENKMS_STORE), exit 2, before any connection", async () => {
+    const url = "postgres://nobody@127.0.0.1:9/none";
+    const r = await run(["restore", file, "--store", url, "--data-dir", join(scratch, "both")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("openkms: give exactly one of --data-dir <dir> or --store postgres://… (both given: --data-dir and --store)\n");
+    const e = await run(["restore", file, "--data-dir", join(scratch, "both")], { OPENKMS_STORE: url });
+    expect(e.code).toBe(2);
+    expect(e.err).toBe("openkms: give exactly one of --data-dir <dir> or --store postgres://… (both given: --data-dir and OPENKMS_STORE (set in the environment))\n");
+    expect(existsSync(join(scratch, "both"))).toBe(false);
+
+    const b = await run(["backup", join(scratch, "both.backup"), "--store", url, "--data-dir", dataDir]);
+    expect(b.code).toBe(2);
+    expect(b.err).toBe("openkms: --store and --data-dir both name a store to back up: give one\n");
+    const be = await run(["backup", join(scratch, "both.backup"), "--data-dir", dataDir], { OPENKMS_STORE: url });
+    expect(be.code).toBe(2);
+    expect(be.err).toBe("openkms: OPENKMS_STORE (set in the environment) and --data-dir both name a store to back up: give one\n");
+    expect(existsSync(join(scratch, "both.backup"))).toBe(false);
   });
 });

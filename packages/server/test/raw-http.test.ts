@@ -101,6 +101,24 @@ describe("protocol errors", () => {
     expect(r.json.Response.Error.Code).toBe(code);
   });
 
+  it("200k unknown members → UnknownParameter naming the first 5 and how many more (a short reply)", async () => {
+    const members = Array.from({ length: 200_000 }, (_, i) => `"Unknown${i}":1`).join(",");
+    const long = "L".repeat(100_000);
+    const r = await raw({ action: "GetRegions", body: `{"${long}":1,${members}}` });
+    expect(r.status).toBe(200);
+    expect(r.json.Response.Error.Code).toBe("UnknownParameter");
+    expect(r.json.Response.Error.Message).toBe(
+      `The parameter ${"L".repeat(64)}…, Unknown0, Unknown1, Unknown2, Unknown3 and 199996 more is not recognized`,
+    );
+    expect(JSON.stringify(r.json).length).toBeLessThan(1000);
+  });
+
+  it("a nested unknown member is named by its path", async () => {
+    const r = await raw({ action: "Encrypt", body: JSON.stringify({ KeyId: "k", Plaintext: "eA==", Extra: 1 }) });
+    expect(r.json.Response.Error.Code).toBe("UnknownParameter");
+    expect(r.json.Response.Error.Message).toBe("The parameter Extra is not recognized");
+  });
+
   it("PUT → UnsupportedProtocol", async () => {
     const r = await raw({ method: "PUT" });
     expect(r.status).toBe(200);

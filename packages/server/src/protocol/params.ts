@@ -24,7 +24,7 @@ export function unflatten(pairs: Iterable<[string, string]>): Record<string, unk
   for (const [rawKey, value] of pairs) {
     const path = rawKey.split(".");
     const bad = path.find((seg) => FORBIDDEN_SEGMENTS.has(seg) || seg === "");
-    if (bad !== undefined) throw new KmsError(ErrorCode.UnknownParameter, `The parameter ${rawKey} is not recognized`);
+    if (bad !== undefined) throw new KmsError(ErrorCode.UnknownParameter, `The parameter ${shortName(rawKey)} is not recognized`);
     let node = root;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
@@ -157,6 +157,12 @@ function issueMessage(issue: z.core.$ZodRawIssue): string {
   }
 }
 
+/** How many unknown member names an `UnknownParameter` message names before "and N more". */
+const UNKNOWN_NAMED = 5;
+/** Longest member name (UTF-16 units) quoted in a message; longer ones end in "…". */
+const NAME_MAX = 64;
+const shortName = (name: string) => (name.length > NAME_MAX ? `${name.slice(0, NAME_MAX)}…` : name);
+
 /** Validate `input` against an action's schema; throws the matching API error for the first problem. */
 export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input, { reportInput: true, error: issueMessage });
@@ -164,8 +170,11 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.o
   const issue = r.error.issues[0]!;
   const where = pathOf(issue.path);
   if (issue.code === "unrecognized_keys") {
-    const keys = (issue as { keys: string[] }).keys.map((k) => (where ? `${where}.${k}` : k));
-    throw new KmsError(ErrorCode.UnknownParameter, `The parameter ${keys.join(", ")} is not recognized`);
+    const all = (issue as { keys: string[] }).keys;
+    // A reply names a few, never all: a body may carry any number of members (and long names).
+    const named = all.slice(0, UNKNOWN_NAMED).map((k) => shortName(where ? `${where}.${k}` : k));
+    const more = all.length > UNKNOWN_NAMED ? ` and ${all.length - UNKNOWN_NAMED} more` : "";
+    throw new KmsError(ErrorCode.UnknownParameter, `The parameter ${named.join(", ")}${more} is not recognized`);
   }
   if (issue.code === "invalid_type" && issue.input === undefined) {
     throw new KmsError(ErrorCode.MissingParameter, `The request is missing a required parameter ${where}`);

@@ -15,7 +15,7 @@
  * other paths, no links), their SHA-256 must match, and SQLite's integrity check must pass. A PostgreSQL store's
  * backup (postgres/backup.ts) is turned into the same two files first (postgres/backup-to-data-dir.ts).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import {
@@ -69,19 +69,35 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
   }
 }
 
+/** `dataDir` must be missing or an empty directory. @throws BackupError naming what is wrong */
+function checkRestoreTarget(dataDir: string): void {
+  if (!existsSync(dataDir)) return;
+  if (!statSync(dataDir).isDirectory()) throw new BackupError(`${dataDir} is not a directory`);
+  const entries = readdirSync(dataDir);
+  if (entries.some((f) => f === "openkms.db" || f === "audit.db")) {
+    throw new BackupError(`${dataDir} already holds a store: restore into a new or empty directory`);
+  }
+  if (entries.length > 0) {
+    const shown = entries.slice(0, 3).join(", ") + (entries.length > 3 ? `, … (${entries.length} entries)` : "");
+    throw new BackupError(`${dataDir} is not empty (${shown}): restore into a new or empty directory`);
+  }
+}
+
 /**
- * Restore a backup into `dataDir` (created when missing; must hold no store yet).
+ * Restore a backup into `dataDir` (created when missing, else an empty directory; left 0700, its files 0600).
  * @returns the backup's manifest
  * @throws BackupError for a file that is not an OpenKMS backup, a checksum or integrity
- *   failure, or a data dir that already holds a store — nothing is left in `dataDir` then (beyond what was there)
+ *   failure, a `dataDir` that is not a directory or not empty, or one that cannot be created — nothing is left in `dataDir` then (beyond what was there)
  */
 export async function restoreDataDir(file: string, dataDir: string): Promise<BackupManifest> {
   if (!existsSync(file)) throw new BackupError(`${file} does not exist`);
-  if (existsSync(dataDir) && readdirSync(dataDir).some((f) => f === "openkms.db" || f === "audit.db")) {
-    throw new BackupError(`${dataDir} already holds a store: restore into a new or empty directory`);
-  }
+  checkRestoreTarget(dataDir);
   const created = !existsSync(dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new BackupError(`cannot create ${dataDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const work = mkdtempSync(join(dataDir, ".restore-"));
   let restored = false;
   try {
@@ -102,6 +118,7 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Bac
       renameSync(join(work, name), join(dataDir, name));
       chmodSync(join(dataDir, name), 0o600);
     }
+    chmodSync(dataDir, 0o700); // also an existing empty directory: a data dir is the owner's alone
     restored = true;
     return manifest as BackupManifest;
   } finally {
