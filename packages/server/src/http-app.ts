@@ -10,6 +10,7 @@ import { auditRefused, dispatch, MAX_POST_BYTES, type DispatchDeps } from "./pro
 import { randomUUID } from "node:crypto";
 import { ErrorCode } from "./errors.js";
 import { refusePlainHttp } from "./tls-sniff.js";
+import { endAndLinger } from "./socket-linger.js";
 import { registerCors, type CorsCounters } from "./http-cors.js";
 import { registerStaticSite, type StaticSite } from "./http-static.js";
 
@@ -111,7 +112,8 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     return503OnClosing: false,
     requestTimeout: limits.requestTimeoutMs,
     http: serverOptions,
-    ...(opts.https ? { https: { ...serverOptions, ...opts.https } } : {}),
+    // A TLS handshake must end within the headers' time too (node's default is 120 s).
+    ...(opts.https ? { https: { ...serverOptions, handshakeTimeout: limits.headersTimeoutMs, ...opts.https } } : {}),
     // An absolute-form target (`POST http://host/ HTTP/1.1`) is routed by its path; its authority is checked against
     // Host in onRequest.
     rewriteUrl: (raw: MarkedRequest) => {
@@ -156,7 +158,7 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
       inFlightOn.delete(socket);
       const audited = inFlight ? auditOnce(inFlight, requestId, code) : auditRefused(deps, { headers: {}, remoteAddress: socket.remoteAddress ?? "" }, requestId, code);
       void audited.then(() =>
-        socket.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
+        endAndLinger(socket, `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`),
       );
     },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
@@ -172,7 +174,7 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
     await auditRefused(deps, { headers: raw.headers, remoteAddress: raw.socket?.remoteAddress ?? "" }, requestId, code);
   };
 
-  if (opts.https) refusePlainHttp(app.server as import("node:https").Server);
+  if (opts.https) refusePlainHttp(app.server as import("node:https").Server, limits.headersTimeoutMs);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_POST_BYTES }, (_req, body, done) => done(null, body));
