@@ -1,5 +1,6 @@
 /**
- * The HTTP face of the server (fastify): `POST /` and `GET /` carry API requests, `GET /healthz` answers 200.
+ * The HTTP face of the server (fastify): `POST /` and `GET /` carry API requests, `GET /healthz` answers 200 when the
+ * node can serve, else 503 with the reason (HttpOptions.health).
  * Every API response is HTTP 200 with `Content-Type: application/json` exactly (reference §1 gotcha 1) — including
  * oversize bodies (`RequestSizeLimitExceeded`), wrong methods and paths other than `/` (`UnsupportedProtocol`).
  * Requests refused here, before dispatch, are audited too (`GET /healthz` is not: it is no API request).
@@ -36,6 +37,8 @@ export interface HttpOptions extends HttpLimits {
   corsCounters?: CorsCounters;
   /** A static web app to serve under its prefix (the console at `/console/`, http-static.ts); none when absent. */
   staticSite?: StaticSite | undefined;
+  /** Why the node cannot serve now (NodeStores.health), or undefined; `GET /healthz` answers 503 with it. Absent: 200. */
+  health?: () => Promise<string | undefined>;
 }
 
 /** Marks on a raw request: the authority of an absolute-form target, and that the request was audited. */
@@ -79,10 +82,10 @@ export function answerBadUrls(app: FastifyInstance, prefix: string, answer: (req
   badUrlAnswerers.set(app, [...(badUrlAnswerers.get(app) ?? []), { prefix, answer }]);
 }
 
-function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
+function sendJson(reply: FastifyReply, body: unknown, status = 200): FastifyReply {
   (reply.request.raw as MarkedRequest)[ANSWERED] = true;
   // A Buffer payload keeps fastify from appending "; charset=utf-8" (the Python SDK needs the exact type).
-  return reply.code(200).header("content-type", "application/json").send(Buffer.from(JSON.stringify(body), "utf8"));
+  return reply.code(status).header("content-type", "application/json").send(Buffer.from(JSON.stringify(body), "utf8"));
 }
 
 function errorEnvelope(code: string, message: string, requestId: string) {
@@ -221,7 +224,11 @@ export function buildHttpApp(deps: DispatchDeps, opts: HttpOptions = {}): Fastif
 
   if (opts.staticSite) registerStaticSite(app, opts.staticSite, (req) => void ((req.raw as MarkedRequest)[ANSWERED] = true));
 
-  app.get("/healthz", async (_req, reply) => sendJson(reply, { status: "ok" }));
+  const health = opts.health;
+  app.get("/healthz", async (_req, reply) => {
+    const problem = await health?.();
+    return problem ? sendJson(reply, { status: "unavailable", reason: problem }, 503) : sendJson(reply, { status: "ok" });
+  });
   app.setNotFoundHandler(async (req, reply) => {
     const requestId = randomUUID();
     await auditOnce(req.raw, requestId, ErrorCode.UnsupportedProtocol);

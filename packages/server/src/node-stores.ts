@@ -16,6 +16,7 @@ import type { AccountStore } from "./store/accounts.js";
 import type { ProductStore } from "./gateway/product-store.js";
 import { isPostgresUrl, redactUrl } from "./store/postgres/pool.js";
 import { openPgNode } from "./store/postgres/open.js";
+import { pgHealth } from "./store/postgres/health.js";
 import type { KeyStore } from "./store/types.js";
 
 export interface NodeStoreOptions extends DataDirOptions {
@@ -44,6 +45,11 @@ export interface NodeStores {
   readonly tokenLeases: TokenLeaseSource | undefined;
   /** The node has settled its root credential: other nodes may initialise now. */
   startupDone(): Promise<void>;
+  /**
+   * Why the node cannot serve requests now (for `GET /healthz`), or undefined: PostgreSQL — the root key moved under
+   * it, or the database not answering (store/postgres/health.ts); embedded store — always undefined.
+   */
+  health(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -60,11 +66,13 @@ export async function openNodeStores(opts: NodeStoreOptions): Promise<NodeStores
     return {
       kind: "postgres", location: n.location, root: n.root, rootKeyCreated: n.rootKeyCreated, store: n.store, accounts: n.accounts, products: n.products,
       audit: n.fence ? fencedAudit(n.audit, n.fence) : n.audit, auditReader: pgAuditReader(n.audit), rootUin: n.rootUin, auditProblem: undefined, tokenLeases: n.tokenLeases, startupDone: n.startupDone, close: n.close,
+      health: pgHealth(n.pool, n.fence),
     };
   }
   const d = await openDataDir(opts);
   return {
     kind: "sqlite", location: d.path, root: d.root, rootKeyCreated: d.rootKeyCreated, store: d.store, accounts: d.accounts, products: d.products,
     audit: d.audit, auditReader: sqliteAuditReader(d.audit), rootUin: d.rootUin, auditProblem: d.auditProblem, tokenLeases: undefined, startupDone: async () => {}, close: d.close,
+    health: async () => undefined,
   };
 }

@@ -268,7 +268,7 @@ export async function createKmsServer(opts: KmsServerOptions): Promise<KmsServer
           auditRecords,
         }),
       },
-      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters, staticSite: opts.staticSite },
+      { ...opts.http, https: opts.https, draining: () => draining, corsOrigins, corsCounters, staticSite: opts.staticSite, health: dir.health },
     );
     // Scheduler key events are audited too (action `scheduler.<type>`), then handed to the caller's listener.
     const onKeyEvent = async (event: KeyEvent) => {
