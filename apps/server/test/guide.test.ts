@@ -73,6 +73,25 @@ describe("docs/guide", () => {
     }
   }, 300_000);
 
+  it("README.md: the HTTPS snippet runs as written against --tls auto (credentials.json's Protocol is what the SDK takes)", async () => {
+    const readme = readFileSync(join(guideDir, "../../README.md"), "utf8");
+    const demo = snippets(readme).find((s) => s.lang === "js" && s.code.includes("new Agent("));
+    expect(demo).toBeDefined();
+    const work = join(runRoot, "readme-tls");
+    mkdirSync(work, { recursive: true });
+    const s = await serve(["--data-dir", join(work, ".openkms"), "--tls", "auto", "--log-level", "warn"]);
+    try {
+      const creds = JSON.parse(readFileSync(join(work, ".openkms", "credentials.json"), "utf8"));
+      expect(creds.Protocol).toBe("https://");
+      writeFileSync(join(work, "tls-demo.mjs"), demo!.code);
+      const r = spawnSync(process.execPath, [join(work, "tls-demo.mjs"), join(work, ".openkms", "credentials.json")], { cwd: work, encoding: "utf8", timeout: 120_000 });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("https:// ap-guangzhou\n");
+    } finally {
+      await s.stop();
+    }
+  }, 300_000);
+
   for (const page of Object.keys(EXPECTED)) {
     it(`${page}: every snippet runs against a started server`, async () => {
       const work = join(runRoot, page.replace(/\.md$/, ""));

@@ -5,7 +5,7 @@
  * UnsupportedOperation.NotUserCreatedCmk (a service default key), UnsupportedOperation (MemberAccount).
  */
 import { z } from "zod";
-import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { stateAfterArchive } from "../keys/key-state.js";
 import { isServiceKey } from "../data-keys/service-keys.js";
 import { ErrorCode, KmsError } from "../errors.js";
@@ -21,7 +21,7 @@ export const archiveKey = defineAction({
     if (isServiceKey(key)) {
       throw new KmsError(ErrorCode.UnsupportedOperationNotUserCreatedCmk, `The CMK ${key.keyId} is the service default key of ${key.owner}; only keys users created can be archived`);
     }
-    await ctx.store.updateKey({ ...key, keyState: stateAfterArchive(key) });
+    await ctx.store.updateKey({ ...key, keyState: stateAfterArchive(key) }, storedAs(key));
     return {};
   },
 });

@@ -24,7 +24,7 @@ export const cancelDataKeyDeletion = defineAction({
     if ((await ctx.store.countDataKeys(ctx.uin)) >= ctx.limits.maxDataKeysPerAccount) {
       throw new KmsError(ErrorCode.LimitExceededDataKeyLimitExceeded, `This account already has ${ctx.limits.maxDataKeysPerAccount} data keys`);
     }
-    await ctx.store.updateDataKey({ ...dataKey, keyState, deletionDate: 0 });
+    await ctx.store.updateDataKey({ ...dataKey, keyState, deletionDate: 0 }, dataKey);
     return { DataKeyId: dataKey.dataKeyId };
   },
 });

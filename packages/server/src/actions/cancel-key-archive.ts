@@ -4,7 +4,7 @@
  * (not Archived)}, UnsupportedOperation (MemberAccount).
  */
 import { z } from "zod";
-import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { stateAfterCancelArchive } from "../keys/key-state.js";
 import { memberAccount, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
@@ -15,7 +15,7 @@ export const cancelKeyArchive = defineAction({
   async handler(p, ctx) {
     refuseMemberAccount(p.MemberAccount);
     const key = await loadKey(ctx, checkKeyId(p.KeyId));
-    await ctx.store.updateKey({ ...key, keyState: stateAfterCancelArchive(key) });
+    await ctx.store.updateKey({ ...key, keyState: stateAfterCancelArchive(key) }, storedAs(key));
     return {};
   },
 });

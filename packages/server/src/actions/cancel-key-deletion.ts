@@ -5,7 +5,7 @@
  * UnsupportedOperation (MemberAccount).
  */
 import { z } from "zod";
-import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { stateAfterCancelDeletion } from "../keys/key-state.js";
 import { hasMaterial } from "../keys/imported-material.js";
 import { memberAccount, str } from "../protocol/params.js";
@@ -18,7 +18,7 @@ export const cancelKeyDeletion = defineAction({
     refuseMemberAccount(p.MemberAccount);
     const key = await loadKey(ctx, checkKeyId(p.KeyId));
     const keyState = stateAfterCancelDeletion(key, key.keyState === "PendingDelete" && (await hasMaterial(ctx, key)));
-    await ctx.store.updateKey({ ...key, keyState, deletionDate: 0 });
+    await ctx.store.updateKey({ ...key, keyState, deletionDate: 0 }, storedAs(key));
     return { KeyId: key.keyId };
   },
 });

@@ -11,6 +11,7 @@ import type { EditionProfile } from "../edition.js";
 import type { RootOfTrust } from "../root-key.js";
 import type { KeyStore } from "../store/types.js";
 import type { MaterialCache } from "../keys/material-cache.js";
+import { retryingStale } from "../store/stale-record.js";
 
 export interface ServerLimits {
   /** Most CMKs one account may hold (`LimitExceeded.CmkLimitExceeded`). */
@@ -53,6 +54,11 @@ export interface Action<S extends z.ZodType = z.ZodType> {
   handler(params: z.output<S>, ctx: ActionContext): Promise<Record<string, unknown>>;
 }
 
+/**
+ * The action, its handler run again on a fresh read when a write finds the key changed since it was read
+ * (store/stale-record.ts: concurrent changes of one key on a shared store answer as if they came one after the other).
+ */
 export function defineAction<S extends z.ZodType>(action: Action<S>): Action<S> {
-  return action;
+  const { handler } = action;
+  return { ...action, handler: (params, ctx) => retryingStale(() => handler(params, ctx)) };
 }

@@ -7,7 +7,7 @@
  * FailedOperation.CmkUsedByCloudProduct (the key is bound to a cloud resource: its material would be gone).
  */
 import { z } from "zod";
-import { checkKeyId, loadKey, requireExternal } from "../keys/key-access.js";
+import { checkKeyId, loadKey, requireExternal , storedAs } from "../keys/key-access.js";
 import { stateAfterDeleteMaterial } from "../keys/key-state.js";
 import { requireUnbound } from "../data-keys/cloud-bindings.js";
 import { str } from "../protocol/params.js";
@@ -21,7 +21,7 @@ export const deleteImportedKeyMaterial = defineAction({
     requireExternal(key);
     const keyState = stateAfterDeleteMaterial(key);
     await requireUnbound(ctx, key);
-    await ctx.store.deleteMaterial({ ...key, keyState, validTo: 0 });
+    await ctx.store.deleteMaterial({ ...key, keyState, validTo: 0 }, storedAs(key));
     return {};
   },
 });

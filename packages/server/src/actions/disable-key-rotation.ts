@@ -5,7 +5,7 @@
  * UnsupportedOperation (MemberAccount).
  */
 import { z } from "zod";
-import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { memberAccount, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
 
@@ -15,7 +15,7 @@ export const disableKeyRotation = defineAction({
   async handler(p, ctx) {
     refuseMemberAccount(p.MemberAccount);
     const key = await loadKey(ctx, checkKeyId(p.KeyId));
-    if (key.rotationEnabled) await ctx.store.updateKey({ ...key, rotationEnabled: false });
+    if (key.rotationEnabled) await ctx.store.updateKey({ ...key, rotationEnabled: false }, storedAs(key));
     return {};
   },
 });

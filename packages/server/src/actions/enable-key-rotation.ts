@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { unixSeconds } from "../clock.js";
 import { ErrorCode, KmsError } from "../errors.js";
-import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { requireRotatable } from "../keys/key-state.js";
 import { DAY_SECONDS, requireRotatableKind, ROTATE_DAYS } from "../keys/rotation.js";
 import { memberAccount, str, uint } from "../protocol/params.js";
@@ -29,7 +29,7 @@ export const enableKeyRotation = defineAction({
     requireRotatableKind(key, ErrorCode.UnsupportedOperationExternalCmkCanNotRotate);
     requireRotatable(key);
     const now = unixSeconds(ctx.clock);
-    await ctx.store.updateKey({ ...key, rotationEnabled: true, rotateDays, nextRotateTime: now + rotateDays * DAY_SECONDS });
+    await ctx.store.updateKey({ ...key, rotationEnabled: true, rotateDays, nextRotateTime: now + rotateDays * DAY_SECONDS }, storedAs(key));
     return {};
   },
 });

@@ -18,7 +18,7 @@ import { unixSeconds } from "../clock.js";
 import { ErrorCode, KmsError } from "../errors.js";
 import { currentImportParameters, decodeImportToken } from "../keys/import-token.js";
 import { EXTERNAL_KEY_VERSION, materialCheck, materialCheckLabel, sameMaterialCheck, unwrapEncryptedMaterial } from "../keys/imported-material.js";
-import { checkKeyId, loadKey, requireExternal } from "../keys/key-access.js";
+import { checkKeyId, loadKey, requireExternal, storedAs } from "../keys/key-access.js";
 import { stateAfterImport } from "../keys/key-state.js";
 import { materialLabel } from "../keys/symmetric.js";
 import { str, uint } from "../protocol/params.js";
@@ -53,6 +53,7 @@ export const importKeyMaterial = defineAction({
         },
         ctx.root.wrap(check, materialCheckLabel(key.keyId)),
         (stored) => sameMaterialCheck(ctx.root, key.keyId, stored, check),
+        storedAs(key),
       );
     } finally {
       wipe(material, check);

@@ -29,7 +29,7 @@ export const scheduleDataKeyDeletion = defineAction({
     const dataKey = await loadDataKey(ctx, dataKeyId);
     const keyState = dataKeyStateAfterScheduleDeletion(dataKey);
     const deletionDate = unixSeconds(ctx.clock) + days * DAY_SECONDS;
-    await ctx.store.updateDataKey({ ...dataKey, keyState, deletionDate });
+    await ctx.store.updateDataKey({ ...dataKey, keyState, deletionDate }, dataKey);
     return { DeletionDate: deletionDate, DataKeyId: dataKey.dataKeyId };
   },
 });

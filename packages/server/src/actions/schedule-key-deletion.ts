@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { unixSeconds } from "../clock.js";
 import { ErrorCode, KmsError } from "../errors.js";
-import { checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { stateAfterScheduleDeletion } from "../keys/key-state.js";
 import { DAY_SECONDS } from "../keys/rotation.js";
 import { int, memberAccount, str } from "../protocol/params.js";
@@ -36,7 +36,7 @@ export const scheduleKeyDeletion = defineAction({
     await requireUnbound(ctx, key);
     const keyState = stateAfterScheduleDeletion(key);
     const deletionDate = unixSeconds(ctx.clock) + days * DAY_SECONDS;
-    await ctx.store.updateKey({ ...key, keyState, deletionDate });
+    await ctx.store.updateKey({ ...key, keyState, deletionDate }, storedAs(key));
     return { KeyId: key.keyId, DeletionDate: deletionDate };
   },
 });

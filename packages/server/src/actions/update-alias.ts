@@ -4,7 +4,7 @@
  * ResourceUnavailable.{CmkNotFound, CmkStateNotSupport (PendingDelete)}.
  */
 import { z } from "zod";
-import { checkAlias, checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkAlias, checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { requireModifiable } from "../keys/key-state.js";
 import { memberAccount, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
@@ -18,7 +18,7 @@ export const updateAlias = defineAction({
     await ctx.settleDue(); // a deleted key's alias is free at its DeletionDate
     const key = await loadKey(ctx, checkKeyId(p.KeyId));
     requireModifiable(key);
-    await ctx.store.updateKey({ ...key, alias });
+    await ctx.store.updateKey({ ...key, alias }, storedAs(key));
     return {};
   },
 });

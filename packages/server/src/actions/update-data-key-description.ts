@@ -19,7 +19,7 @@ export const updateDataKeyDescription = defineAction({
     const description = checkDataKeyDescription(p.Description);
     const dataKey = await loadDataKey(ctx, dataKeyId);
     requireDataKeyModifiable(dataKey);
-    await ctx.store.updateDataKey({ ...dataKey, description });
+    await ctx.store.updateDataKey({ ...dataKey, description }, dataKey);
     return {};
   },
 });

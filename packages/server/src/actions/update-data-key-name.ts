@@ -20,7 +20,7 @@ export const updateDataKeyName = defineAction({
     await ctx.settleDue(); // a data key past its DeletionDate no longer holds its name
     const dataKey = await loadDataKey(ctx, dataKeyId);
     requireDataKeyModifiable(dataKey);
-    await ctx.store.updateDataKey({ ...dataKey, name });
+    await ctx.store.updateDataKey({ ...dataKey, name }, dataKey);
     return {};
   },
 });

@@ -4,7 +4,7 @@
  * ResourceUnavailable.{CmkNotFound, CmkStateNotSupport (PendingDelete)}.
  */
 import { z } from "zod";
-import { checkDescription, checkKeyId, loadKey, refuseMemberAccount } from "../keys/key-access.js";
+import { checkDescription, checkKeyId, loadKey, refuseMemberAccount , storedAs } from "../keys/key-access.js";
 import { requireModifiable } from "../keys/key-state.js";
 import { memberAccount, str } from "../protocol/params.js";
 import { defineAction } from "./define.js";
@@ -17,7 +17,7 @@ export const updateKeyDescription = defineAction({
     const description = checkDescription(p.Description);
     const key = await loadKey(ctx, checkKeyId(p.KeyId));
     requireModifiable(key);
-    await ctx.store.updateKey({ ...key, description });
+    await ctx.store.updateKey({ ...key, description }, storedAs(key));
     return {};
   },
 });

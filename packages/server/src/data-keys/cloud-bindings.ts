@@ -8,6 +8,7 @@
 import { unixSeconds } from "../clock.js";
 import type { ActionContext } from "../actions/define.js";
 import { ErrorCode, KmsError } from "../errors.js";
+import { storedAs } from "../keys/key-access.js";
 import type { KeyRecord, KeyStore } from "../store/types.js";
 
 /** ProductId: 1–64 letters, digits, `_`, `-` or `.` (inferred; Tencent's product ids are short names like `ssm`). */
@@ -38,7 +39,7 @@ export async function bindKey(ctx: Pick<ActionContext, "store" | "clock">, key: 
     throw new KmsError(ErrorCode.ResourceUnavailableCmkStateNotSupport, `The CMK ${key.keyId} is ${key.keyState} and cannot be bound to a cloud resource`);
   }
   const created = await ctx.store.bindCloudResource({ keyId: key.keyId, uin: key.uin, productId, resourceId, createTime: unixSeconds(ctx.clock) });
-  if (key.validTo !== 0) await ctx.store.updateKey({ ...key, validTo: 0 });
+  if (key.validTo !== 0) await ctx.store.updateKey({ ...key, validTo: 0 }, storedAs(key));
   return created;
 }
 

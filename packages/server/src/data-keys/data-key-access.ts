@@ -178,10 +178,12 @@ export async function transitionDataKeys(
   withCmk = false,
 ): Promise<void> {
   const updated: DataKeyRecord[] = [];
+  const read: DataKeyRecord[] = [];
   for (const id of dataKeyIds) {
     const dataKey = await loadDataKey(ctx, id);
     const cmk = withCmk ? await loadKey(ctx, dataKey.keyId) : undefined;
     updated.push({ ...dataKey, keyState: next(dataKey, cmk) });
+    read.push(dataKey);
   }
-  await ctx.store.updateDataKeys(updated);
+  await ctx.store.updateDataKeys(updated, read);
 }

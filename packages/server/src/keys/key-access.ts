@@ -25,7 +25,19 @@ export async function loadKey(ctx: Pick<ActionContext, "store" | "uin" | "clock"
   const stored = await ctx.store.getKey(ctx.uin, keyId);
   const key = stored && keyAsOf(stored, unixSeconds(ctx.clock));
   if (!key) throw new KmsError(ErrorCode.ResourceUnavailableCmkNotFound, `The CMK ${keyId} does not exist`);
+  if (key !== stored) readAs.set(key, stored!);
   return key;
+}
+
+/** A key {@link loadKey} returned changed by time (keyAsOf) → the stored record it was read as. */
+const readAs = new WeakMap<KeyRecord, KeyRecord>();
+
+/**
+ * The stored record a key returned by {@link loadKey} was read as — what a write derived from it expects the store
+ * still to hold (store/stale-record.ts). Other records are returned as they are.
+ */
+export function storedAs(key: KeyRecord): KeyRecord {
+  return readAs.get(key) ?? key;
 }
 
 /** Throws `UnsupportedOperation.NotExternalCmk` unless the key's material is imported (Origin EXTERNAL). */

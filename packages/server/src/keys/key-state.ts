@@ -7,7 +7,7 @@
 import { ErrorCode, KmsError } from "../errors.js";
 import type { ActionContext } from "../actions/define.js";
 import type { KeyRecord, KeyState } from "../store/types.js";
-import { loadKey } from "./key-access.js";
+import { loadKey, storedAs } from "./key-access.js";
 
 function refuse(key: KeyRecord, op: string): never {
   throw new KmsError(ErrorCode.ResourceUnavailableCmkStateNotSupport, `The CMK ${key.keyId} in state ${key.keyState} cannot be ${op}`);
@@ -89,9 +89,11 @@ export function requireRotatable(key: KeyRecord): void {
  */
 export async function transitionKeys(ctx: ActionContext, keyIds: string[], next: (key: KeyRecord) => KeyState): Promise<void> {
   const updated: KeyRecord[] = [];
+  const read: KeyRecord[] = [];
   for (const id of keyIds) {
     const key = await loadKey(ctx, id);
     updated.push({ ...key, keyState: next(key) });
+    read.push(storedAs(key));
   }
-  await ctx.store.updateKeys(updated);
+  await ctx.store.updateKeys(updated, read);
 }

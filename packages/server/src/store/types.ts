@@ -176,10 +176,14 @@ export interface KeyStore {
    */
   createKey(key: KeyRecord, version?: KeyVersionRecord): Promise<void>;
   getKey(uin: string, keyId: string): Promise<KeyRecord | undefined>;
-  /** Replace the mutable fields of a key (by uin + keyId). Throws KmsError AliasAlreadyExists on an alias clash. */
-  updateKey(key: KeyRecord): Promise<void>;
-  /** Replace several keys in one transaction (all or nothing). */
-  updateKeys(keys: KeyRecord[]): Promise<void>;
+  /**
+   * Replace the mutable fields of a key (by uin + keyId). Throws KmsError AliasAlreadyExists on an alias clash.
+   * @param read the stored record `key` was derived from: a shared store (PostgreSQL) writes only while the stored
+   *   record is still that, else throws StaleRecordError (store/stale-record.ts) and changes nothing
+   */
+  updateKey(key: KeyRecord, read?: KeyRecord): Promise<void>;
+  /** Replace several keys in one transaction (all or nothing); `read[i]` as for {@link updateKey}'s `read`. */
+  updateKeys(keys: KeyRecord[], read?: KeyRecord[]): Promise<void>;
   listKeys(uin: string, filter: KeyListFilter): Promise<{ total: number; keys: KeyRecord[] }>;
   countKeys(uin: string): Promise<number>;
   getKeyVersion(keyId: string, version: number): Promise<KeyVersionRecord | undefined>;
@@ -223,9 +227,12 @@ export interface KeyStore {
    * otherwise `wrappedCheck` is recorded. Then `version` is put (replacing an existing one) and the key's fields
    * replaced. Deciding inside the transaction keeps two concurrent imports of different material from both landing.
    */
-  importMaterial(key: KeyRecord, version: KeyVersionRecord, wrappedCheck: Uint8Array, sameMaterial: (storedWrappedCheck: Uint8Array) => boolean): Promise<void>;
-  /** DeleteImportedKeyMaterial: destroy every version's material of a key and replace its fields, in one transaction. */
-  deleteMaterial(key: KeyRecord): Promise<void>;
+  importMaterial(key: KeyRecord, version: KeyVersionRecord, wrappedCheck: Uint8Array, sameMaterial: (storedWrappedCheck: Uint8Array) => boolean, read?: KeyRecord): Promise<void>;
+  /**
+   * DeleteImportedKeyMaterial: destroy every version's material of a key and replace its fields, in one transaction.
+   * `read` as for {@link updateKey} (importMaterial's too).
+   */
+  deleteMaterial(key: KeyRecord, read?: KeyRecord): Promise<void>;
 
   // ---- hosted data keys (reference §3.12; data-keys/) ----
 
@@ -240,11 +247,12 @@ export interface KeyStore {
   getDataKeyByName(uin: string, name: string): Promise<DataKeyRecord | undefined>;
   /**
    * Replace the mutable fields of a data key (name, description, keyState, deletionDate, tags) by uin + dataKeyId.
+   * @param read the stored record `dataKey` was derived from (as for {@link updateKey}: StaleRecordError on a change)
    * @throws KmsError `InvalidParameterValue.DataKeyNameAlreadyExists` on a name clash
    */
-  updateDataKey(dataKey: DataKeyRecord): Promise<void>;
+  updateDataKey(dataKey: DataKeyRecord, read?: DataKeyRecord): Promise<void>;
   /** {@link updateDataKey} for several data keys in one transaction (all or nothing). */
-  updateDataKeys(dataKeys: DataKeyRecord[]): Promise<void>;
+  updateDataKeys(dataKeys: DataKeyRecord[], read?: DataKeyRecord[]): Promise<void>;
   listDataKeys(uin: string, filter: DataKeyListFilter): Promise<{ total: number; dataKeys: DataKeyRecord[] }>;
   /** Data keys of the account that are not PendingDelete (what `LimitExceeded.DataKeyLimitExceeded` counts). */
   countDataKeys(uin: string): Promise<number>;

@@ -8,6 +8,7 @@ import type pg from "pg";
 import { ErrorCode, KmsError } from "../../errors.js";
 import type { CloudBindingRecord, DataKeyListFilter, DataKeyRecord, DataKeyVersionRecord, KeyStore } from "../types.js";
 import { PgListFilter } from "./list-filter.js";
+import { StaleRecordError } from "../stale-record.js";
 import { inTransaction, rethrowNameTaken, type PgQueryable } from "./pool.js";
 
 interface DataKeyRow {
@@ -37,15 +38,21 @@ const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)
 const nameClash = (e: unknown, name: string): never =>
   rethrowNameTaken(e, "data_keys_uin_name_key", ErrorCode.InvalidParameterValueDataKeyNameAlreadyExists, `DataKeyName ${name} already exists`);
 
-async function updateDataKeyWith(q: PgQueryable, d: DataKeyRecord): Promise<void> {
+const UPDATE_DATA_KEY = "UPDATE data_keys SET name = $3, description = $4, key_state = $5, deletion_date = $6, tags = $7::jsonb WHERE data_key_id = $1 AND uin = $2";
+/** {@link UPDATE_DATA_KEY} while the written columns still hold what was read ($8–$12). */
+const UPDATE_DATA_KEY_IF_UNCHANGED = `${UPDATE_DATA_KEY} AND (name, description, key_state, deletion_date, tags) = ($8, $9, $10, $11, $12::jsonb)`;
+const dataKeyValues = (d: DataKeyRecord) => [d.name, d.description, d.keyState, d.deletionDate, JSON.stringify(d.tags)];
+
+/** Write `d`; with `read`, only while the row is still `read` (else StaleRecordError, nothing written). */
+async function updateDataKeyWith(q: PgQueryable, d: DataKeyRecord, read?: DataKeyRecord): Promise<void> {
+  let written: number | null;
   try {
-    await q.query(
-      "UPDATE data_keys SET name = $3, description = $4, key_state = $5, deletion_date = $6, tags = $7::jsonb WHERE data_key_id = $1 AND uin = $2",
-      [d.dataKeyId, d.uin, d.name, d.description, d.keyState, d.deletionDate, JSON.stringify(d.tags)],
-    );
+    const head = [d.dataKeyId, d.uin, ...dataKeyValues(d)];
+    written = (read ? await q.query(UPDATE_DATA_KEY_IF_UNCHANGED, [...head, ...dataKeyValues(read)]) : await q.query(UPDATE_DATA_KEY, head)).rowCount;
   } catch (e) {
-    nameClash(e, d.name);
+    return nameClash(e, d.name);
   }
+  if (read && written !== 1) throw new StaleRecordError(d.dataKeyId);
 }
 
 type DataKeyMethods = Pick<KeyStore,
@@ -89,14 +96,14 @@ export function pgDataKeyMethods(pool: pg.Pool, open: () => void): DataKeyMethod
       const r = await one<DataKeyRow>(`SELECT ${DATA_KEY_COLUMNS} FROM data_keys WHERE uin = $1 AND name = $2`, [uin, name]);
       return r ? dataKeyFromRow(r) : undefined;
     },
-    async updateDataKey(d) {
+    async updateDataKey(d, read) {
       open();
-      await updateDataKeyWith(pool, d);
+      await updateDataKeyWith(pool, d, read);
     },
-    async updateDataKeys(ds) {
+    async updateDataKeys(ds, read) {
       open();
       await inTransaction(pool, async (c) => {
-        for (const d of ds) await updateDataKeyWith(c, d);
+        for (const [i, d] of ds.entries()) await updateDataKeyWith(c, d, read?.[i]);
       });
     },
     async listDataKeys(uin, f: DataKeyListFilter) {

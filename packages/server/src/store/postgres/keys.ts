@@ -2,7 +2,9 @@
  * The key store on PostgreSQL, shared by every node of a cluster. Each method is one statement or one transaction
  * (READ COMMITTED); the conditional writes (rotation, scheduled deletion, material expiry) decide in the database —
  * `UPDATE … WHERE <still due>` or a `FOR UPDATE` row lock — so when several nodes' schedulers see the same due key,
- * exactly one changes it and the others get false. A server's store reads keys and versions through its node cache
+ * exactly one changes it and the others get false. An action's change of a key it read (state, dates, alias, …) is
+ * written only while the row still holds what was read (store/stale-record.ts: the action runs again on a change), so
+ * concurrent changes of one key answer as if they came one after the other. A server's store reads keys and versions through its node cache
  * (read-cache.ts, kept coherent by LISTEN/NOTIFY); tools read the database every time.
  *
  * Deleted rows are not overwritten in place (PostgreSQL reclaims them at VACUUM); what they held was root-wrapped.
@@ -12,6 +14,7 @@ import { ErrorCode, KmsError } from "../../errors.js";
 import type { ImportTokenRecord, KeyListFilter, KeyRecord, KeyState, KeyStore, KeyVersionRecord } from "../types.js";
 import { pgDataKeyMethods } from "./data-keys.js";
 import { PgListFilter } from "./list-filter.js";
+import { StaleRecordError } from "../stale-record.js";
 import { inTransaction, rethrowNameTaken, type PgQueryable } from "./pool.js";
 import { PgReadCache } from "./read-cache.js";
 
@@ -81,12 +84,25 @@ const versionValues = (v: KeyVersionRecord) => [v.keyId, v.version, v.algorithm,
 const aliasClash = (e: unknown, alias: string): never =>
   rethrowNameTaken(e, "keys_uin_alias_key", ErrorCode.InvalidParameterValueAliasAlreadyExists, `Alias ${alias} already exists`);
 
-async function updateKeyWith(q: PgQueryable, key: KeyRecord): Promise<void> {
+/** {@link UPDATE_KEY} while the written columns still hold what was read ($18–$32). */
+const UPDATE_KEY_IF_UNCHANGED = `${UPDATE_KEY} AND (alias, description, key_state, key_usage, origin, key_type, deletion_date,
+  valid_to, rotation_enabled, rotate_days, next_rotate_time, last_rotate_time, current_version, owner, tags)
+  = ($18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32::jsonb)`;
+
+/**
+ * Write `key`; with `read` (the stored record it was derived from), only while the row is still `read` — else
+ * StaleRecordError (store/stale-record.ts), nothing written: concurrent state changes of one key, on this node or
+ * another, cannot both pass their checks against the same old state.
+ */
+async function updateKeyWith(q: PgQueryable, key: KeyRecord, read?: KeyRecord): Promise<void> {
+  let written: number | null;
   try {
-    await q.query(UPDATE_KEY, updateValues(key));
+    written = (read ? await q.query(UPDATE_KEY_IF_UNCHANGED, [...updateValues(key), ...updateValues(read).slice(2)])
+      : await q.query(UPDATE_KEY, updateValues(key))).rowCount;
   } catch (e) {
-    aliasClash(e, key.alias);
+    return aliasClash(e, key.alias);
   }
+  if (read && written !== 1) throw new StaleRecordError(key.keyId);
 }
 
 /**
@@ -127,13 +143,13 @@ export function pgKeyStore(pool: pg.Pool, cache: PgReadCache = new PgReadCache()
         (await pool.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM keys WHERE uin = $1 AND key_id = $2`, [uin, keyId])).rows[0]);
       return row && row.uin === uin ? keyFromRow(row) : undefined;
     },
-    async updateKey(key) {
-      await writing([key.keyId], () => updateKeyWith(pool, key));
+    async updateKey(key, read) {
+      await writing([key.keyId], () => updateKeyWith(pool, key, read));
     },
-    async updateKeys(keys) {
+    async updateKeys(keys, read) {
       await writing(keys.map((k) => k.keyId), () =>
         inTransaction(pool, async (c) => {
-          for (const k of keys) await updateKeyWith(c, k);
+          for (const [i, k] of keys.entries()) await updateKeyWith(c, k, read?.[i]);
         }));
     },
     async listKeys(uin, f: KeyListFilter) {
@@ -237,7 +253,7 @@ export function pgKeyStore(pool: pg.Pool, cache: PgReadCache = new PgReadCache()
       const { rows } = await pool.query<{ key_id: string }>("DELETE FROM import_tokens WHERE valid_to <= $1 RETURNING key_id", [now]);
       return rows.map((r) => r.key_id);
     },
-    async importMaterial(key, v, check, same) {
+    async importMaterial(key, v, check, same, read) {
       await writing([key.keyId], () => inTransaction(pool, async (c) => {
         // The key's row lock serialises concurrent imports (on any node) of the same key.
         await c.query("SELECT 1 FROM keys WHERE key_id = $1 FOR UPDATE", [key.keyId]);
@@ -250,13 +266,13 @@ export function pgKeyStore(pool: pg.Pool, cache: PgReadCache = new PgReadCache()
           await c.query("INSERT INTO material_checks (key_id, wrapped_check) VALUES ($1, $2)", [key.keyId, buf(check)]);
         }
         await c.query(PUT_VERSION, versionValues(v));
-        await updateKeyWith(c, key);
+        await updateKeyWith(c, key, read);
       }));
     },
-    async deleteMaterial(key) {
+    async deleteMaterial(key, read) {
       await writing([key.keyId], () => inTransaction(pool, async (c) => {
+        await updateKeyWith(c, key, read);
         await c.query("DELETE FROM key_versions WHERE key_id = $1", [key.keyId]);
-        await updateKeyWith(c, key);
       }));
     },
     ...pgDataKeyMethods(pool, open),
