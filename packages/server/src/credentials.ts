@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "@openkms/crypto/random";
 import type { RootOfTrust } from "./root-key.js";
-import type { AccountStore } from "./store/accounts.js";
+import type { AccountStore, CredentialRecord } from "./store/accounts.js";
 import type { KeyStore } from "./store/types.js";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -68,6 +68,16 @@ export function newCredential(): Credential {
   return { secretId: `AKID${randomAlphanumeric(32)}`, secretKey: randomAlphanumeric(32) };
 }
 
+/**
+ * The stored record of an enabled credential (or of a disabled one too, when asked), its SecretKey still wrapped; or
+ * undefined for a SecretId that is malformed, unknown, or (unless asked) not enabled.
+ */
+export async function findCredential(store: AccountStore, secretId: string, includeDisabled = false): Promise<CredentialRecord | undefined> {
+  if (!/^[A-Za-z0-9]{4,128}$/.test(secretId)) return undefined;
+  const c = await store.getCredential(secretId);
+  return c && (c.status === "Enabled" || includeDisabled) ? c : undefined;
+}
+
 /** The SecretKey and account of an enabled credential (or of a disabled one too, when asked), or undefined. */
 export async function lookupCredential(
   store: AccountStore,
@@ -75,9 +85,8 @@ export async function lookupCredential(
   secretId: string,
   includeDisabled = false,
 ): Promise<{ secretKey: string; uin: string } | undefined> {
-  if (!/^[A-Za-z0-9]{4,128}$/.test(secretId)) return undefined;
-  const c = await store.getCredential(secretId);
-  if (!c || (c.status !== "Enabled" && !includeDisabled)) return undefined;
+  const c = await findCredential(store, secretId, includeDisabled);
+  if (!c) return undefined;
   const bytes = root.unwrap(c.wrappedSecretKey, credentialLabel(secretId));
   const secretKey = new TextDecoder().decode(bytes);
   bytes.fill(0);

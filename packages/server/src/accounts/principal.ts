@@ -4,7 +4,7 @@
  */
 import type { Principal } from "../access/authorize.js";
 import { parsePolicy, type PolicyDocument } from "../access/policy.js";
-import { credentialLabel, lookupCredential } from "../credentials.js";
+import { credentialLabel, findCredential, lookupCredential } from "../credentials.js";
 import type { SigningKeySource } from "../protocol/tc3.js";
 import type { RootOfTrust } from "../root-key.js";
 import type { AccountStore } from "../store/accounts.js";
@@ -22,29 +22,22 @@ export async function resolvePrincipal(
   secretId: string,
   signingKeys?: SigningKeyCache,
 ): Promise<{ secretKey: string | SigningKeySource; principal: Principal } | undefined> {
-  let cred: { secretKey: string | SigningKeySource; uin: string } | undefined;
-  if (signingKeys) {
-    if (!/^[A-Za-z0-9]{4,128}$/.test(secretId)) return undefined;
-    const row = await accounts.getCredential(secretId);
-    if (!row || row.status !== "Enabled") return undefined;
-    const wrapped = row.wrappedSecretKey;
-    cred = {
-      uin: row.uin,
-      secretKey: {
-        signingKey: (date, service) => signingKeys.signingKey(secretId, date, service, wrapped, () => root.unwrap(wrapped, credentialLabel(secretId))),
-      },
-    };
-  } else {
-    cred = await lookupCredential(accounts, root, secretId);
-  }
+  const cred = signingKeys ? await findCredential(accounts, secretId) : await lookupCredential(accounts, root, secretId);
   if (!cred) return undefined;
+  let secretKey: string | SigningKeySource;
+  if ("secretKey" in cred) secretKey = cred.secretKey;
+  else {
+    const wrapped = cred.wrappedSecretKey;
+    const unwrap = () => root.unwrap(wrapped, credentialLabel(secretId));
+    secretKey = { signingKey: (date, service) => signingKeys!.signingKey(secretId, date, service, wrapped, unwrap) };
+  }
   const account = await accounts.getAccount(cred.uin);
   if (!account || account.status !== "Enabled") return undefined;
   if (account.ownerUin !== account.uin) {
     const owner = await accounts.getAccount(account.ownerUin);
     if (!owner || owner.status !== "Enabled") return undefined;
   }
-  return { secretKey: cred.secretKey, principal: { uin: account.uin, ownerUin: account.ownerUin, secretId } };
+  return { secretKey, principal: { uin: account.uin, ownerUin: account.ownerUin, secretId } };
 }
 
 /**
